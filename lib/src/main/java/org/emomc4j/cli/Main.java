@@ -1,0 +1,68 @@
+package org.emomc4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * Entry point of {@code ./emomc}. Every command is a thin shell over the library's public API,
+ * the same API the notebooks and tests call.
+ *
+ * <p>Exit codes: 0 success, 1 a run failed, 2 bad input (unknown option, wrong value, missing
+ * or malformed file), with a message that names the input and how to fix it.
+ */
+@Command(name = "emomc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Evolutionary multi-objective model compression (EMOMC) of VGG on CIFAR-10.",
+        subcommands = {
+                DataCommand.class,
+                BenchCommand.class,
+                CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    /** Exit code for bad input, used by every command. */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            PrintWriter err = cmd.getErr();
+            if (ex instanceof IllegalArgumentException) {
+                err.println("error: " + ex.getMessage());
+                err.flush();
+                return EXIT_BAD_INPUT;
+            }
+            err.println("error: " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"emomc4j " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}
