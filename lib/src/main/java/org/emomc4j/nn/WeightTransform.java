@@ -1,0 +1,27 @@
+package org.emomc4j.nn;
+
+/**
+ * The engine's hook for compression: maps a layer's stored fp32 weights to the weights its
+ * forward pass uses (pruning by magnitude, quantization, both). During training the gradient
+ * passes straight through the transform (straight-through estimator) to the stored weights;
+ * during evaluation the stored weights are left untouched.
+ *
+ * <p>Weights are flattened in the engine's layout ({@link LayerSpec#weightShape()}: conv HWIO,
+ * FC [in, out]); element-wise transforms need not care.
+ */
+@FunctionalInterface
+public interface WeightTransform {
+
+    /**
+     * @param layer   the layer being transformed
+     * @param weights a copy of the stored weights that the engine owns: the transform may modify
+     *                it in place and return it, or return a new array of the same length
+     * @return the weights to use in the forward pass
+     */
+    float[] apply(LayerSpec layer, float[] weights);
+
+    /** Applies this transform, then {@code next} (e.g. prune, then quantize). */
+    default WeightTransform andThen(WeightTransform next) {
+        return (layer, w) -> next.apply(layer, apply(layer, w));
+    }
+}
