@@ -17,6 +17,7 @@ import java.io.PrintWriter;
         subcommands = {
                 DataCommand.class,
                 BenchCommand.class,
+                CostCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
