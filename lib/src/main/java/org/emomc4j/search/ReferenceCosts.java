@@ -1,0 +1,56 @@
+package org.emomc4j.search;
+
+import org.emomc4j.compress.CompressionPlan;
+import org.emomc4j.compress.coding.Coding;
+import org.emomc4j.compress.coding.SizeModel;
+import org.emomc4j.hw.Dataflow;
+import org.emomc4j.hw.ReferenceEnergyModel;
+import org.emomc4j.nn.NetworkSpec;
+
+/**
+ * The reference's cost models for stage 2: energy on one dataflow, size under one coding scheme,
+ * the shared remaining fraction applied to every layer.
+ */
+public final class ReferenceCosts implements CostOracle {
+
+    private final NetworkSpec spec;
+    private final ReferenceEnergyModel energy;
+    private final SizeModel size;
+    private final Dataflow dataflow;
+    private final Coding coding;
+
+    public ReferenceCosts(NetworkSpec spec, Dataflow dataflow, Coding coding) {
+        this.spec = spec;
+        this.energy = ReferenceEnergyModel.of(spec);
+        this.size = SizeModel.of(spec);
+        this.dataflow = dataflow;
+        this.coding = coding;
+    }
+
+    @Override
+    public double energyMilliJoules(Genome g) {
+        check(g);
+        return energy.energyMilliJoules(g.remaining(), g.bits(), dataflow);
+    }
+
+    @Override
+    public double sizeKiB(Genome g) {
+        check(g);
+        return size.kibibytes(CompressionPlan.of(g.remaining(), g.bits()), coding);
+    }
+
+    /** Cost of the uncompressed network (r = 1, 32 bits): the baseline of the paper's gains. */
+    public double baselineEnergy() { return energy.energyMilliJoules(CompressionPlan.uncompressed(spec), dataflow); }
+
+    public double baselineSize() { return size.kibibytes(CompressionPlan.uncompressed(spec), coding); }
+
+    public Dataflow dataflow() { return dataflow; }
+
+    public Coding coding() { return coding; }
+
+    private void check(Genome g) {
+        if (g.layers() != spec.size())
+            throw new IllegalArgumentException("genome has " + g.layers() + " bit-widths but " + spec.id() + " has "
+                    + spec.size() + " compressible layers");
+    }
+}

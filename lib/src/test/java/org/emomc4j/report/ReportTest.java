@@ -1,0 +1,62 @@
+package org.emomc4j.report;
+
+import org.emomc4j.search.Evaluation;
+import org.emomc4j.search.Genome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ReportTest {
+
+    @TempDir
+    Path tmp;
+
+    private static Evaluation ev(double acc, double energy, double size) {
+        return new Evaluation(new Genome(0.5, new int[]{4, 4}), acc, energy, size, 0);
+    }
+
+    @Test
+    void bestGainRespectsTheAccuracyBudget() {
+        List<Evaluation> front = List.of(ev(0.930, 4.0, 100), ev(0.928, 2.0, 80), ev(0.921, 1.0, 50), ev(0.90, 0.5, 20));
+        double[] g03 = Tables.bestGain(front, Charts.Cost.ENERGY, 0.931, 10.0, 0.003);
+        assertEquals(2.0, g03[0]);
+        assertEquals(5.0, g03[1], 1e-12);
+        double[] g1 = Tables.bestGain(front, Charts.Cost.ENERGY, 0.931, 10.0, 0.01);
+        assertEquals(1.0, g1[0]);
+        double[] none = Tables.bestGain(front, Charts.Cost.ENERGY, 0.99, 10.0, 0.003);
+        assertTrue(Double.isNaN(none[1]));
+        assertEquals("5.0x", Tables.gain(g03[1]));
+    }
+
+    @Test
+    void gainsTableAndFrontTableHaveOneRowPerEntry() {
+        Map<String, List<Evaluation>> fronts = new LinkedHashMap<>();
+        fronts.put("XY", List.of(ev(0.93, 1.0, 10)));
+        fronts.put("ICOC", List.of(ev(0.93, 2.0, 10), ev(0.92, 1.5, 9)));
+        Table t = Tables.gains("II", Charts.Cost.ENERGY, 0.931, Map.of("XY", 13.0, "ICOC", 15.0), fronts);
+        assertEquals(2, t.rowCount());
+        assertEquals(13.0, t.doubleColumn("gain@0.3%").get(0), 1e-12);
+        assertEquals(2, Tables.front("f", fronts.get("ICOC")).rowCount());
+    }
+
+    @Test
+    void figuresAreWrittenAsPngAndSvg() throws Exception {
+        Map<String, List<Evaluation>> fronts = Map.of("XY", List.of(ev(0.93, 1.0, 10), ev(0.9, 0.5, 5)));
+        var chart = Charts.fronts("front", "profile test", Charts.Cost.ENERGY, fronts);
+        assertTrue(chart.getTitle().contains("profile test"), "figure names its profile");
+        Figures.save(chart, tmp.resolve("fig/front"));
+        byte[] png = Files.readAllBytes(tmp.resolve("fig/front.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+        String svg = Files.readString(tmp.resolve("fig/front.svg"));
+        assertTrue(svg.contains("<svg"), "svg content");
+    }
+}
