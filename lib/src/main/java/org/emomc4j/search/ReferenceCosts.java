@@ -44,6 +44,8 @@ public final class ReferenceCosts implements CostOracle {
 
     public double baselineSize() { return size.kibibytes(CompressionPlan.uncompressed(spec), coding); }
 
+    public NetworkSpec spec() { return spec; }
+
     public Dataflow dataflow() { return dataflow; }
 
     public Coding coding() { return coding; }

@@ -1,0 +1,56 @@
+package org.emomc4j.search;
+
+import java.util.Locale;
+
+/**
+ * How big a reproduction is. {@code smoke} checks the whole pipeline in minutes (CI),
+ * {@code quick} gives meaningful fronts in about two hours on 2 CPU cores, {@code paper} is the
+ * reference's settings (days on a CPU; every stage resumes).
+ *
+ * @param width           VGG-16 width multiplier
+ * @param trainImages     training images used (0 = all 45,000)
+ * @param valImages       validation images the search scores candidates on (0 = all 5,000)
+ * @param testImages      test images of the final re-scoring (0 = all 10,000)
+ * @param baselineEpochs  epochs of baseline training
+ * @param schedule        baseline learning-rate schedule (step, cosine, onecycle)
+ * @param lr              baseline peak learning rate
+ * @param batch           training batch size
+ * @param grid            stage-1 grid of remaining fractions
+ * @param steps           stage-1 fine-tuning steps (epochs) per grid point from the base network
+ * @param stage1Mode      independent (the reference) or chained
+ * @param fineTuneLr      stage-1 fine-tuning learning rate (constant)
+ * @param pop             stage-2 population
+ * @param offspring       stage-2 offspring per generation
+ * @param generations     stage-2 generations
+ */
+public record Profile(String name, double width, int trainImages, int valImages, int testImages, int baselineEpochs,
+                      String schedule, double lr, int batch, String grid, int steps, Stage1.Mode stage1Mode,
+                      double fineTuneLr, int pop, int offspring, int generations) {
+
+    public static final Profile SMOKE = new Profile("smoke", 0.125, 2000, 500, 1000, 2, "onecycle", 0.05, 128,
+            "0.30:0.70:0.20", 1, Stage1.Mode.CHAINED, 0.01, 8, 4, 3);
+    public static final Profile QUICK = new Profile("quick", 0.25, 0, 2000, 0, 15, "onecycle", 0.1, 128,
+            "0.20:0.80:0.05", 4, Stage1.Mode.CHAINED, 0.01, 20, 10, 20);
+    public static final Profile PAPER = new Profile("paper", 1.0, 0, 0, 0, 300, "step", 0.05, 256,
+            "0.20:0.80:0.01", 32, Stage1.Mode.INDEPENDENT, 0.005, 40, 20, 120);
+
+    public static Profile parse(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "smoke" -> SMOKE;
+            case "quick" -> QUICK;
+            case "paper" -> PAPER;
+            default -> throw new IllegalArgumentException("unknown profile '" + s + "': use smoke, quick or paper");
+        };
+    }
+
+    /** Profile named by the {@code EMOMC_PROFILE} environment variable (notebooks), default smoke. */
+    public static Profile fromEnvironment() {
+        String p = System.getenv("EMOMC_PROFILE");
+        return parse(p == null || p.isBlank() ? "smoke" : p);
+    }
+
+    /** Describes the data a figure came from, for titles. */
+    public String label() {
+        return "profile " + name + ", VGG-16 width " + width + (trainImages > 0 ? ", " + trainImages + " train images" : "");
+    }
+}

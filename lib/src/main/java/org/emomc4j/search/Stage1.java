@@ -1,0 +1,165 @@
+package org.emomc4j.search;
+
+import org.emomc4j.compress.prune.DynamicPruning;
+import org.emomc4j.data.ImageSet;
+import org.emomc4j.nn.Model;
+import org.emomc4j.nn.TrainConfig;
+import org.emomc4j.nn.Trainer;
+import org.emomc4j.util.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Stage 1 of EMOMC: one pruned checkpoint per remaining fraction r of a grid.
+ *
+ * <p>{@link Mode#INDEPENDENT} is the reference: every grid point starts from the base network
+ * and is pruned over K one-epoch fine-tuning steps, at step s (1..K) to r^(s/K) (61 x 32 epochs
+ * with the paper's grid). {@link Mode#CHAINED} makes one pass from the largest r down: the first
+ * grid point as in the reference, every later one with a single epoch from its neighbour's
+ * weights (about 61 + K epochs in all). Pruning uses the reference's dynamic rule (the smallest
+ * |w| are re-selected on every forward pass; the checkpoint keeps dense weights).
+ *
+ * <p>Resumable at step granularity: every finished step leaves {@code rX.partial.ckpt} (model
+ * and optimizer), every finished grid point {@code rX.ckpt} and a row in {@code stage1.csv}.
+ */
+public final class Stage1 {
+
+    public enum Mode {
+        INDEPENDENT, CHAINED;
+
+        public static Mode parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown stage-1 mode '" + s + "': use independent or chained");
+            }
+        }
+    }
+
+    /** Accuracy of one finished grid point. */
+    public record Point(double remaining, double valAccuracy, int epochs, double seconds) { }
+
+    /** Progress callback: which grid point and step is running. */
+    public interface Listener extends Trainer.Listener {
+        default void point(int index, int count, double remaining, int step, int steps) { }
+
+        default void finished(Point p) { }
+    }
+
+    public static final String CSV = "stage1.csv";
+
+    private final RemainingGrid grid;
+    private final int steps;
+    private final Mode mode;
+    private final TrainConfig fineTune;
+
+    /**
+     * @param steps    K, fine-tuning steps (epochs) per grid point (the reference: 32)
+     * @param fineTune optimiser settings of the fine-tuning epochs (its epoch count is ignored)
+     */
+    public Stage1(RemainingGrid grid, int steps, Mode mode, TrainConfig fineTune) {
+        if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+        this.grid = grid;
+        this.steps = steps;
+        this.mode = mode;
+        this.fineTune = fineTune;
+    }
+
+    /** The checkpoint file of a grid point. */
+    public static Path checkpoint(Path dir, double r) { return dir.resolve(RemainingGrid.label(r) + ".ckpt"); }
+
+    /**
+     * Runs (or resumes) stage 1. Grid points whose checkpoint exists are skipped.
+     *
+     * @param base the trained, uncompressed network's checkpoint
+     * @param val  validation images for the per-point accuracy
+     */
+    public List<Point> run(Path base, ImageSet train, ImageSet val, int evalBatch, Path dir, Listener listener) throws IOException {
+        Files.createDirectories(dir);
+        Map<Double, Point> done = new TreeMap<>();
+        for (Point p : readCsv(dir)) done.put(p.remaining(), p);
+        double[] rs = grid.values();
+        // Descending: chained mode walks from little pruning to much; independent gives the easy points first.
+        List<Double> order = new ArrayList<>();
+        for (int i = rs.length - 1; i >= 0; i--) order.add(rs[i]);
+        Path previous = base;
+        for (int i = 0; i < order.size(); i++) {
+            double r = order.get(i);
+            Path ck = checkpoint(dir, r);
+            if (Files.exists(ck) && done.containsKey(r)) {
+                previous = ck;
+                continue;
+            }
+            long t0 = System.nanoTime();
+            boolean fromBase = mode == Mode.INDEPENDENT || i == 0;
+            int k = fromBase ? steps : 1;
+            TrainConfig cfg = fineTune.withEpochs(k).withSeed(fineTune.seed() + Math.round(r * 10_000));
+            Path partial = dir.resolve(RemainingGrid.label(r) + ".partial.ckpt");
+            Model model = Model.load(fromBase ? base : previous);
+            Trainer trainer = new Trainer(model, cfg);
+            if (Files.exists(partial)) trainer.restore(partial);
+            double startR = fromBase ? 1.0 : previousRemaining(order, i);
+            while (trainer.completedEpochs() < k) {
+                int s = trainer.completedEpochs() + 1;
+                // Geometric schedule from the starting fraction to r: r0 * (r/r0)^(s/k).
+                double rs_ = startR * Math.pow(r / startR, (double) s / k);
+                applyDynamicPruning(model, rs_);
+                if (listener != null) listener.point(i, order.size(), r, s, k);
+                trainer.trainEpoch(train, null, listener);
+                trainer.save(partial);
+            }
+            applyDynamicPruning(model, r);
+            double acc = val == null || val.size() == 0 ? Double.NaN : model.accuracy(val, evalBatch);
+            model.clearWeightTransforms();
+            model.save(ck);
+            Point p = new Point(r, acc, k, (System.nanoTime() - t0) / 1e9);
+            done.put(r, p);
+            writeCsv(dir, done.values());
+            Files.deleteIfExists(partial);
+            previous = ck;
+            if (listener != null) listener.finished(p);
+        }
+        return new ArrayList<>(done.values());
+    }
+
+    private static double previousRemaining(List<Double> order, int i) { return order.get(i - 1); }
+
+    /** Sets the reference's dynamic magnitude pruning at fraction r on every layer. */
+    public static void applyDynamicPruning(Model model, double r) {
+        DynamicPruning t = DynamicPruning.uniform(r);
+        for (int l = 0; l < model.spec().size(); l++) model.setWeightTransform(l, t);
+    }
+
+    /** Finished grid points recorded in a stage-1 directory. */
+    public static List<Point> readCsv(Path dir) throws IOException {
+        List<Point> out = new ArrayList<>();
+        for (String[] row : SearchRun.readCsv(dir.resolve(CSV)))
+            out.add(new Point(Double.parseDouble(row[0]), Double.parseDouble(row[1]), Integer.parseInt(row[2]), Double.parseDouble(row[3])));
+        return out;
+    }
+
+    private static void writeCsv(Path dir, Iterable<Point> points) throws IOException {
+        StringBuilder sb = new StringBuilder("remaining,val_accuracy,epochs,seconds\n");
+        for (Point p : points)
+            sb.append(String.format(Locale.ROOT, "%.4f,%s,%d,%.2f%n", p.remaining(), p.valAccuracy(), p.epochs(), p.seconds()));
+        AtomicFiles.writeString(dir.resolve(CSV), sb.toString());
+    }
+
+    /** The grid points that have a checkpoint in a stage-1 directory. */
+    public static RemainingGrid available(Path dir) throws IOException {
+        List<Point> pts = readCsv(dir);
+        List<Double> rs = new ArrayList<>();
+        for (Point p : pts) if (Files.exists(checkpoint(dir, p.remaining()))) rs.add(p.remaining());
+        if (rs.isEmpty())
+            throw new IllegalArgumentException("no stage-1 checkpoints in " + dir + " (expected " + CSV
+                    + " and r*.ckpt files): run './emomc prune --checkpoint BASE --out " + dir + "' first");
+        return new RemainingGrid(rs.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+}

@@ -1,0 +1,107 @@
+package org.emomc4j.search;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.emomc4j.report.Charts;
+import org.emomc4j.report.Tables;
+import org.emomc4j.util.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The end of a stage-2 run: the front re-scored on the test split and {@code summary.json} with
+ * the configuration, versions, seeds, wall times and the paper's Table II/III figures (best
+ * energy and size gains at <= 0.3 % and <= 1 % test-accuracy loss against the uncompressed
+ * baseline).
+ */
+public final class Summary {
+    private Summary() { }
+
+    public static final String FILE = "summary.json";
+
+    /** The baseline the gains are measured against. */
+    public record Baseline(double testAccuracy, double energyMilliJoules, double sizeKiB) { }
+
+    /** A front member with both accuracies. */
+    public record Member(Genome genome, double valAccuracy, double testAccuracy, double energyMilliJoules, double sizeKiB) {
+        Evaluation asTestEvaluation() { return new Evaluation(genome, testAccuracy, energyMilliJoules, sizeKiB, 0); }
+    }
+
+    /** Re-scores a front on the test split. */
+    public static List<Member> rescore(List<Evaluation> front, AccuracyOracle test) {
+        List<Member> out = new ArrayList<>();
+        for (Evaluation e : front)
+            out.add(new Member(e.genome(), e.accuracy(), test == null ? Double.NaN : test.accuracy(e.genome()),
+                    e.energyMilliJoules(), e.sizeKiB()));
+        return out;
+    }
+
+    /** Writes summary.json and returns its content as a map. */
+    public static Map<String, Object> write(Path runDir, SearchConfig config, SearchRun.Result result, List<Member> front,
+                                            Baseline baseline, double[] hvReference, double testSeconds) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("config", config.toMap());
+        m.put("versions", versions());
+        m.put("seeds", Map.of("search", config.seed()));
+        m.put("wall_time_s", Map.of("search", result.seconds(), "test_rescore", testSeconds));
+        m.put("evaluations", result.evaluations().size());
+        m.put("hypervolume_reference", hvReference);
+        m.put("final_hypervolume", result.progress().isEmpty() ? 0 : result.progress().get(result.progress().size() - 1).hypervolume());
+        m.put("baseline", Map.of("test_accuracy", baseline.testAccuracy(), "energy_mJ", baseline.energyMilliJoules(),
+                "size_kB", baseline.sizeKiB()));
+        List<Evaluation> test = front.stream().map(Member::asTestEvaluation).toList();
+        Map<String, Object> gains = new LinkedHashMap<>();
+        for (Charts.Cost c : Charts.Cost.values()) {
+            double base = c == Charts.Cost.ENERGY ? baseline.energyMilliJoules() : baseline.sizeKiB();
+            Map<String, Object> g = new LinkedHashMap<>();
+            for (double loss : new double[]{0.003, 0.01}) {
+                double[] b = Tables.bestGain(test, c, baseline.testAccuracy(), base, loss);
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put(c == Charts.Cost.ENERGY ? "energy_mJ" : "size_kB", nan(b[0]));
+                x.put("gain", nan(b[1]));
+                x.put("test_accuracy", nan(b[2]));
+                g.put("loss<=" + (loss * 100) + "%", x);
+            }
+            gains.put(c == Charts.Cost.ENERGY ? "energy" : "size", g);
+        }
+        m.put("gains", gains);
+        List<Map<String, Object>> f = new ArrayList<>();
+        for (Member x : front) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("remaining", x.genome().remaining());
+            row.put("bits", x.genome().bits());
+            row.put("val_accuracy", x.valAccuracy());
+            row.put("test_accuracy", nan(x.testAccuracy()));
+            row.put("energy_mJ", x.energyMilliJoules());
+            row.put("size_kB", x.sizeKiB());
+            f.add(row);
+        }
+        m.put("front", f);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        AtomicFiles.writeString(runDir.resolve(FILE), json.writeValueAsString(m));
+        return m;
+    }
+
+    private static Object nan(double v) { return Double.isNaN(v) ? null : v; }
+
+    /** Versions of the toolkit and of what it stands on. */
+    public static Map<String, String> versions() {
+        Map<String, String> v = new LinkedHashMap<>();
+        String own = Summary.class.getPackage().getImplementationVersion();
+        v.put("emomc4j", own == null ? "0.1.0-SNAPSHOT" : own);
+        v.put("java", System.getProperty("java.version"));
+        v.put("moeaframework", pkgVersion(org.moeaframework.core.Solution.class, "5.0"));
+        v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        return v;
+    }
+
+    private static String pkgVersion(Class<?> c, String fallback) {
+        String v = c.getPackage().getImplementationVersion();
+        return v == null ? fallback : v;
+    }
+}
