@@ -23,7 +23,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Every benchmark section, in print order. */
     static final List<BenchSection> SECTIONS = List.of(
-            new org.emomc4j.data.DataBench()
+            new org.emomc4j.data.DataBench(),
+            new org.emomc4j.nn.EngineBench()
     );
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")

@@ -1,0 +1,484 @@
+package org.emomc4j.nn;
+
+import org.emomc4j.data.BatchLoader;
+import org.emomc4j.data.ImageSet;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A VGG network with weights: the paper's "network" that compression plans are applied to.
+ * Built from a {@link NetworkSpec}; runs on ND4J ops called directly (NHWC activations, HWIO
+ * weights, the oneDNN kernels), not on DL4J layers, which are ten times slower here.
+ *
+ * <p>Compression hooks, per compressible layer (index as in {@link NetworkSpec#layers()}):
+ * <ul>
+ *   <li>{@link #weights(int)} / {@link #setWeights(int, float[])}: the stored fp32 weights in
+ *       {@link LayerSpec#weightShape()} layout;</li>
+ *   <li>{@link #setMask(int, boolean[])}: a fixed pruning mask; masked weights are zeroed at once
+ *       and stay exactly zero through training (gradients and weights are masked after every
+ *       update);</li>
+ *   <li>{@link #setWeightTransform(int, WeightTransform)}: applied to a copy of the stored weights
+ *       before every forward pass (training and evaluation); the gradient passes straight
+ *       through to the stored weights (STE), which evaluation never modifies.</li>
+ * </ul>
+ *
+ * <p>Threads: one instance is not thread-safe (it reuses activation buffers across calls); use
+ * one instance per thread. Separate instances share nothing and may run concurrently, but each
+ * ND4J op already uses all cores, so concurrent evaluation rarely runs faster than sequential.
+ */
+public final class Model {
+
+    /** BatchNorm epsilon and running-statistics momentum (PyTorch's defaults, as in the reference). */
+    public static final double BN_EPS = 1e-5, BN_MOMENTUM = 0.1;
+
+    private final NetworkSpec spec;
+    private final DataType dtype;
+    private final int nConv;
+    // One flat buffer for all trainable parameters (and one for their gradients) so that the
+    // optimizer, weight decay and masks are a handful of ops over all layers, not dozens per layer.
+    final INDArray params, grads;
+    final INDArray runMean, runVar;
+    private final long[] wOff;
+    private final INDArray[] w, gW, gamma, beta, gGamma, gBeta, rMean, rVar;
+    private final INDArray fcBias, gFcBias;
+    private final int[] bnOff;
+
+    private final boolean[][] masks;
+    INDArray maskFlat;
+    private final WeightTransform[] transforms;
+    private final INDArray[] effW;
+
+    private final Map<Long, Buffers> buffers = new LinkedHashMap<>();
+
+    private Model(NetworkSpec spec, DataType dtype) {
+        this.spec = spec;
+        this.dtype = dtype;
+        int L = spec.size();
+        this.nConv = L - 1;
+        for (int l = 0; l < nConv; l++)
+            if (!spec.layer(l).isConv()) throw new IllegalArgumentException("engine expects convolutions then one FC layer");
+        LayerSpec fc = spec.layer(L - 1);
+        if (fc.isConv()) throw new IllegalArgumentException("engine expects the last layer to be fully connected");
+        wOff = new long[L];
+        bnOff = new int[nConv];
+        long off = 0;
+        int bn = 0;
+        for (int l = 0; l < L; l++) {
+            LayerSpec s = spec.layer(l);
+            wOff[l] = off;
+            off += s.weightCount() + (s.isConv() ? 2L * s.outChannels() : s.outChannels());
+            if (s.isConv()) { bnOff[l] = bn; bn += s.outChannels(); }
+        }
+        params = Nd4j.create(dtype, off);
+        grads = Nd4j.create(dtype, off);
+        runMean = Nd4j.create(dtype, Math.max(bn, 1));
+        runVar = Nd4j.ones(dtype, Math.max(bn, 1));
+        w = new INDArray[L]; gW = new INDArray[L];
+        gamma = new INDArray[nConv]; beta = new INDArray[nConv]; gGamma = new INDArray[nConv]; gBeta = new INDArray[nConv];
+        rMean = new INDArray[nConv]; rVar = new INDArray[nConv];
+        for (int l = 0; l < L; l++) {
+            LayerSpec s = spec.layer(l);
+            long o = wOff[l], n = s.weightCount(), c = s.outChannels();
+            w[l] = view(params, o, n, s.weightShape());
+            gW[l] = view(grads, o, n, s.weightShape());
+            if (s.isConv()) {
+                gamma[l] = view(params, o + n, c, c);
+                beta[l] = view(params, o + n + c, c, c);
+                gGamma[l] = view(grads, o + n, c, c);
+                gBeta[l] = view(grads, o + n + c, c, c);
+                rMean[l] = view(runMean, bnOff[l], c, c);
+                rVar[l] = view(runVar, bnOff[l], c, c);
+            }
+        }
+        fcBias = view(params, wOff[L - 1] + fc.weightCount(), fc.outChannels(), 1, fc.outChannels());
+        gFcBias = view(grads, wOff[L - 1] + fc.weightCount(), fc.outChannels(), 1, fc.outChannels());
+        masks = new boolean[L][];
+        transforms = new WeightTransform[L];
+        effW = new INDArray[L];
+    }
+
+    private static INDArray view(INDArray flat, long off, long len, long... shape) {
+        return flat.get(NDArrayIndex.interval(off, off + len)).reshape('c', shape);
+    }
+
+    /** A freshly initialised network (He-normal convolutions, BatchNorm gamma 1 / beta 0), reproducible from the seed. */
+    public static Model create(NetworkSpec spec, long seed) {
+        return create(spec, seed, DataType.FLOAT);
+    }
+
+    /** As {@link #create(NetworkSpec, long)} with another precision (double is for gradient checks). */
+    static Model create(NetworkSpec spec, long seed, DataType dtype) {
+        Model m = new Model(spec, dtype);
+        Random r = new Random(seed);
+        for (int l = 0; l < spec.size(); l++) {
+            LayerSpec s = spec.layer(l);
+            float[] v = new float[Math.toIntExact(s.weightCount())];
+            if (s.isConv()) {
+                double std = Math.sqrt(2.0 / (s.kernel() * s.kernel() * s.inChannels() / s.groups()));
+                for (int i = 0; i < v.length; i++) v[i] = (float) (r.nextGaussian() * std);
+                m.gamma[l].assign(1.0);
+            } else {
+                double b = 1.0 / Math.sqrt(s.inChannels());
+                for (int i = 0; i < v.length; i++) v[i] = (float) ((r.nextDouble() * 2 - 1) * b);
+            }
+            m.setWeights(l, v);
+        }
+        return m;
+    }
+
+    /** Loads the network stored in a checkpoint (its architecture comes from the file). */
+    public static Model load(Path checkpoint) {
+        return Checkpoint.read(checkpoint).model();
+    }
+
+    /** Writes this network (no optimizer state) as a checkpoint. */
+    public void save(Path checkpoint) {
+        Checkpoint.write(checkpoint, this, null, 0, "{}");
+    }
+
+    public NetworkSpec spec() { return spec; }
+
+    DataType dtype() { return dtype; }
+
+    int convCount() { return nConv; }
+
+    // ---------------------------------------------------------------- compression hooks
+
+    /** A copy of the stored fp32 weights of a layer, flattened in {@link LayerSpec#weightShape()} order. */
+    public float[] weights(int layer) {
+        return w[layer].dup('c').data().asFloat();
+    }
+
+    /** Replaces the stored weights of a layer; positions its mask prunes are set to zero. */
+    public void setWeights(int layer, float[] values) {
+        LayerSpec s = spec.layer(layer);
+        if (values.length != s.weightCount())
+            throw new IllegalArgumentException("layer " + s.name() + " has " + s.weightCount() + " weights, got " + values.length);
+        w[layer].assign(Nd4j.create(values, s.weightShape(), 'c').castTo(dtype));
+        if (masks[layer] != null) applyMask(layer);
+    }
+
+    /**
+     * Sets a fixed pruning mask (true = keep) for a layer, or clears it with {@code null}. Pruned
+     * weights are zeroed now and kept exactly zero by every later training step.
+     */
+    public void setMask(int layer, boolean[] keep) {
+        LayerSpec s = spec.layer(layer);
+        if (keep == null) {
+            masks[layer] = null;
+            if (maskFlat != null) {
+                view(maskFlat, wOff[layer], s.weightCount(), s.weightCount()).assign(1.0);
+                if (Arrays.stream(masks).allMatch(x -> x == null)) maskFlat = null;
+            }
+            return;
+        }
+        if (keep.length != s.weightCount())
+            throw new IllegalArgumentException("mask for layer " + s.name() + " needs " + s.weightCount() + " entries, got " + keep.length);
+        masks[layer] = keep.clone();
+        if (maskFlat == null) maskFlat = Nd4j.ones(dtype, params.length());
+        float[] f = new float[keep.length];
+        for (int i = 0; i < f.length; i++) f[i] = keep[i] ? 1f : 0f;
+        view(maskFlat, wOff[layer], s.weightCount(), s.weightCount()).assign(Nd4j.createFromArray(f).castTo(dtype));
+        applyMask(layer);
+    }
+
+    /** The layer's mask (a copy), or null when it has none. */
+    public boolean[] mask(int layer) {
+        return masks[layer] == null ? null : masks[layer].clone();
+    }
+
+    private void applyMask(int layer) {
+        LayerSpec s = spec.layer(layer);
+        long n = s.weightCount();
+        view(params, wOff[layer], n, n).muli(view(maskFlat, wOff[layer], n, n));
+    }
+
+    /** Sets (or clears with null) the forward-pass weight transform of a layer (quantization, dynamic pruning). */
+    public void setWeightTransform(int layer, WeightTransform t) {
+        spec.layer(layer);
+        transforms[layer] = t;
+        if (t != null && effW[layer] == null) effW[layer] = Nd4j.create(dtype, spec.layer(layer).weightShape());
+        if (t == null) effW[layer] = null;
+    }
+
+    /** Removes every weight transform (masks stay). */
+    public void clearWeightTransforms() {
+        for (int l = 0; l < spec.size(); l++) setWeightTransform(l, null);
+    }
+
+    public WeightTransform weightTransform(int layer) { return transforms[layer]; }
+
+    /** Running BatchNorm statistics of a conv layer, {mean, variance}, copies. */
+    public float[][] batchNormStats(int layer) {
+        return new float[][]{rMean[layer].dup().data().asFloat(), rVar[layer].dup().data().asFloat()};
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    /** Top-1 accuracy (fraction) on a set, using the transforms and masks in place; weights untouched. */
+    public double accuracy(ImageSet set, int batchSize) {
+        return evaluate(set, batchSize).accuracy();
+    }
+
+    /** Mean cross-entropy and top-1 accuracy of a set in inference mode. */
+    public record Evaluation(double loss, double accuracy, int images) { }
+
+    /** Evaluates a set in inference mode (running BatchNorm statistics). */
+    public Evaluation evaluate(ImageSet set, int batchSize) {
+        BatchLoader loader = new BatchLoader(set, batchSize, false, 0);
+        float[] f = new float[batchSize * ImageSet.PIXELS];
+        int[] labels = new int[batchSize];
+        double loss = 0;
+        long correct = 0;
+        refreshTransforms();
+        for (int b = 0; b < loader.batchesPerEpoch(); b++) {
+            int n = loader.fill(0, b, f, labels);
+            INDArray x = input(f, n);
+            Buffers B = buffers(n, false);
+            forward(x, false, B);
+            double[] lc = lossAndGrad(B, labels, n, false);
+            loss += lc[0] * n;
+            correct += (long) lc[1];
+        }
+        int n = set.size();
+        return new Evaluation(n == 0 ? 0 : loss / n, n == 0 ? 0 : (double) correct / n, n);
+    }
+
+    /** Logits [n, classes] of NHWC normalised images [n, 32, 32, 3], in inference mode. */
+    public float[][] logits(INDArray nhwc) {
+        refreshTransforms();
+        int n = (int) nhwc.size(0);
+        Buffers B = buffers(n, false);
+        forward(nhwc.castTo(dtype), false, B);
+        float[] lg = B.logits.dup().data().asFloat();
+        int c = spec.numClasses();
+        float[][] out = new float[n][c];
+        for (int i = 0; i < n; i++) System.arraycopy(lg, i * c, out[i], 0, c);
+        return out;
+    }
+
+    INDArray input(float[] nhwc, int n) {
+        INDArray x = Nd4j.create(Arrays.copyOf(nhwc, n * ImageSet.PIXELS),
+                new long[]{n, spec.inputSize(), spec.inputSize(), spec.inputChannels()}, 'c');
+        return dtype == DataType.FLOAT ? x : x.castTo(dtype);
+    }
+
+    // ---------------------------------------------------------------- training step (package API for Trainer)
+
+    /**
+     * One forward + backward pass in training mode: fills {@link #grads} (weight decay and
+     * masks not yet applied), updates the running BatchNorm statistics, returns {loss, correct}.
+     */
+    double[] forwardBackward(INDArray x, int[] labels) {
+        int n = (int) x.size(0);
+        refreshTransforms();
+        Buffers B = buffers(n, true);
+        forward(x, true, B);
+        double[] lc = lossAndGrad(B, labels, n, true);
+        backward(B);
+        if (maskFlat != null) grads.muli(maskFlat);
+        updateRunningStats(B);
+        return lc;
+    }
+
+    /** Training-mode loss only (no state change); used by the gradient check. */
+    double trainLoss(INDArray x, int[] labels) {
+        int n = (int) x.size(0);
+        refreshTransforms();
+        Buffers B = buffers(n, true);
+        forward(x, true, B);
+        return lossAndGrad(B, labels, n, false)[0];
+    }
+
+    void applyMasks() {
+        if (maskFlat != null) params.muli(maskFlat);
+    }
+
+    private void refreshTransforms() {
+        for (int l = 0; l < spec.size(); l++) {
+            WeightTransform t = transforms[l];
+            if (t == null) continue;
+            LayerSpec s = spec.layer(l);
+            float[] out = t.apply(s, weights(l));
+            if (out == null || out.length != s.weightCount())
+                throw new IllegalStateException("weight transform of layer " + s.name() + " returned "
+                        + (out == null ? "null" : out.length + " weights") + ", expected " + s.weightCount());
+            effW[l].assign(Nd4j.create(out, s.weightShape(), 'c').castTo(dtype));
+        }
+    }
+
+    private INDArray fwdW(int l) {
+        return transforms[l] != null ? effW[l] : w[l];
+    }
+
+    /** Preallocated activations (and, for training, gradients) for one batch size. */
+    private final class Buffers {
+        final int n;
+        final INDArray[] xin, z, a, p, mean, var, gA, gY, gZ, gX, dMean, dVar;
+        final INDArray meanAll, varAll, unbias, logits, fcIn, gFcIn;
+
+        Buffers(int n, boolean train) {
+            this.n = n;
+            xin = new INDArray[nConv]; z = new INDArray[nConv]; a = new INDArray[nConv]; p = new INDArray[nConv];
+            mean = new INDArray[nConv]; var = new INDArray[nConv];
+            gA = new INDArray[nConv]; gY = new INDArray[nConv]; gZ = new INDArray[nConv]; gX = new INDArray[nConv];
+            dMean = new INDArray[nConv]; dVar = new INDArray[nConv];
+            int totalC = (int) runMean.length();
+            meanAll = Nd4j.create(dtype, totalC);
+            varAll = Nd4j.create(dtype, totalC);
+            float[] ub = new float[totalC];
+            for (int l = 0; l < nConv; l++) {
+                LayerSpec s = spec.layer(l);
+                long c = s.outChannels();
+                z[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
+                a[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
+                if (s.poolAfter()) p[l] = Nd4j.create(dtype, n, s.outH() / 2, s.outW() / 2, c);
+                mean[l] = view(meanAll, bnOff[l], c, c);
+                var[l] = view(varAll, bnOff[l], c, c);
+                long m = (long) n * s.outH() * s.outW();
+                Arrays.fill(ub, bnOff[l], bnOff[l] + (int) c, m > 1 ? (float) m / (m - 1) : 1f);
+                if (train) {
+                    if (s.poolAfter()) gA[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
+                    gY[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
+                    gZ[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
+                    gX[l] = Nd4j.create(dtype, n, s.inH(), s.inW(), s.inChannels());
+                    dMean[l] = Nd4j.create(dtype, c);
+                    dVar[l] = Nd4j.create(dtype, c);
+                }
+            }
+            unbias = Nd4j.createFromArray(ub).castTo(dtype);
+            LayerSpec fc = spec.layer(nConv);
+            logits = Nd4j.create(dtype, n, fc.outChannels());
+            fcIn = null;
+            gFcIn = train ? Nd4j.create(dtype, n, fc.inChannels()) : null;
+        }
+    }
+
+    private Buffers buffers(int n, boolean train) {
+        long key = train ? n : -n;
+        Buffers b = buffers.get(key);
+        if (b == null) {
+            // Keep few batch sizes alive: the full network's buffers are hundreds of MB.
+            if (buffers.size() >= 3) buffers.remove(buffers.keySet().iterator().next());
+            b = new Buffers(n, train);
+            buffers.put(key, b);
+        }
+        return b;
+    }
+
+    /** Frees the cached activation buffers (they are rebuilt on demand). */
+    public void releaseBuffers() {
+        buffers.clear();
+    }
+
+    private INDArray fcInput(Buffers B) {
+        LayerSpec last = spec.layer(nConv - 1);
+        INDArray out = last.poolAfter() ? B.p[nConv - 1] : B.a[nConv - 1];
+        return out.reshape('c', B.n, spec.layer(nConv).inChannels());
+    }
+
+    private void forward(INDArray x, boolean train, Buffers B) {
+        INDArray cur = x;
+        for (int l = 0; l < nConv; l++) {
+            LayerSpec s = spec.layer(l);
+            B.xin[l] = cur;
+            NdOps.conv2d(cur, fwdW(l), null, B.z[l], s.kernel());
+            if (train) {
+                NdOps.moments(B.z[l], B.mean[l], B.var[l]);
+                NdOps.batchnorm(B.z[l], B.mean[l], B.var[l], gamma[l], beta[l], B.a[l], BN_EPS);
+            } else {
+                NdOps.batchnorm(B.z[l], rMean[l], rVar[l], gamma[l], beta[l], B.a[l], BN_EPS);
+            }
+            NdOps.reluInPlace(B.a[l]);
+            if (s.poolAfter()) {
+                NdOps.maxpool(B.a[l], B.p[l]);
+                cur = B.p[l];
+            } else {
+                cur = B.a[l];
+            }
+        }
+        INDArray xf = fcInput(B);
+        Nd4j.gemm(xf, fwdW(nConv), B.logits, false, false, 1.0, 0.0);
+        B.logits.addiRowVector(fcBias);
+    }
+
+    /** Softmax cross-entropy from the logits; with grad, writes dLoss/dLogits into a new array kept in gLogits. */
+    private INDArray gLogits;
+
+    private double[] lossAndGrad(Buffers B, int[] labels, int n, boolean grad) {
+        int c = spec.numClasses();
+        double[] lg = B.logits.dup().data().asDouble();
+        double loss = 0;
+        int correct = 0;
+        double[] g = grad ? new double[n * c] : null;
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            int arg = 0;
+            for (int k = 0; k < c; k++) if (lg[i * c + k] > max) { max = lg[i * c + k]; arg = k; }
+            double sum = 0;
+            for (int k = 0; k < c; k++) sum += Math.exp(lg[i * c + k] - max);
+            int y = labels[i];
+            if (y < 0 || y >= c) throw new IllegalArgumentException("label " + y + " outside 0.." + (c - 1));
+            loss += -(lg[i * c + y] - max - Math.log(sum));
+            if (arg == y) correct++;
+            if (grad) {
+                for (int k = 0; k < c; k++) g[i * c + k] = Math.exp(lg[i * c + k] - max) / sum / n;
+                g[i * c + y] -= 1.0 / n;
+            }
+        }
+        if (grad) gLogits = Nd4j.create(g, new long[]{n, c}, 'c').castTo(dtype);
+        return new double[]{loss / n, correct};
+    }
+
+    private void backward(Buffers B) {
+        INDArray xf = fcInput(B);
+        Nd4j.gemm(xf, gLogits, gW[nConv], true, false, 1.0, 0.0);
+        gFcBias.assign(gLogits.sum(0).reshape(1, gLogits.size(1)));
+        Nd4j.gemm(gLogits, fwdW(nConv), B.gFcIn, false, true, 1.0, 0.0);
+        LayerSpec last = spec.layer(nConv - 1);
+        INDArray up = B.gFcIn.reshape('c', B.n, last.outH() / (last.poolAfter() ? 2 : 1),
+                last.outW() / (last.poolAfter() ? 2 : 1), last.outChannels());
+        for (int l = nConv - 1; l >= 0; l--) {
+            LayerSpec s = spec.layer(l);
+            INDArray g = up;
+            if (s.poolAfter()) {
+                NdOps.maxpoolBp(B.a[l], g, B.gA[l]);
+                g = B.gA[l];
+            }
+            NdOps.reluBp(B.a[l], g, B.gY[l]);
+            NdOps.batchnormBp(B.z[l], B.mean[l], B.var[l], gamma[l], beta[l], B.gY[l],
+                    B.gZ[l], B.dMean[l], B.dVar[l], gGamma[l], gBeta[l], BN_EPS);
+            NdOps.conv2dBp(B.xin[l], fwdW(l), B.gZ[l], B.gX[l], gW[l], s.kernel());
+            up = B.gX[l];
+        }
+    }
+
+    private void updateRunningStats(Buffers B) {
+        runMean.muli(1 - BN_MOMENTUM);
+        Nd4j.getBlasWrapper().level1().axpy(runMean.length(), BN_MOMENTUM, B.meanAll, runMean);
+        runVar.muli(1 - BN_MOMENTUM);
+        Nd4j.getBlasWrapper().level1().axpy(runVar.length(), BN_MOMENTUM, B.varAll.mul(B.unbias), runVar);
+    }
+
+    // ---------------------------------------------------------------- raw state (checkpoints)
+
+    float[] paramsArray() { return params.dup().data().asFloat(); }
+
+    void setParamsArray(float[] v) { params.assign(Nd4j.createFromArray(v).castTo(dtype)); }
+
+    float[] runningArray(boolean var) { return (var ? runVar : runMean).dup().data().asFloat(); }
+
+    void setRunningArray(boolean var, float[] v) { (var ? runVar : runMean).assign(Nd4j.createFromArray(v).castTo(dtype)); }
+
+    long paramCount() { return params.length(); }
+
+    long bnCount() { return runMean.length(); }
+}

@@ -1,0 +1,67 @@
+package org.emomc4j.nn;
+
+/**
+ * Hyper-parameters of one training run; saved in every checkpoint so a resumed run can check
+ * it continues the same run.
+ *
+ * @param epochs      total epochs
+ * @param batchSize   images per step (reference 256)
+ * @param lr          base / peak learning rate (reference 0.05)
+ * @param momentum    SGD momentum (reference 0.9)
+ * @param weightDecay L2 weight decay (reference 5e-4)
+ * @param schedule    learning-rate schedule
+ * @param stepEpochs  halving period of {@link Schedule#STEP} (reference 30)
+ * @param seed        seed of the data order and augmentation (and of the initial weights in the CLI)
+ */
+public record TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
+                          Schedule schedule, int stepEpochs, long seed) {
+
+    public TrainConfig {
+        if (epochs < 0) throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
+        if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+        if (schedule == null) throw new IllegalArgumentException("schedule is required");
+        if (stepEpochs < 1) throw new IllegalArgumentException("step epochs must be >= 1, got " + stepEpochs);
+    }
+
+    /** The reference recipe: lr 0.05, momentum 0.9, weight decay 5e-4, batch 256, halve every 30 epochs. */
+    public static TrainConfig reference(int epochs) {
+        return new TrainConfig(epochs, 256, 0.05, 0.9, 5e-4, Schedule.STEP, 30, 1);
+    }
+
+    public TrainConfig withEpochs(int e) {
+        return new TrainConfig(e, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed);
+    }
+
+    public TrainConfig withSchedule(Schedule s) {
+        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, s, stepEpochs, seed);
+    }
+
+    public TrainConfig withBatchSize(int b) {
+        return new TrainConfig(epochs, b, lr, momentum, weightDecay, schedule, stepEpochs, seed);
+    }
+
+    public TrainConfig withLr(double r) {
+        return new TrainConfig(epochs, batchSize, r, momentum, weightDecay, schedule, stepEpochs, seed);
+    }
+
+    public TrainConfig withSeed(long s) {
+        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, s);
+    }
+
+    /** Learning rate at a position of this run. */
+    public double lrAt(int epoch, double fraction) {
+        return schedule.lr(lr, epoch, fraction, epochs, stepEpochs);
+    }
+
+    /**
+     * Whether a resumed run continues this one: everything must match, except that a STEP run may
+     * be extended (the other schedules depend on the total epoch count).
+     */
+    boolean sameRunAs(TrainConfig o) {
+        return (schedule == Schedule.STEP || epochs == o.epochs) && batchSize == o.batchSize && lr == o.lr && momentum == o.momentum && weightDecay == o.weightDecay
+                && schedule == o.schedule && stepEpochs == o.stepEpochs && seed == o.seed;
+    }
+}

@@ -1,0 +1,205 @@
+package org.emomc4j.nn;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.emomc4j.data.BatchLoader;
+import org.emomc4j.data.ImageSet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Trains a {@link Model} with SGD + momentum + weight decay under a learning-rate schedule: the
+ * reference's recipe, also used for the pruning fine-tuning steps. Masks and weight transforms
+ * set on the model are honoured (pruned weights stay zero; transforms get straight-through
+ * gradients).
+ *
+ * <p>Determinism: the data order and augmentation are pure functions of (seed, epoch, batch)
+ * ({@link BatchLoader}) and the engine has no dropout, so a run resumed from an epoch
+ * checkpoint reaches the same weights as an uninterrupted one (same machine, same thread count).
+ */
+public final class Trainer {
+
+    /** Checkpoint file name inside a run directory. */
+    public static final String CHECKPOINT = "last.ckpt";
+    /** Training-log file name inside a run directory. */
+    public static final String LOG = "train-log.csv";
+    static final String LOG_HEADER = "epoch,lr,train_loss,train_acc,val_loss,val_acc,seconds,img_per_s";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Progress after one step. */
+    public record BatchProgress(int epoch, int epochs, int batch, int batches, double loss, double imagesPerSecond, double lr) { }
+
+    /** Figures of one finished epoch (epoch is 1-based; val figures NaN when no validation set). */
+    public record EpochResult(int epoch, double lr, double trainLoss, double trainAccuracy, double valLoss,
+                              double valAccuracy, double seconds, double imagesPerSecond) {
+        String csv() {
+            return String.format(Locale.ROOT, "%d,%.6g,%.6f,%.6f,%.6f,%.6f,%.2f,%.1f", epoch, lr, trainLoss,
+                    trainAccuracy, valLoss, valAccuracy, seconds, imagesPerSecond);
+        }
+    }
+
+    /** Callback for progress bars and logs; both methods are optional. */
+    public interface Listener {
+        default void batch(BatchProgress p) { }
+
+        default void epoch(EpochResult r) { }
+    }
+
+    private final Model model;
+    private final TrainConfig config;
+    private final Sgd sgd;
+    private int completed;
+    private int evalBatch = 256;
+
+    public Trainer(Model model, TrainConfig config) {
+        this.model = model;
+        this.config = config;
+        this.sgd = new Sgd(model, config.momentum(), config.weightDecay());
+    }
+
+    public Model model() { return model; }
+
+    public TrainConfig config() { return config; }
+
+    /** Epochs finished so far (including those restored from a checkpoint). */
+    public int completedEpochs() { return completed; }
+
+    /** Batch size of the per-epoch validation pass (default 256). */
+    public Trainer evalBatch(int b) { this.evalBatch = b; return this; }
+
+    /**
+     * Trains epoch {@link #completedEpochs()} on {@code train}, then evaluates on {@code val}
+     * (may be null or empty).
+     */
+    public EpochResult trainEpoch(ImageSet train, ImageSet val, Listener listener) {
+        int epoch = completed;
+        BatchLoader loader = new BatchLoader(train, config.batchSize(), true, config.seed());
+        int batches = loader.batchesPerEpoch();
+        float[] f = new float[config.batchSize() * ImageSet.PIXELS];
+        int[] labels = new int[config.batchSize()];
+        double lossSum = 0, lr = config.lrAt(epoch, 0);
+        long correct = 0, seen = 0;
+        long t0 = System.nanoTime();
+        for (int b = 0; b < batches; b++) {
+            int n = loader.fill(epoch, b, f, labels);
+            INDArray x = model.input(f, n);
+            double[] lc = model.forwardBackward(x, labels);
+            lr = config.lrAt(epoch, (double) b / batches);
+            sgd.step(lr);
+            lossSum += lc[0] * n;
+            correct += (long) lc[1];
+            seen += n;
+            if (!Double.isFinite(lc[0]))
+                throw new IllegalStateException("training diverged at epoch " + (epoch + 1) + " batch " + b
+                        + " (loss " + lc[0] + "); lower the learning rate");
+            if (listener != null)
+                listener.batch(new BatchProgress(epoch + 1, config.epochs(), b + 1, batches, lc[0],
+                        seen / ((System.nanoTime() - t0) / 1e9), lr));
+        }
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        double vl = Double.NaN, va = Double.NaN;
+        if (val != null && val.size() > 0) {
+            Model.Evaluation e = model.evaluate(val, evalBatch);
+            vl = e.loss();
+            va = e.accuracy();
+        }
+        completed = epoch + 1;
+        EpochResult r = new EpochResult(completed, lr, seen == 0 ? 0 : lossSum / seen, seen == 0 ? 0 : (double) correct / seen,
+                vl, va, (System.nanoTime() - t0) / 1e9, seen / trainSeconds);
+        if (listener != null) listener.epoch(r);
+        return r;
+    }
+
+    /**
+     * Runs the remaining epochs. With {@code outDir}, writes {@value #CHECKPOINT} after every
+     * epoch and appends to {@value #LOG}; with {@code resume}, first restores the run from its
+     * checkpoint (which must come from the same configuration).
+     *
+     * @return the results of the epochs run by this call
+     */
+    public List<EpochResult> fit(ImageSet train, ImageSet val, Path outDir, boolean resume, Listener listener) {
+        Path log = outDir == null ? null : outDir.resolve(LOG);
+        try {
+            if (outDir != null) Files.createDirectories(outDir);
+            if (resume) {
+                if (outDir == null) throw new IllegalArgumentException("resume needs a run directory");
+                Path ck = outDir.resolve(CHECKPOINT);
+                if (!Files.exists(ck)) throw new IllegalArgumentException("nothing to resume: " + ck + " does not exist");
+                restore(ck);
+                truncateLog(log, completed);
+            } else if (outDir != null) {
+                Files.writeString(log, LOG_HEADER + "\n", StandardCharsets.UTF_8);
+            }
+            List<EpochResult> out = new ArrayList<>();
+            while (completed < config.epochs()) {
+                EpochResult r = trainEpoch(train, val, listener);
+                out.add(r);
+                if (outDir != null) {
+                    save(outDir.resolve(CHECKPOINT));
+                    Files.writeString(log, r.csv() + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes a checkpoint of the model, optimizer state, completed epochs and configuration. */
+    public void save(Path file) {
+        Checkpoint.write(file, model, sgd.velocityArray(), completed, configJson());
+    }
+
+    /** Restores model, optimizer state and epoch count from a checkpoint of this run. */
+    public void restore(Path file) {
+        // Check the configuration before touching the model, so a mismatch leaves it untouched.
+        Model probe = Model.create(model.spec(), 0);
+        Checkpoint.Loaded l = Checkpoint.readInto(file, probe);
+        TrainConfig saved;
+        try {
+            saved = JSON.readValue(l.config(), TrainConfig.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("checkpoint " + file + " has no readable run configuration");
+        }
+        if (!saved.sameRunAs(config))
+            throw new IllegalArgumentException("checkpoint " + file + " is from another run configuration: " + saved
+                    + " vs " + config);
+        if (l.velocity() == null) throw new IllegalArgumentException("checkpoint " + file + " holds no optimizer state");
+        Checkpoint.readInto(file, model);
+        sgd.setVelocityArray(l.velocity());
+        completed = l.epoch();
+    }
+
+    private String configJson() {
+        try {
+            return JSON.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void truncateLog(Path log, int epochs) throws IOException {
+        List<String> keep = new ArrayList<>();
+        keep.add(LOG_HEADER);
+        if (Files.exists(log)) {
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                if (line.isBlank() || line.startsWith("epoch")) continue;
+                int e = Integer.parseInt(line.substring(0, line.indexOf(',')));
+                if (e <= epochs) keep.add(line);
+            }
+        }
+        Path tmp = log.resolveSibling(LOG + ".tmp");
+        Files.write(tmp, keep, StandardCharsets.UTF_8);
+        Files.move(tmp, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
