@@ -18,6 +18,7 @@ import java.io.PrintWriter;
                 DataCommand.class,
                 BenchCommand.class,
                 CostCommand.class,
+                ReproduceCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

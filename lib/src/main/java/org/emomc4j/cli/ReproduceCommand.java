@@ -1,0 +1,63 @@
+package org.emomc4j.cli;
+
+import org.emomc4j.data.DataLocation;
+import org.emomc4j.search.Profile;
+import org.emomc4j.search.Reproduce;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code emomc reproduce}: the paper's whole pipeline for a profile, resumable. */
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+        description = {"Baseline training, stage 1 (pruning grid), stage 2 for every dataflow and coding scheme, reports.",
+                "Run it again after an interruption: every stage resumes where it stopped."})
+public final class ReproduceCommand implements Callable<Integer> {
+
+    @Option(names = "--profile", defaultValue = "smoke",
+            description = "smoke (minutes, CI), quick (about 2 h on 2 cores), paper (the reference settings). Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<profile>).")
+    Path out;
+
+    @Option(names = "--figures", paramLabel = "DIR", description = "Where figures go (default: figures/<profile>).")
+    Path figures;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "CIFAR-10 directory (default: $EMOMC_DATA, else datasets/cifar-10-batches-bin).")
+    Path data;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of data slices, initial weights and training (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        Profile p = Profile.parse(profile);
+        Path home = home();
+        Path o = out != null ? out : home.resolve("runs").resolve(p.name());
+        Path f = figures != null ? figures : home.resolve("figures").resolve(p.name());
+        Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, f, DataLocation.resolve(data), seed),
+                line -> System.out.println(line));
+        System.out.println();
+        System.out.println(r.tableII().printAll());
+        System.out.println();
+        System.out.println(r.tableIII().printAll());
+        System.out.println();
+        StringBuilder sb = new StringBuilder("wall time:");
+        for (Map.Entry<String, Double> e : r.wallSeconds().entrySet())
+            sb.append(String.format(Locale.ROOT, " %s %s", e.getKey(), Reproduce.eta(e.getValue())));
+        System.out.println(sb);
+        System.out.println("run directory: " + o.toAbsolutePath() + "\nfigures: " + f.toAbsolutePath());
+        return 0;
+    }
+
+    /** The project root (EMOMC_HOME from the launcher), else the working directory. */
+    static Path home() {
+        String h = System.getenv("EMOMC_HOME");
+        return h == null || h.isBlank() ? Path.of("") : Path.of(h);
+    }
+
+}
