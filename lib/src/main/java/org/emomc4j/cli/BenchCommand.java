@@ -24,7 +24,9 @@ public final class BenchCommand implements Callable<Integer> {
     /** Every benchmark section, in print order. */
     static final List<BenchSection> SECTIONS = List.of(
             new org.emomc4j.data.DataBench(),
-            new org.emomc4j.nn.EngineBench()
+            new org.emomc4j.nn.EngineBench(),
+            new org.emomc4j.hw.CostBench(),
+            new org.emomc4j.compress.coding.CodingBench()
     );
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")

@@ -35,4 +35,22 @@ public record QuantizedTensor(int[] codes, int bits, float[] scales, int zeroPoi
         for (int c : codes) if (c != zeroPoint) n++;
         return n;
     }
+
+    /** Equal when codes, bit-width, scales (bitwise) and zero point are equal: what a coder must round-trip. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QuantizedTensor t && bits == t.bits && zeroPoint == t.zeroPoint
+                && java.util.Arrays.equals(codes, t.codes) && java.util.Arrays.equals(scales, t.scales);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(bits, zeroPoint, java.util.Arrays.hashCode(codes), java.util.Arrays.hashCode(scales));
+    }
+
+    @Override
+    public String toString() {
+        return "QuantizedTensor{n=" + codes.length + ", bits=" + bits + ", scales=" + scales.length + ", zeroPoint=" + zeroPoint
+                + ", nonZeros=" + nonZeros() + "}";
+    }
 }
