@@ -18,6 +18,8 @@ import java.io.PrintWriter;
                 DataCommand.class,
                 BenchCommand.class,
                 CostCommand.class,
+                PruneCommand.class,
+                SearchCommand.class,
                 ReproduceCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -184,6 +184,17 @@ public final class SearchRun {
         }
     }
 
+    /** Fails with a clear message when no algorithm of that name exists (checked before any data is loaded). */
+    public static void checkAlgorithm(SearchConfig config) {
+        CostOracle zero = new CostOracle() {
+            @Override public double energyMilliJoules(Genome g) { return 0; }
+            @Override public double sizeKiB(Genome g) { return 0; }
+        };
+        EmomcProblem dummy = new EmomcProblem(RemainingGrid.parse("0.5"), 2, config.minBits(), config.maxBits(),
+                config.objective(), Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, g -> 0, zero);
+        create(config, dummy, null);
+    }
+
     /** Hypervolume of a front in the fixed box (0 when the front is empty). */
     public double hypervolume(NondominatedPopulation front) {
         NondominatedPopulation feasible = new NondominatedPopulation();

@@ -54,6 +54,14 @@ public final class Stage1 {
     }
 
     public static final String CSV = "stage1.csv";
+    /** Holds the path of the base checkpoint the grid was pruned from (the uncompressed baseline). */
+    public static final String BASE = "base.txt";
+
+    /** The base checkpoint recorded in a stage-1 directory, or null. */
+    public static Path baseOf(Path dir) throws IOException {
+        Path f = dir.resolve(BASE);
+        return Files.exists(f) ? Path.of(Files.readString(f).trim()) : null;
+    }
 
     private final RemainingGrid grid;
     private final int steps;
@@ -83,6 +91,9 @@ public final class Stage1 {
      */
     public List<Point> run(Path base, ImageSet train, ImageSet val, int evalBatch, Path dir, Listener listener) throws IOException {
         Files.createDirectories(dir);
+        if (!Files.isRegularFile(base))
+            throw new IllegalArgumentException("base checkpoint " + base + " does not exist: train one with './emomc train'");
+        AtomicFiles.writeString(dir.resolve(BASE), base.toAbsolutePath().toString());
         Map<Double, Point> done = new TreeMap<>();
         for (Point p : readCsv(dir)) done.put(p.remaining(), p);
         double[] rs = grid.values();

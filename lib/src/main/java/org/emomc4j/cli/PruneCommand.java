@@ -1,0 +1,106 @@
+package org.emomc4j.cli;
+
+import org.emomc4j.data.ImageSet;
+import org.emomc4j.data.Splits;
+import org.emomc4j.nn.Schedule;
+import org.emomc4j.nn.TrainConfig;
+import org.emomc4j.report.Charts;
+import org.emomc4j.report.Figures;
+import org.emomc4j.search.RemainingGrid;
+import org.emomc4j.search.Reproduce;
+import org.emomc4j.search.Stage1;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code emomc prune}: stage 1, one pruned checkpoint per remaining fraction of a grid. */
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = {"Stage 1: prune the base network to every remaining fraction of a grid, fine-tuning as it goes.",
+                "independent = the reference (each grid point from the base over K steps, r^(s/K));",
+                "chained = one pass from the largest r down, one epoch between grid points."})
+public final class PruneCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "BASE", description = "Trained, uncompressed network.")
+    Path base;
+
+    @Option(names = "--grid", defaultValue = "0.20:0.80:0.01", description = "FROM:TO:STEP or a list (default: ${DEFAULT-VALUE}).")
+    String grid;
+
+    @Option(names = "--steps", defaultValue = "32", description = "K, one-epoch fine-tuning steps per grid point (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--mode", defaultValue = "independent", description = "independent (reference) or chained (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Stage-1 directory.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue: finished grid points are skipped, a point in progress continues from its last step.")
+    boolean resume;
+
+    @Option(names = "--lr", defaultValue = "0.005", description = "Fine-tuning learning rate, constant (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--batch", defaultValue = "128", description = "Fine-tuning batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--train-images", defaultValue = "0", description = "Use a class-balanced slice of the training split (0 = all).")
+    int trainImages;
+
+    @Option(names = "--val-images", defaultValue = "0", description = "Validation images for the accuracy per grid point (0 = all).")
+    int valImages;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of data order and slices (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    DataCommand.DataOptions data = new DataCommand.DataOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        RemainingGrid g = RemainingGrid.parse(grid);
+        Stage1.Mode m = Stage1.Mode.parse(mode);
+        if (!Files.isRegularFile(base))
+            throw new IllegalArgumentException("base checkpoint " + base + " does not exist: train one with './emomc train --out DIR' and pass DIR/last.ckpt");
+        if (!resume && Files.exists(out.resolve(Stage1.CSV)))
+            throw new IllegalArgumentException(out + " already holds stage-1 results: add --resume to continue, or choose another --out");
+        Splits s = data.load();
+        ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
+        ImageSet val = valImages > 0 ? s.val().balancedSample(valImages, seed) : s.val();
+        Stage1 stage1 = new Stage1(g, steps, m, new TrainConfig(1, batch, lr, 0.9, 5e-4, Schedule.STEP, 1_000_000, seed));
+        long t0 = System.nanoTime();
+        int[] finished = {0};
+        List<Stage1.Point> pts = stage1.run(base, train, val, 256, out, new Stage1.Listener() {
+            @Override
+            public void point(int index, int count, double r, int step, int stepCount) {
+                System.out.printf(Locale.ROOT, "grid point %d/%d: r = %.2f, step %d/%d%n", index + 1, count, r, step, stepCount);
+            }
+
+            @Override
+            public void finished(Stage1.Point p) {
+                finished[0]++;
+                double per = (System.nanoTime() - t0) / 1e9 / finished[0];
+                System.out.printf(Locale.ROOT, "  r = %.2f done: val accuracy %.2f %% (%.0f s); ETA %s%n", p.remaining(),
+                        100 * p.valAccuracy(), p.seconds(), Reproduce.eta(per * Math.max(0, g.size() - finished[0])));
+            }
+        });
+        System.out.printf(Locale.ROOT, "%n%-10s %14s%n", "remaining", "val accuracy");
+        double[][] curve = new double[2][pts.size()];
+        for (int i = 0; i < pts.size(); i++) {
+            System.out.printf(Locale.ROOT, "%-10.2f %13.2f%%%n", pts.get(i).remaining(), 100 * pts.get(i).valAccuracy());
+            curve[0][i] = pts.get(i).remaining();
+            curve[1][i] = pts.get(i).valAccuracy();
+        }
+        Figures.save(Charts.accuracyVsRemaining("Stage 1: accuracy against remaining fraction", "stage 1 at " + out.getFileName(),
+                Map.of(m.name().toLowerCase(Locale.ROOT), curve)), out.resolve("accuracy-vs-r"));
+        System.out.println("checkpoints and " + Stage1.CSV + " in " + out.toAbsolutePath());
+        return 0;
+    }
+}

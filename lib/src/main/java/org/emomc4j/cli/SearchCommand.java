@@ -1,0 +1,141 @@
+package org.emomc4j.cli;
+
+import org.emomc4j.compress.coding.Coding;
+import org.emomc4j.data.ImageSet;
+import org.emomc4j.data.Splits;
+import org.emomc4j.hw.Dataflow;
+import org.emomc4j.nn.Model;
+import org.emomc4j.nn.NetworkSpec;
+import org.emomc4j.search.CheckpointAccuracy;
+import org.emomc4j.search.EmomcProblem;
+import org.emomc4j.search.MemoAccuracy;
+import org.emomc4j.search.Objective;
+import org.emomc4j.search.ReferenceCosts;
+import org.emomc4j.search.RemainingGrid;
+import org.emomc4j.search.Reproduce;
+import org.emomc4j.search.SearchConfig;
+import org.emomc4j.search.SearchRun;
+import org.emomc4j.search.Stage1;
+import org.emomc4j.search.Summary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code emomc search}: stage 2, the evolutionary search over per-layer bit-widths and r. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Stage 2: NSGA-II (or another MOEA Framework algorithm) over genomes [r, q0..q13] on the stage-1 checkpoints.",
+                "Writes evaluations.csv, front.csv, progress.csv and state.bin after every generation; --resume continues."})
+public final class SearchCommand implements Callable<Integer> {
+
+    @Option(names = "--stage1", required = true, paramLabel = "DIR", description = "Stage-1 directory (./emomc prune --out DIR).")
+    Path stage1;
+
+    @Option(names = "--objective", defaultValue = "energy", description = "energy, size or both (default: ${DEFAULT-VALUE}).")
+    String objective;
+
+    @Option(names = "--dataflow", defaultValue = "XY", description = "XY, ICOC, FXFY or XFX (default: ${DEFAULT-VALUE}).")
+    String dataflow;
+
+    @Option(names = "--coding", defaultValue = "dense", description = "dense, csr or coo (default: ${DEFAULT-VALUE}).")
+    String coding;
+
+    @Option(names = "--algorithm", defaultValue = "NSGAII", description = "NSGAII (reference), NSGAIII, SPEA2, MOEAD, SMSEMOA, ... (default: ${DEFAULT-VALUE}).")
+    String algorithm;
+
+    @Option(names = "--pop", defaultValue = "40") int pop;
+    @Option(names = "--offspring", defaultValue = "20") int offspring;
+    @Option(names = "--generations", defaultValue = "120") int generations;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+
+    @Option(names = "--bits", defaultValue = "2:12", description = "Bit-width range MIN:MAX (default: ${DEFAULT-VALUE}).")
+    String bits;
+
+    @Option(names = "--size-limit", paramLabel = "KiB", description = "Energy mode: size <= limit (the reference's constraint).")
+    Double sizeLimit;
+
+    @Option(names = "--energy-limit", paramLabel = "mJ", description = "Size mode: energy <= limit.")
+    Double energyLimit;
+
+    @Option(names = "--eval-split", defaultValue = "val", description = "Split candidates are scored on: val (default) or test (the reference).")
+    String evalSplit;
+
+    @Option(names = "--eval-images", defaultValue = "0", description = "Score on a class-balanced slice of that many images (0 = all).")
+    int evalImages;
+
+    @Option(names = "--test-images", defaultValue = "0", description = "Test images for the final re-scoring (0 = all 10,000).")
+    int testImages;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Candidates scored at once (each uses all cores through ND4J; default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run directory.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out.")
+    boolean resume;
+
+    @Mixin
+    DataCommand.DataOptions data = new DataCommand.DataOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        Objective obj = Objective.parse(objective);
+        Dataflow df = Dataflow.parse(dataflow);
+        Coding cd = Coding.parse(coding, Coding.PAPER);
+        String[] b = bits.split(":");
+        if (b.length != 2) throw new IllegalArgumentException("--bits must be MIN:MAX such as 2:12, got " + bits);
+        int minBits = Integer.parseInt(b[0].trim()), maxBits = Integer.parseInt(b[1].trim());
+        if (!Files.isDirectory(stage1))
+            throw new IllegalArgumentException("stage-1 directory " + stage1 + " does not exist: run './emomc prune --out " + stage1 + "' first");
+        RemainingGrid grid = Stage1.available(stage1);
+        if (!evalSplit.equals("val") && !evalSplit.equals("test"))
+            throw new IllegalArgumentException("--eval-split must be val or test, got " + evalSplit);
+        NetworkSpec spec = Model.load(Stage1.checkpoint(stage1, grid.max())).spec();
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("stage1", stage1.toAbsolutePath().toString());
+        extra.put("eval_split", evalSplit);
+        extra.put("eval_images", evalImages);
+        extra.put("model", spec.id());
+        SearchConfig cfg = new SearchConfig(obj, df.name(), cd.cliName(), algorithm, pop, offspring, generations, seed,
+                sizeLimit == null ? Double.POSITIVE_INFINITY : sizeLimit, energyLimit == null ? Double.POSITIVE_INFINITY : energyLimit,
+                minBits, maxBits, threads, extra);
+        SearchRun.checkAlgorithm(cfg); // fails fast (exit 2) on an unknown algorithm name
+        Splits s = data.load();
+        ImageSet evalSet = s.get(evalSplit);
+        if (evalImages > 0) evalSet = evalSet.balancedSample(evalImages, data.splitSeed);
+        ImageSet test = testImages > 0 ? s.test().balancedSample(testImages, data.splitSeed) : s.test();
+        ReferenceCosts costs = new ReferenceCosts(spec, df, cd);
+        EmomcProblem problem = new EmomcProblem(grid, spec.size(), minBits, maxBits, obj, cfg.sizeLimit(), cfg.energyLimit(),
+                new MemoAccuracy(new CheckpointAccuracy(stage1, evalSet, 256, 4)), costs);
+        SearchRun run = new SearchRun(cfg, problem, out);
+        long t0 = System.nanoTime();
+        SearchRun.Result r = run.run(resume, p -> System.out.printf(Locale.ROOT,
+                "generation %d/%d: %d evaluations (%d measured), hypervolume %.5f, front %d, ETA %s%n", p.generation(),
+                p.generations(), p.evaluations(), p.measured(), p.hypervolume(), p.frontSize(),
+                Reproduce.eta((System.nanoTime() - t0) / 1e9 / (p.generation() + 1) * (p.generations() - p.generation()))));
+        System.out.println("re-scoring the front (" + r.front().size() + " genomes) on " + test.size() + " test images ...");
+        long t1 = System.nanoTime();
+        List<Summary.Member> front = Summary.rescore(r.front(), new CheckpointAccuracy(stage1, test, 256, 2));
+        Path basePath = Stage1.baseOf(stage1);
+        double baseAcc = basePath != null && Files.exists(basePath) ? Model.load(basePath).accuracy(test, 256) : Double.NaN;
+        Summary.write(out, cfg, r, front, new Summary.Baseline(baseAcc, costs.baselineEnergy(), costs.baselineSize()),
+                run.hypervolumeReference(), (System.nanoTime() - t1) / 1e9);
+        System.out.printf(Locale.ROOT, "%n%-8s %-40s %9s %9s %12s %12s%n", "r", "bits", "val %", "test %", "energy mJ", "size KiB");
+        for (Summary.Member m : front)
+            System.out.printf(Locale.ROOT, "%-8.2f %-40s %9.2f %9.2f %12.4f %12.1f%n", m.genome().remaining(),
+                    java.util.Arrays.toString(m.genome().bits()), 100 * m.valAccuracy(), 100 * m.testAccuracy(),
+                    m.energyMilliJoules(), m.sizeKiB());
+        System.out.printf(Locale.ROOT, "baseline test accuracy %.2f %%; %s; summary in %s%n", 100 * baseAcc,
+                "wall time " + Reproduce.eta(r.seconds()), out.resolve(Summary.FILE).toAbsolutePath());
+        return 0;
+    }
+
+}
