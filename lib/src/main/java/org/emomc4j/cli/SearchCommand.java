@@ -6,7 +6,11 @@ import org.emomc4j.data.Splits;
 import org.emomc4j.hw.Dataflow;
 import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
+import org.emomc4j.nn.Schedule;
+import org.emomc4j.nn.TrainConfig;
+import org.emomc4j.search.AccuracyOracle;
 import org.emomc4j.search.CheckpointAccuracy;
+import org.emomc4j.search.FineTuneAccuracy;
 import org.emomc4j.search.EmomcProblem;
 import org.emomc4j.search.MemoAccuracy;
 import org.emomc4j.search.Objective;
@@ -35,8 +39,24 @@ import java.util.concurrent.Callable;
                 "Writes evaluations.csv, front.csv, progress.csv and state.bin after every generation; --resume continues."})
 public final class SearchCommand implements Callable<Integer> {
 
-    @Option(names = "--stage1", required = true, paramLabel = "DIR", description = "Stage-1 directory (./emomc prune --out DIR).")
+    @Option(names = "--stage1", paramLabel = "DIR", description = "Stage-1 directory (./emomc prune --out DIR): the two-stage search.")
     Path stage1;
+
+    @Option(names = "--joint", paramLabel = "BASE", description = {"One-stage ablation instead of --stage1: every candidate is pruned and",
+            "quantized from this base checkpoint and fine-tuned briefly (--finetune-images, --finetune-epochs)."})
+    Path joint;
+
+    @Option(names = "--grid", defaultValue = "0.20:0.80:0.01", description = "With --joint: the grid r is snapped to (default: ${DEFAULT-VALUE}).")
+    String grid;
+
+    @Option(names = "--finetune-images", defaultValue = "2000", description = "With --joint: training images per candidate's fine-tuning (default: ${DEFAULT-VALUE}).")
+    int finetuneImages;
+
+    @Option(names = "--finetune-epochs", defaultValue = "1", description = "With --joint: epochs of that fine-tuning (default: ${DEFAULT-VALUE}).")
+    int finetuneEpochs;
+
+    @Option(names = "--finetune-lr", defaultValue = "0.005", description = "With --joint: fine-tuning learning rate (default: ${DEFAULT-VALUE}).")
+    double finetuneLr;
 
     @Option(names = "--objective", defaultValue = "energy", description = "energy, size or both (default: ${DEFAULT-VALUE}).")
     String objective;
@@ -93,14 +113,24 @@ public final class SearchCommand implements Callable<Integer> {
         String[] b = bits.split(":");
         if (b.length != 2) throw new IllegalArgumentException("--bits must be MIN:MAX such as 2:12, got " + bits);
         int minBits = Integer.parseInt(b[0].trim()), maxBits = Integer.parseInt(b[1].trim());
-        if (!Files.isDirectory(stage1))
+        if ((stage1 == null) == (joint == null))
+            throw new IllegalArgumentException("give exactly one of --stage1 DIR (two-stage search) or --joint BASE (one-stage ablation)");
+        if (stage1 != null && !Files.isDirectory(stage1))
             throw new IllegalArgumentException("stage-1 directory " + stage1 + " does not exist: run './emomc prune --out " + stage1 + "' first");
-        RemainingGrid grid = Stage1.available(stage1);
+        if (joint != null && !Files.isRegularFile(joint))
+            throw new IllegalArgumentException("base checkpoint " + joint + " does not exist");
+        RemainingGrid rGrid = stage1 != null ? Stage1.available(stage1) : RemainingGrid.parse(this.grid);
         if (!evalSplit.equals("val") && !evalSplit.equals("test"))
             throw new IllegalArgumentException("--eval-split must be val or test, got " + evalSplit);
-        NetworkSpec spec = Model.load(Stage1.checkpoint(stage1, grid.max())).spec();
+        NetworkSpec spec = Model.load(stage1 != null ? Stage1.checkpoint(stage1, rGrid.max()) : joint).spec();
         Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("stage1", stage1.toAbsolutePath().toString());
+        if (stage1 != null) extra.put("stage1", stage1.toAbsolutePath().toString());
+        else {
+            extra.put("joint_base", joint.toAbsolutePath().toString());
+            extra.put("finetune_images", finetuneImages);
+            extra.put("finetune_epochs", finetuneEpochs);
+            extra.put("finetune_lr", finetuneLr);
+        }
         extra.put("eval_split", evalSplit);
         extra.put("eval_images", evalImages);
         extra.put("model", spec.id());
@@ -113,8 +143,11 @@ public final class SearchCommand implements Callable<Integer> {
         if (evalImages > 0) evalSet = evalSet.balancedSample(evalImages, data.splitSeed);
         ImageSet test = testImages > 0 ? s.test().balancedSample(testImages, data.splitSeed) : s.test();
         ReferenceCosts costs = new ReferenceCosts(spec, df, cd);
-        EmomcProblem problem = new EmomcProblem(grid, spec.size(), minBits, maxBits, obj, cfg.sizeLimit(), cfg.energyLimit(),
-                new MemoAccuracy(new CheckpointAccuracy(stage1, evalSet, 256, 4)), costs);
+        AccuracyOracle oracle = stage1 != null ? new CheckpointAccuracy(stage1, evalSet, 256, 4)
+                : new FineTuneAccuracy(joint, s.train().balancedSample(finetuneImages, seed), evalSet,
+                new TrainConfig(finetuneEpochs, 128, finetuneLr, 0.9, 5e-4, Schedule.STEP, 1_000_000, seed), 256);
+        EmomcProblem problem = new EmomcProblem(rGrid, spec.size(), minBits, maxBits, obj, cfg.sizeLimit(), cfg.energyLimit(),
+                new MemoAccuracy(oracle), costs);
         SearchRun run = new SearchRun(cfg, problem, out);
         long t0 = System.nanoTime();
         SearchRun.Result r = run.run(resume, p -> System.out.printf(Locale.ROOT,
@@ -123,8 +156,12 @@ public final class SearchCommand implements Callable<Integer> {
                 Reproduce.eta((System.nanoTime() - t0) / 1e9 / (p.generation() + 1) * (p.generations() - p.generation()))));
         System.out.println("re-scoring the front (" + r.front().size() + " genomes) on " + test.size() + " test images ...");
         long t1 = System.nanoTime();
-        List<Summary.Member> front = Summary.rescore(r.front(), new CheckpointAccuracy(stage1, test, 256, 2));
-        Path basePath = Stage1.baseOf(stage1);
+        // Two-stage: the stage-1 network of each r; one-stage: the same fine-tuning, measured on test.
+        AccuracyOracle testOracle = stage1 != null ? new CheckpointAccuracy(stage1, test, 256, 2)
+                : new FineTuneAccuracy(joint, s.train().balancedSample(finetuneImages, seed), test,
+                new TrainConfig(finetuneEpochs, 128, finetuneLr, 0.9, 5e-4, Schedule.STEP, 1_000_000, seed), 256);
+        List<Summary.Member> front = Summary.rescore(r.front(), testOracle);
+        Path basePath = stage1 != null ? Stage1.baseOf(stage1) : joint;
         double baseAcc = basePath != null && Files.exists(basePath) ? Model.load(basePath).accuracy(test, 256) : Double.NaN;
         Summary.write(out, cfg, r, front, new Summary.Baseline(baseAcc, costs.baselineEnergy(), costs.baselineSize()),
                 run.hypervolumeReference(), (System.nanoTime() - t1) / 1e9);
