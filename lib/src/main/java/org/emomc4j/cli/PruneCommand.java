@@ -2,8 +2,6 @@ package org.emomc4j.cli;
 
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.data.Splits;
-import org.emomc4j.nn.Schedule;
-import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.report.Charts;
 import org.emomc4j.report.Figures;
 import org.emomc4j.search.RemainingGrid;
@@ -74,7 +72,7 @@ public final class PruneCommand implements Callable<Integer> {
         Splits s = data.load();
         ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
         ImageSet val = valImages > 0 ? s.val().balancedSample(valImages, seed) : s.val();
-        Stage1 stage1 = new Stage1(g, steps, m, new TrainConfig(1, batch, lr, 0.9, 5e-4, Schedule.STEP, 1_000_000, seed));
+        Stage1 stage1 = new Stage1(g, steps, m, Stage1.fineTuning(1, batch, lr, seed));
         long t0 = System.nanoTime();
         int[] finished = {0};
         List<Stage1.Point> pts = stage1.run(base, train, val, 256, out, new Stage1.Listener() {

@@ -6,8 +6,6 @@ import org.emomc4j.data.Splits;
 import org.emomc4j.hw.Dataflow;
 import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
-import org.emomc4j.nn.Schedule;
-import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.search.AccuracyOracle;
 import org.emomc4j.search.CheckpointAccuracy;
 import org.emomc4j.search.FineTuneAccuracy;
@@ -143,9 +141,11 @@ public final class SearchCommand implements Callable<Integer> {
         if (evalImages > 0) evalSet = evalSet.balancedSample(evalImages, data.splitSeed);
         ImageSet test = testImages > 0 ? s.test().balancedSample(testImages, data.splitSeed) : s.test();
         ReferenceCosts costs = new ReferenceCosts(spec, df, cd);
-        AccuracyOracle oracle = stage1 != null ? new CheckpointAccuracy(stage1, evalSet, 256, 4)
-                : new FineTuneAccuracy(joint, s.train().balancedSample(finetuneImages, seed), evalSet,
-                new TrainConfig(finetuneEpochs, 128, finetuneLr, 0.9, 5e-4, Schedule.STEP, 1_000_000, seed), 256);
+        ImageSet finetune = joint == null ? null : s.train().balancedSample(finetuneImages, seed);
+        java.util.function.Function<ImageSet, AccuracyOracle> oracleOn = images -> stage1 != null
+                ? new CheckpointAccuracy(stage1, images, 256, 4)
+                : new FineTuneAccuracy(joint, finetune, images, Stage1.fineTuning(finetuneEpochs, 128, finetuneLr, seed), 256);
+        AccuracyOracle oracle = oracleOn.apply(evalSet);
         EmomcProblem problem = new EmomcProblem(rGrid, spec.size(), minBits, maxBits, obj, cfg.sizeLimit(), cfg.energyLimit(),
                 new MemoAccuracy(oracle), costs);
         SearchRun run = new SearchRun(cfg, problem, out);
@@ -157,10 +157,7 @@ public final class SearchCommand implements Callable<Integer> {
         System.out.println("re-scoring the front (" + r.front().size() + " genomes) on " + test.size() + " test images ...");
         long t1 = System.nanoTime();
         // Two-stage: the stage-1 network of each r; one-stage: the same fine-tuning, measured on test.
-        AccuracyOracle testOracle = stage1 != null ? new CheckpointAccuracy(stage1, test, 256, 2)
-                : new FineTuneAccuracy(joint, s.train().balancedSample(finetuneImages, seed), test,
-                new TrainConfig(finetuneEpochs, 128, finetuneLr, 0.9, 5e-4, Schedule.STEP, 1_000_000, seed), 256);
-        List<Summary.Member> front = Summary.rescore(r.front(), testOracle);
+        List<Summary.Member> front = Summary.rescore(r.front(), oracleOn.apply(test));
         Path basePath = stage1 != null ? Stage1.baseOf(stage1) : joint;
         double baseAcc = basePath != null && Files.exists(basePath) ? Model.load(basePath).accuracy(test, 256) : Double.NaN;
         Summary.write(out, cfg, r, front, new Summary.Baseline(baseAcc, costs.baselineEnergy(), costs.baselineSize()),

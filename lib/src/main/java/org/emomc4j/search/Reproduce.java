@@ -82,7 +82,7 @@ public final class Reproduce {
         Path s1 = o.out().resolve("stage1");
         t = System.nanoTime();
         Stage1 stage1 = new Stage1(RemainingGrid.parse(p.grid()), p.steps(), p.stage1Mode(),
-                new TrainConfig(1, p.batch(), p.fineTuneLr(), 0.9, 5e-4, Schedule.STEP, 1_000_000, o.seed()));
+                Stage1.fineTuning(1, p.batch(), p.fineTuneLr(), o.seed()));
         List<Stage1.Point> points = stage1.run(baseCk, train, val, 256, s1, new Stage1.Listener() {
             @Override
             public void finished(Stage1.Point pt) {

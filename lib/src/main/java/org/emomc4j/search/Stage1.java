@@ -80,6 +80,14 @@ public final class Stage1 {
         this.fineTune = fineTune;
     }
 
+    /**
+     * Fine-tuning settings used by stage 1 and by the one-stage ablation: SGD with the reference's
+     * momentum and weight decay at a constant learning rate.
+     */
+    public static TrainConfig fineTuning(int epochs, int batch, double lr, long seed) {
+        return new TrainConfig(epochs, batch, lr, 0.9, 5e-4, org.emomc4j.nn.Schedule.STEP, 1_000_000, seed);
+    }
+
     /** The checkpoint file of a grid point. */
     public static Path checkpoint(Path dir, double r) { return dir.resolve(RemainingGrid.label(r) + ".ckpt"); }
 
