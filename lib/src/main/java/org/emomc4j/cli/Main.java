@@ -17,6 +17,8 @@ import java.io.PrintWriter;
         subcommands = {
                 DataCommand.class,
                 BenchCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

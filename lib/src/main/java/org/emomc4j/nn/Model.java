@@ -198,7 +198,8 @@ public final class Model {
     private void applyMask(int layer) {
         LayerSpec s = spec.layer(layer);
         long n = s.weightCount();
-        view(params, wOff[layer], n, n).muli(view(maskFlat, wOff[layer], n, n));
+        // x * 0 is -0.0 for negative x; adding +0.0 turns it into +0.0 so pruned weights are exactly 0.
+        view(params, wOff[layer], n, n).muli(view(maskFlat, wOff[layer], n, n)).addi(0.0);
     }
 
     /** Sets (or clears with null) the forward-pass weight transform of a layer (quantization, dynamic pruning). */
@@ -299,7 +300,7 @@ public final class Model {
     }
 
     void applyMasks() {
-        if (maskFlat != null) params.muli(maskFlat);
+        if (maskFlat != null) params.muli(maskFlat).addi(0.0); // +0.0: see applyMask
     }
 
     private void refreshTransforms() {
