@@ -57,12 +57,16 @@ public final class Model {
     private final INDArray[] effW;
 
     private final Map<Long, Buffers> buffers = new LinkedHashMap<>();
+    /** BatchNorm+ReLU in fused Java passes (float only); false = libnd4j ops (reference path, double). */
+    boolean fused;
+    private final FusedBn fbn = new FusedBn();
 
     private Model(NetworkSpec spec, DataType dtype) {
         this.spec = spec;
         this.dtype = dtype;
         int L = spec.size();
         this.nConv = L - 1;
+        this.fused = dtype == DataType.FLOAT;
         for (int l = 0; l < nConv; l++)
             if (!spec.layer(l).isConv()) throw new IllegalArgumentException("engine expects convolutions then one FC layer");
         LayerSpec fc = spec.layer(L - 1);
@@ -325,6 +329,8 @@ public final class Model {
         final int n;
         final INDArray[] xin, z, a, p, mean, var, gA, gY, gZ, gX, dMean, dVar;
         final INDArray meanAll, varAll, unbias, logits, fcIn, gFcIn;
+        final float[][] jMean, jVar, jGamma;
+        final float[] jMeanAll, jVarAll;
 
         Buffers(int n, boolean train) {
             this.n = n;
@@ -336,6 +342,8 @@ public final class Model {
             meanAll = Nd4j.create(dtype, totalC);
             varAll = Nd4j.create(dtype, totalC);
             float[] ub = new float[totalC];
+            jMean = new float[nConv][]; jVar = new float[nConv][]; jGamma = new float[nConv][];
+            jMeanAll = new float[totalC]; jVarAll = new float[totalC];
             for (int l = 0; l < nConv; l++) {
                 LayerSpec s = spec.layer(l);
                 long c = s.outChannels();
@@ -343,12 +351,14 @@ public final class Model {
                 a[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
                 if (s.poolAfter()) p[l] = Nd4j.create(dtype, n, s.outH() / 2, s.outW() / 2, c);
                 mean[l] = view(meanAll, bnOff[l], c, c);
+                jMean[l] = new float[(int) c];
+                jVar[l] = new float[(int) c];
                 var[l] = view(varAll, bnOff[l], c, c);
                 long m = (long) n * s.outH() * s.outW();
                 Arrays.fill(ub, bnOff[l], bnOff[l] + (int) c, m > 1 ? (float) m / (m - 1) : 1f);
                 if (train) {
                     if (s.poolAfter()) gA[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
-                    gY[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
+                    if (!fused) gY[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
                     gZ[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
                     gX[l] = Nd4j.create(dtype, n, s.inH(), s.inW(), s.inChannels());
                     dMean[l] = Nd4j.create(dtype, c);
@@ -388,23 +398,44 @@ public final class Model {
 
     private void forward(INDArray x, boolean train, Buffers B) {
         INDArray cur = x;
+        float[] rm = null, rv = null;
+        if (fused && !train) { rm = runMean.toFloatVector(); rv = runVar.toFloatVector(); }
         for (int l = 0; l < nConv; l++) {
             LayerSpec s = spec.layer(l);
             B.xin[l] = cur;
             NdOps.conv2d(cur, fwdW(l), null, B.z[l], s.kernel());
-            if (train) {
-                NdOps.moments(B.z[l], B.mean[l], B.var[l]);
-                NdOps.batchnorm(B.z[l], B.mean[l], B.var[l], gamma[l], beta[l], B.a[l], BN_EPS);
+            if (fused) {
+                final int layer = l;
+                float[] g = gamma[l].toFloatVector(), bt = beta[l].toFloatVector();
+                if (train) {
+                    B.jGamma[l] = g;
+                    NdOps.timed("bn+relu(java)", () -> fbn.forwardTrain(B.z[layer], B.a[layer], g, bt, B.jMean[layer], B.jVar[layer], BN_EPS));
+                    System.arraycopy(B.jMean[l], 0, B.jMeanAll, bnOff[l], g.length);
+                    System.arraycopy(B.jVar[l], 0, B.jVarAll, bnOff[l], g.length);
+                } else {
+                    int o = bnOff[l], c = g.length;
+                    float[] m = java.util.Arrays.copyOfRange(rm, o, o + c), v = java.util.Arrays.copyOfRange(rv, o, o + c);
+                    NdOps.timed("bn+relu(java)", () -> fbn.forwardInfer(B.z[layer], B.a[layer], g, bt, m, v, BN_EPS));
+                }
             } else {
-                NdOps.batchnorm(B.z[l], rMean[l], rVar[l], gamma[l], beta[l], B.a[l], BN_EPS);
+                if (train) {
+                    NdOps.moments(B.z[l], B.mean[l], B.var[l]);
+                    NdOps.batchnorm(B.z[l], B.mean[l], B.var[l], gamma[l], beta[l], B.a[l], BN_EPS);
+                } else {
+                    NdOps.batchnorm(B.z[l], rMean[l], rVar[l], gamma[l], beta[l], B.a[l], BN_EPS);
+                }
+                NdOps.reluInPlace(B.a[l]);
             }
-            NdOps.reluInPlace(B.a[l]);
             if (s.poolAfter()) {
                 NdOps.maxpool(B.a[l], B.p[l]);
                 cur = B.p[l];
             } else {
                 cur = B.a[l];
             }
+        }
+        if (fused && train) {
+            B.meanAll.assign(Nd4j.createFromArray(B.jMeanAll));
+            B.varAll.assign(Nd4j.createFromArray(B.jVarAll));
         }
         INDArray xf = fcInput(B);
         Nd4j.gemm(xf, fwdW(nConv), B.logits, false, false, 1.0, 0.0);
@@ -454,9 +485,19 @@ public final class Model {
                 NdOps.maxpoolBp(B.a[l], g, B.gA[l]);
                 g = B.gA[l];
             }
-            NdOps.reluBp(B.a[l], g, B.gY[l]);
-            NdOps.batchnormBp(B.z[l], B.mean[l], B.var[l], gamma[l], beta[l], B.gY[l],
-                    B.gZ[l], B.dMean[l], B.dVar[l], gGamma[l], gBeta[l], BN_EPS);
+            if (fused) {
+                final int layer = l;
+                final INDArray gg = g;
+                float[][][] gb = new float[1][][];
+                NdOps.timed("bn+relu_bp(java)", () -> gb[0] = fbn.backward(B.z[layer], B.a[layer], gg, B.gZ[layer],
+                        B.jGamma[layer], B.jMean[layer], B.jVar[layer], BN_EPS));
+                gGamma[l].assign(Nd4j.createFromArray(gb[0][0]));
+                gBeta[l].assign(Nd4j.createFromArray(gb[0][1]));
+            } else {
+                NdOps.reluBp(B.a[l], g, B.gY[l]);
+                NdOps.batchnormBp(B.z[l], B.mean[l], B.var[l], gamma[l], beta[l], B.gY[l],
+                        B.gZ[l], B.dMean[l], B.dVar[l], gGamma[l], gBeta[l], BN_EPS);
+            }
             NdOps.conv2dBp(B.xin[l], fwdW(l), B.gZ[l], B.gX[l], gW[l], s.kernel());
             up = B.gX[l];
         }
