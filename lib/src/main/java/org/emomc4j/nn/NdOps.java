@@ -53,6 +53,11 @@ final class NdOps {
         exec("conv2d", in, new INDArray[]{out}, convArgs(k));
     }
 
+    /** conv2d without padding, on an input that carries its own zero border. */
+    static void conv2dValid(INDArray xPadded, INDArray w, INDArray out, int k) {
+        exec("conv2d", new INDArray[]{xPadded, w}, new INDArray[]{out}, new int[]{k, k, 1, 1, 0, 0, 1, 1, 0, 1, 0});
+    }
+
     static void conv2dBp(INDArray x, INDArray w, INDArray gOut, INDArray gIn, INDArray gW, int k) {
         exec("conv2d_bp", new INDArray[]{x, w, gOut}, new INDArray[]{gIn, gW}, convArgs(k));
     }
