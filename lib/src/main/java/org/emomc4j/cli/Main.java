@@ -16,11 +16,13 @@ import java.io.PrintWriter;
         description = "Evolutionary multi-objective model compression (EMOMC) of VGG on CIFAR-10.",
         subcommands = {
                 DataCommand.class,
-                BenchCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
                 CostCommand.class,
                 PruneCommand.class,
                 SearchCommand.class,
                 ReproduceCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -57,12 +57,30 @@ public final class Model {
     private final INDArray[] effW;
 
     private final Map<Long, Buffers> buffers = new LinkedHashMap<>();
+    /** BatchNorm+ReLU in fused Java passes (float only); false = libnd4j ops (reference path, double). */
+    boolean fused;
+    private final FusedBn fbn = new FusedBn();
+    /**
+     * Layers whose backward pass avoids {@code conv2d_bp}: measured on this CPU, that op is
+     * pathologically slow on 32x32 maps (6-70 GFLOP/s vs 150-230 forward) and on wide 2x2 maps.
+     * There the weight gradient is nine matrix products over zero-bordered flat buffers (each
+     * kernel tap is an offset view, no im2col copy) and the input gradient is the fast forward
+     * convolution with 180-degree-rotated, in/out-swapped weights. A fixed rule, not auto-tuning,
+     * so the arithmetic (and thus resume) stays bit-reproducible.
+     */
+    boolean[] padded;
 
     private Model(NetworkSpec spec, DataType dtype) {
         this.spec = spec;
         this.dtype = dtype;
         int L = spec.size();
         this.nConv = L - 1;
+        this.fused = dtype == DataType.FLOAT;
+        this.padded = new boolean[L];
+        for (int l = 0; l < nConv; l++) {
+            LayerSpec s = spec.layer(l);
+            padded[l] = s.kernel() == 3 && (s.inH() >= 32 || (s.inH() <= 2 && s.inChannels() >= 256));
+        }
         for (int l = 0; l < nConv; l++)
             if (!spec.layer(l).isConv()) throw new IllegalArgumentException("engine expects convolutions then one FC layer");
         LayerSpec fc = spec.layer(L - 1);
@@ -198,7 +216,8 @@ public final class Model {
     private void applyMask(int layer) {
         LayerSpec s = spec.layer(layer);
         long n = s.weightCount();
-        view(params, wOff[layer], n, n).muli(view(maskFlat, wOff[layer], n, n));
+        // x * 0 is -0.0 for negative x; adding +0.0 turns it into +0.0 so pruned weights are exactly 0.
+        view(params, wOff[layer], n, n).muli(view(maskFlat, wOff[layer], n, n)).addi(0.0);
     }
 
     /** Sets (or clears with null) the forward-pass weight transform of a layer (quantization, dynamic pruning). */
@@ -299,7 +318,7 @@ public final class Model {
     }
 
     void applyMasks() {
-        if (maskFlat != null) params.muli(maskFlat);
+        if (maskFlat != null) params.muli(maskFlat).addi(0.0); // +0.0: see applyMask
     }
 
     private void refreshTransforms() {
@@ -324,6 +343,11 @@ public final class Model {
         final int n;
         final INDArray[] xin, z, a, p, mean, var, gA, gY, gZ, gX, dMean, dVar;
         final INDArray meanAll, varAll, unbias, logits, fcIn, gFcIn;
+        final float[][] jMean, jVar, jGamma;
+        final INDArray[] xpad, xint, gpad, gint, wrot;
+        final INDArray[][] xTap, gwTap;
+        final INDArray[] gFlat;
+        final float[] jMeanAll, jVarAll;
 
         Buffers(int n, boolean train) {
             this.n = n;
@@ -335,6 +359,10 @@ public final class Model {
             meanAll = Nd4j.create(dtype, totalC);
             varAll = Nd4j.create(dtype, totalC);
             float[] ub = new float[totalC];
+            jMean = new float[nConv][]; jVar = new float[nConv][]; jGamma = new float[nConv][];
+            jMeanAll = new float[totalC]; jVarAll = new float[totalC];
+            xpad = new INDArray[nConv]; xint = new INDArray[nConv]; gpad = new INDArray[nConv]; gint = new INDArray[nConv];
+            wrot = new INDArray[nConv]; xTap = new INDArray[nConv][]; gwTap = new INDArray[nConv][]; gFlat = new INDArray[nConv];
             for (int l = 0; l < nConv; l++) {
                 LayerSpec s = spec.layer(l);
                 long c = s.outChannels();
@@ -342,12 +370,37 @@ public final class Model {
                 a[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
                 if (s.poolAfter()) p[l] = Nd4j.create(dtype, n, s.outH() / 2, s.outW() / 2, c);
                 mean[l] = view(meanAll, bnOff[l], c, c);
+                jMean[l] = new float[(int) c];
+                jVar[l] = new float[(int) c];
                 var[l] = view(varAll, bnOff[l], c, c);
                 long m = (long) n * s.outH() * s.outW();
                 Arrays.fill(ub, bnOff[l], bnOff[l] + (int) c, m > 1 ? (float) m / (m - 1) : 1f);
+                boolean pd = fused && padded[l];
+                if (pd) {
+                    int H = s.inH(), W = s.inW(), Hp = H + 2, Wp = W + 2, ci = s.inChannels();
+                    long P = (long) n * Hp * Wp, marg = Wp + 1;
+                    INDArray xbig = Nd4j.create(dtype, (P + 2 * marg) * ci);
+                    xpad[l] = view(xbig, marg * ci, P * ci, n, Hp, Wp, ci);
+                    xint[l] = xpad[l].get(NDArrayIndex.all(), NDArrayIndex.interval(1, H + 1), NDArrayIndex.interval(1, W + 1), NDArrayIndex.all());
+                    if (train) {
+                        INDArray gbig = Nd4j.create(dtype, P * c);
+                        gpad[l] = gbig.reshape('c', n, Hp, Wp, c);
+                        gint[l] = gpad[l].get(NDArrayIndex.all(), NDArrayIndex.interval(1, H + 1), NDArrayIndex.interval(1, W + 1), NDArrayIndex.all());
+                        gFlat[l] = gbig.reshape('c', P, c);
+                        xTap[l] = new INDArray[9];
+                        gwTap[l] = new INDArray[9];
+                        for (int kh = 0; kh < 3; kh++)
+                            for (int kw = 0; kw < 3; kw++) {
+                                long r0 = marg + (long) (kh - 1) * Wp + (kw - 1);
+                                xTap[l][kh * 3 + kw] = view(xbig, r0 * ci, P * ci, P, ci);
+                                gwTap[l][kh * 3 + kw] = view(grads, wOff[l] + (long) (kh * 3 + kw) * ci * c, (long) ci * c, ci, c);
+                            }
+                        if (l > 0) wrot[l] = Nd4j.create(dtype, 3, 3, c, ci);
+                    }
+                }
                 if (train) {
                     if (s.poolAfter()) gA[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
-                    gY[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
+                    if (!fused) gY[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
                     gZ[l] = Nd4j.create(dtype, n, s.outH(), s.outW(), c);
                     gX[l] = Nd4j.create(dtype, n, s.inH(), s.inW(), s.inChannels());
                     dMean[l] = Nd4j.create(dtype, c);
@@ -387,23 +440,51 @@ public final class Model {
 
     private void forward(INDArray x, boolean train, Buffers B) {
         INDArray cur = x;
+        float[] rm = null, rv = null;
+        if (fused && !train) { rm = runMean.toFloatVector(); rv = runVar.toFloatVector(); }
         for (int l = 0; l < nConv; l++) {
             LayerSpec s = spec.layer(l);
             B.xin[l] = cur;
-            NdOps.conv2d(cur, fwdW(l), null, B.z[l], s.kernel());
-            if (train) {
-                NdOps.moments(B.z[l], B.mean[l], B.var[l]);
-                NdOps.batchnorm(B.z[l], B.mean[l], B.var[l], gamma[l], beta[l], B.a[l], BN_EPS);
+            if (B.xpad[l] != null) {
+                final INDArray c0 = cur;
+                final int layer = l;
+                NdOps.timed("pad-copy", () -> B.xint[layer].assign(c0));
+                NdOps.conv2dValid(B.xpad[l], fwdW(l), B.z[l], s.kernel());
             } else {
-                NdOps.batchnorm(B.z[l], rMean[l], rVar[l], gamma[l], beta[l], B.a[l], BN_EPS);
+                NdOps.conv2d(cur, fwdW(l), null, B.z[l], s.kernel());
             }
-            NdOps.reluInPlace(B.a[l]);
+            if (fused) {
+                final int layer = l;
+                float[] g = gamma[l].toFloatVector(), bt = beta[l].toFloatVector();
+                if (train) {
+                    B.jGamma[l] = g;
+                    NdOps.timed("bn+relu(java)", () -> fbn.forwardTrain(B.z[layer], B.a[layer], g, bt, B.jMean[layer], B.jVar[layer], BN_EPS));
+                    System.arraycopy(B.jMean[l], 0, B.jMeanAll, bnOff[l], g.length);
+                    System.arraycopy(B.jVar[l], 0, B.jVarAll, bnOff[l], g.length);
+                } else {
+                    int o = bnOff[l], c = g.length;
+                    float[] m = java.util.Arrays.copyOfRange(rm, o, o + c), v = java.util.Arrays.copyOfRange(rv, o, o + c);
+                    NdOps.timed("bn+relu(java)", () -> fbn.forwardInfer(B.z[layer], B.a[layer], g, bt, m, v, BN_EPS));
+                }
+            } else {
+                if (train) {
+                    NdOps.moments(B.z[l], B.mean[l], B.var[l]);
+                    NdOps.batchnorm(B.z[l], B.mean[l], B.var[l], gamma[l], beta[l], B.a[l], BN_EPS);
+                } else {
+                    NdOps.batchnorm(B.z[l], rMean[l], rVar[l], gamma[l], beta[l], B.a[l], BN_EPS);
+                }
+                NdOps.reluInPlace(B.a[l]);
+            }
             if (s.poolAfter()) {
                 NdOps.maxpool(B.a[l], B.p[l]);
                 cur = B.p[l];
             } else {
                 cur = B.a[l];
             }
+        }
+        if (fused && train) {
+            B.meanAll.assign(Nd4j.createFromArray(B.jMeanAll));
+            B.varAll.assign(Nd4j.createFromArray(B.jVarAll));
         }
         INDArray xf = fcInput(B);
         Nd4j.gemm(xf, fwdW(nConv), B.logits, false, false, 1.0, 0.0);
@@ -453,12 +534,48 @@ public final class Model {
                 NdOps.maxpoolBp(B.a[l], g, B.gA[l]);
                 g = B.gA[l];
             }
-            NdOps.reluBp(B.a[l], g, B.gY[l]);
-            NdOps.batchnormBp(B.z[l], B.mean[l], B.var[l], gamma[l], beta[l], B.gY[l],
-                    B.gZ[l], B.dMean[l], B.dVar[l], gGamma[l], gBeta[l], BN_EPS);
-            NdOps.conv2dBp(B.xin[l], fwdW(l), B.gZ[l], B.gX[l], gW[l], s.kernel());
+            if (fused) {
+                final int layer = l;
+                final INDArray gg = g;
+                float[][][] gb = new float[1][][];
+                NdOps.timed("bn+relu_bp(java)", () -> gb[0] = fbn.backward(B.z[layer], B.a[layer], gg, B.gZ[layer],
+                        B.jGamma[layer], B.jMean[layer], B.jVar[layer], BN_EPS));
+                gGamma[l].assign(Nd4j.createFromArray(gb[0][0]));
+                gBeta[l].assign(Nd4j.createFromArray(gb[0][1]));
+            } else {
+                NdOps.reluBp(B.a[l], g, B.gY[l]);
+                NdOps.batchnormBp(B.z[l], B.mean[l], B.var[l], gamma[l], beta[l], B.gY[l],
+                        B.gZ[l], B.dMean[l], B.dVar[l], gGamma[l], gBeta[l], BN_EPS);
+            }
+            if (B.gpad[l] != null) {
+                final int layer = l;
+                NdOps.timed("pad-copy", () -> B.gint[layer].assign(B.gZ[layer]));
+                NdOps.timed("gW-9gemm", () -> {
+                    for (int k = 0; k < 9; k++) Nd4j.gemm(B.xTap[layer][k], B.gFlat[layer], B.gwTap[layer][k], true, false, 1.0, 0.0);
+                });
+                if (l > 0) {
+                    NdOps.timed("rotate-w", () -> rotate(fwdW(layer), B.wrot[layer], s));
+                    NdOps.conv2dValid(B.gpad[l], B.wrot[l], B.gX[l], s.kernel());
+                }
+            } else {
+                NdOps.conv2dBp(B.xin[l], fwdW(l), B.gZ[l], B.gX[l], gW[l], s.kernel());
+            }
             up = B.gX[l];
         }
+    }
+
+    /** wr[kh][kw][co][ci] = w[k-1-kh][k-1-kw][ci][co]: the kernel of the input-gradient convolution. */
+    private static void rotate(INDArray w, INDArray wr, LayerSpec s) {
+        int k = s.kernel(), ci = s.inChannels(), co = s.outChannels();
+        float[] src = w.dup('c').data().asFloat();
+        float[] dst = new float[src.length];
+        for (int kh = 0; kh < k; kh++)
+            for (int kw = 0; kw < k; kw++) {
+                int sb = ((k - 1 - kh) * k + (k - 1 - kw)) * ci * co, db = (kh * k + kw) * co * ci;
+                for (int i = 0; i < ci; i++)
+                    for (int o = 0; o < co; o++) dst[db + o * ci + i] = src[sb + i * co + o];
+            }
+        FusedBn.write(wr, dst, dst.length);
     }
 
     private void updateRunningStats(Buffers B) {

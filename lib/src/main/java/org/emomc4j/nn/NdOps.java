@@ -21,16 +21,41 @@ final class NdOps {
     /** 2x2/2 max-pool args, NHWC (last arg 1). */
     private static final int[] POOL = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 1};
 
+    /** Per-op wall time in ns when profiling is on (a development aid; see {@link #profile}). */
+    static java.util.Map<String, long[]> profile;
+
     static void exec(String op, INDArray[] in, INDArray[] out, int[] iArgs, Double... tArgs) {
+        long t0 = profile == null ? 0 : System.nanoTime();
         DynamicCustomOp.DynamicCustomOpsBuilder b = DynamicCustomOp.builder(op).addInputs(in).addOutputs(out);
         if (iArgs != null && iArgs.length > 0) b.addIntegerArguments(iArgs);
         if (tArgs.length > 0) b.addFloatingPointArguments(tArgs);
         Nd4j.exec(b.build());
+        if (profile != null) {
+            long[] v = profile.computeIfAbsent(op + (out.length > 0 ? "" : ""), k -> new long[2]);
+            v[0] += System.nanoTime() - t0;
+            v[1]++;
+        }
+    }
+
+    /** Times a block under a name when profiling. */
+    static void timed(String name, Runnable r) {
+        long t0 = profile == null ? 0 : System.nanoTime();
+        r.run();
+        if (profile != null) {
+            long[] v = profile.computeIfAbsent(name, k -> new long[2]);
+            v[0] += System.nanoTime() - t0;
+            v[1]++;
+        }
     }
 
     static void conv2d(INDArray x, INDArray w, INDArray bias, INDArray out, int k) {
         INDArray[] in = bias == null ? new INDArray[]{x, w} : new INDArray[]{x, w, bias};
         exec("conv2d", in, new INDArray[]{out}, convArgs(k));
+    }
+
+    /** conv2d without padding, on an input that carries its own zero border. */
+    static void conv2dValid(INDArray xPadded, INDArray w, INDArray out, int k) {
+        exec("conv2d", new INDArray[]{xPadded, w}, new INDArray[]{out}, new int[]{k, k, 1, 1, 0, 0, 1, 1, 0, 1, 0});
     }
 
     static void conv2dBp(INDArray x, INDArray w, INDArray gOut, INDArray gIn, INDArray gW, int k) {

@@ -18,6 +18,8 @@ class GradientCheckTest {
         Model m = Model.create(spec, 7, DataType.DOUBLE);
         // Give BatchNorm non-trivial scale and shift so their gradients are exercised.
         Random r = new Random(3);
+        m.params.addi(Nd4j.randn(DataType.DOUBLE, m.params.length()).muli(0.1));
+        m.runMean.assign(Nd4j.randn(DataType.DOUBLE, m.runMean.length()));
         double[] p = m.params.data().asDouble();
         int n = 4;
         INDArray x = Nd4j.rand(DataType.DOUBLE, n, 32, 32, 3).subi(0.5).muli(2);
@@ -26,7 +28,7 @@ class GradientCheckTest {
         double[] g = m.grads.dup().data().asDouble();
         double eps = 1e-5, worst = 0;
         int checked = 0;
-        for (int t = 0; t < 300; t++) {
+        for (int t = 0; t < 160; t++) {
             int i = r.nextInt(p.length);
             double orig = m.params.getDouble(i);
             m.params.putScalar(i, orig + eps);
@@ -41,7 +43,7 @@ class GradientCheckTest {
                 System.out.println("param " + i + " fd=" + fd + " analytic=" + g[i]);
         }
         System.out.println("checked " + checked + " worst relative error " + worst);
-        assertTrue(checked > 100, "too few non-zero gradients checked: " + checked);
+        assertTrue(checked > 60, "too few non-zero gradients checked: " + checked);
         assertTrue(worst < 1e-4, "worst relative error " + worst);
     }
 }

@@ -1,0 +1,145 @@
+package org.emomc4j.cli;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.emomc4j.data.ImageSet;
+import org.emomc4j.data.Splits;
+import org.emomc4j.nn.Model;
+import org.emomc4j.nn.NetworkSpec;
+import org.emomc4j.nn.Schedule;
+import org.emomc4j.nn.TrainConfig;
+import org.emomc4j.nn.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code emomc train}: trains a VGG from scratch on the training split (the reference recipe by
+ * default), validating every epoch, writing {@code last.ckpt} and {@code train-log.csv} to the
+ * run directory; {@code --resume} continues an interrupted run to the same weights.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a VGG on CIFAR-10 (checkpoint every epoch; --resume continues).")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Mixin
+    DataCommand.DataOptions data = new DataCommand.DataOptions();
+
+    @Option(names = "--model", defaultValue = "vgg16", description = "vgg11, vgg13, vgg16 or vgg19 (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--width", defaultValue = "1", description = "Width multiplier, e.g. 1, 1/2, 1/4 (default: ${DEFAULT-VALUE}).")
+    String width;
+
+    @Option(names = "--epochs", defaultValue = "300", description = "Total epochs (default: ${DEFAULT-VALUE}, the reference).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--schedule", defaultValue = "step", description = "step (halve every --step-epochs), cosine or onecycle (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--step-epochs", defaultValue = "30", description = "Halving period of the step schedule (default: ${DEFAULT-VALUE}).")
+    int stepEpochs;
+
+    @Option(names = "--lr", defaultValue = "0.05", description = "Base / peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of initial weights, data order and augmentation (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--train-images", defaultValue = "0", description = "Use a class-balanced sample of N training images (0 = all), for quick profiles.")
+    int trainImages;
+
+    @Option(names = "--val-images", defaultValue = "0", description = "Validate on the first N validation images (0 = all).")
+    int valImages;
+
+    @Option(names = "--eval-batch", defaultValue = "256", description = "Validation batch size (default: ${DEFAULT-VALUE}).")
+    int evalBatch;
+
+    @Option(names = "--out", required = true, description = "Run directory (checkpoint, training log).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
+    boolean resume;
+
+    @Option(names = "--no-progress", description = "No progress bar (one line per epoch only).")
+    boolean noProgress;
+
+    @Override
+    public Integer call() {
+        NetworkSpec spec = NetworkSpec.vgg(model, NetworkSpec.parseWidth(width));
+        TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, weightDecay, Schedule.parse(schedule), stepEpochs, seed);
+        Splits s = data.load();
+        ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
+        ImageSet val = valImages > 0 ? s.val().head(valImages) : s.val();
+        Model m = Model.create(spec, seed);
+        Trainer t = new Trainer(m, cfg).evalBatch(evalBatch);
+        System.out.printf(Locale.ROOT, "train %s (%,d weights) on %,d images, validate on %,d; %s -> %s%n",
+                spec.id(), spec.weightCount(), train.size(), val.size(), cfg, out);
+        Listener l = new Listener(noProgress);
+        try {
+            t.fit(train, val, out, resume, l);
+        } finally {
+            l.close();
+        }
+        System.out.println("done: " + t.completedEpochs() + " epochs; checkpoint " + out.resolve(Trainer.CHECKPOINT));
+        return 0;
+    }
+
+    /** Progress bar per epoch (batch, img/s, loss, ETA) and one summary line per epoch. */
+    private static final class Listener implements Trainer.Listener {
+        private final boolean quiet;
+        private ProgressBar bar;
+        private int barEpoch = -1;
+        private double emaLoss = Double.NaN;
+
+        Listener(boolean quiet) { this.quiet = quiet; }
+
+        @Override
+        public void batch(Trainer.BatchProgress p) {
+            emaLoss = Double.isNaN(emaLoss) || p.batch() == 1 ? p.loss() : 0.95 * emaLoss + 0.05 * p.loss();
+            if (quiet) return;
+            if (bar == null || barEpoch != p.epoch()) {
+                close();
+                bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", p.epoch(), p.epochs()))
+                        .setInitialMax(p.batches()).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                        .setMaxRenderedLength(140).build();
+                barEpoch = p.epoch();
+            }
+            bar.stepTo(p.batch());
+            bar.setExtraMessage(String.format(Locale.ROOT, "%.0f img/s loss %.3f lr %.3g", p.imagesPerSecond(), emaLoss, p.lr()));
+        }
+
+        @Override
+        public void epoch(Trainer.EpochResult r) {
+            close();
+            System.out.printf(Locale.ROOT, "epoch %d: lr %.4g train loss %.4f acc %.2f%% | val loss %.4f acc %.2f%% | %s, %.0f img/s%n",
+                    r.epoch(), r.lr(), r.trainLoss(), 100 * r.trainAccuracy(), r.valLoss(), 100 * r.valAccuracy(),
+                    fmt(Duration.ofMillis((long) (r.seconds() * 1000))), r.imagesPerSecond());
+            System.out.flush();
+        }
+
+        void close() {
+            if (bar != null) { bar.close(); bar = null; }
+        }
+
+        private static String fmt(Duration d) {
+            return String.format(Locale.ROOT, "%d:%02d", d.toMinutes(), d.toSecondsPart());
+        }
+    }
+}
