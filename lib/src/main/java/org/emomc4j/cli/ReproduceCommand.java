@@ -30,6 +30,10 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "CIFAR-10 directory (default: $EMOMC_DATA, else datasets/cifar-10-batches-bin).")
     Path data;
 
+    @Option(names = "--baseline", paramLabel = "CKPT",
+            description = "Use this trained checkpoint of the profile's network instead of training a baseline.")
+    Path baseline;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data slices, initial weights and training (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -39,7 +43,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         Path home = home();
         Path o = out != null ? out : home.resolve("runs").resolve(p.name());
         Path f = figures != null ? figures : home.resolve("figures").resolve(p.name());
-        Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, f, DataLocation.resolve(data), seed),
+        Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, f, DataLocation.resolve(data), seed, baseline),
                 line -> System.out.println(line));
         System.out.println();
         System.out.println(r.tableII().printAll());

@@ -36,8 +36,16 @@ import java.util.function.Consumer;
  */
 public final class Reproduce {
 
-    /** Where things go. */
-    public record Options(Profile profile, Path out, Path figures, Path dataDir, long seed) { }
+    /**
+     * Where things go.
+     *
+     * @param baseline a trained checkpoint of the profile's network to use instead of training one (null: train)
+     */
+    public record Options(Profile profile, Path out, Path figures, Path dataDir, long seed, Path baseline) {
+        public Options(Profile profile, Path out, Path figures, Path dataDir, long seed) {
+            this(profile, out, figures, dataDir, seed, null);
+        }
+    }
 
     /** What a reproduction produced. */
     public record Report(double baselineTestAccuracy, List<Stage1.Point> stage1, Map<String, List<Summary.Member>> energyFronts,
@@ -62,19 +70,19 @@ public final class Reproduce {
         Path baseDir = o.out().resolve("baseline");
         TrainConfig base = new TrainConfig(p.baselineEpochs(), p.batch(), p.lr(), 0.9, 5e-4,
                 Schedule.valueOf(p.schedule().toUpperCase(Locale.ROOT)), 30, o.seed());
-        Trainer trainer = new Trainer(Model.create(spec, o.seed()), base);
-        boolean resume = Files.exists(baseDir.resolve(Trainer.CHECKPOINT));
         long t = System.nanoTime();
-        trainer.fit(train, val, baseDir, resume, new Trainer.Listener() {
-            @Override
-            public void epoch(Trainer.EpochResult r) {
-                log.accept(String.format(Locale.ROOT, "baseline epoch %d/%d: loss %.3f, val %.2f %%, %.0f img/s, ETA %s",
-                        r.epoch(), p.baselineEpochs(), r.trainLoss(), 100 * r.valAccuracy(), r.imagesPerSecond(),
-                        eta(r.seconds() * (p.baselineEpochs() - r.epoch()))));
-            }
-        });
+        Path baseCk;
+        if (o.baseline() != null) {
+            NetworkSpec given = Model.load(o.baseline()).spec();
+            if (!given.id().equals(spec.id()))
+                throw new IllegalArgumentException("--baseline " + o.baseline() + " is a " + given.id() + ", but profile "
+                        + p.name() + " needs a " + spec.id());
+            baseCk = o.baseline();
+            log.accept("baseline: using " + baseCk);
+        } else {
+            baseCk = train(p, spec, base, train, val, baseDir, o.seed(), log);
+        }
         wall.put("baseline", (System.nanoTime() - t) / 1e9);
-        Path baseCk = baseDir.resolve(Trainer.CHECKPOINT);
         double baseTest = Model.load(baseCk).accuracy(test, 256);
         log.accept(String.format(Locale.ROOT, "baseline test accuracy %.2f %%", 100 * baseTest));
 
@@ -137,11 +145,28 @@ public final class Reproduce {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("profile", p);
         meta.put("baseline_test_accuracy", baseTest);
+        meta.put("baseline_checkpoint", baseCk.toAbsolutePath().toString());
         meta.put("wall_time_s", wall);
         meta.put("versions", Summary.versions());
         AtomicFiles.writeString(rep.resolve("reproduce.json"),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(meta));
         return new Report(baseTest, points, energy, size, t2, t3, wall);
+    }
+
+    /** Trains (or resumes training) the profile's baseline; returns its checkpoint. */
+    private static Path train(Profile p, NetworkSpec spec, TrainConfig base, ImageSet train, ImageSet val, Path baseDir, long seed,
+                              Consumer<String> log) {
+        Trainer trainer = new Trainer(Model.create(spec, seed), base);
+        boolean resume = Files.exists(baseDir.resolve(Trainer.CHECKPOINT));
+        trainer.fit(train, val, baseDir, resume, new Trainer.Listener() {
+            @Override
+            public void epoch(Trainer.EpochResult r) {
+                log.accept(String.format(Locale.ROOT, "baseline epoch %d/%d: loss %.3f, val %.2f %%, %.0f img/s, ETA %s",
+                        r.epoch(), p.baselineEpochs(), r.trainLoss(), 100 * r.valAccuracy(), r.imagesPerSecond(),
+                        eta(r.seconds() * (p.baselineEpochs() - r.epoch()))));
+            }
+        });
+        return baseDir.resolve(Trainer.CHECKPOINT);
     }
 
     private static List<Summary.Member> search(Options o, Profile p, Objective objective, ReferenceCosts costs, RemainingGrid grid,
