@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.LogManager;
 
 /**
@@ -35,9 +37,11 @@ import java.util.logging.LogManager;
  *       the real kernel as a child JVM and starts a new one (same ports) when the child reports
  *       a dead shell channel (exit code 75), up to 5 times; the client simply keeps asking.</li>
  *   <li>{@code EmomcKernel --child <connection file>} runs rapaio's kernel like its MainApp, with
- *       a placeholder handler table whose lookups wait until the real table is ready (fixes 1),
- *       then sends itself a signed {@code kernel_info_request} on the shell port and exits with
- *       75 if no reply comes within a few seconds (detects 2).</li>
+ *       a handler table in front of rapaio's whose lookups wait until the real table is ready
+ *       (fixes 1) and which notes that the shell delivered a message. If none arrived, it sends
+ *       itself a signed {@code kernel_info_request} on the shell port and exits with 75 when
+ *       still nothing arrives within a few seconds (detects 2). A kernel whose shell delivered
+ *       anything is never restarted.</li>
  * </ul>
  */
 public final class EmomcKernel {
@@ -76,24 +80,32 @@ public final class EmomcKernel {
         Field handlers = Channels.class.getDeclaredField("handlers");
         handlers.setAccessible(true);
         CountDownLatch ready = new CountDownLatch(1);
-        handlers.set(channels, new AbstractMap<Object, Object>() {
+        AtomicBoolean seen = new AtomicBoolean();
+        AtomicReference<Map<?, ?>> table = new AtomicReference<>();
+        // Every shell/control lookup goes through this table: it waits for the real one, and it
+        // records that the shell delivered a message (then the self-check has nothing to do).
+        Map<Object, Object> gate = new AbstractMap<>() {
             @Override
             public Object get(Object key) {
+                seen.set(true);
                 try {
                     ready.await();
-                    return ((Map<?, ?>) handlers.get(channels)).get(key);
-                } catch (InterruptedException | IllegalAccessException e) {
+                } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
+                return table.get().get(key);
             }
 
             @Override
             public Set<Entry<Object, Object>> entrySet() { return Set.of(); }
-        });
+        };
+        handlers.set(channels, gate);
         channels.connect(MainApp.kernel);
+        table.set((Map<?, ?>) handlers.get(channels));
+        handlers.set(channels, gate);
         ready.countDown();
         Thread check = new Thread(() -> {
-            if (!shellAnswers(props)) {
+            if (!seen.get() && !shellAnswers(props, seen)) {
                 System.err.println("EmomcKernel: no kernel_info_reply on the shell channel");
                 Runtime.getRuntime().halt(RESTART);
             }
@@ -104,12 +116,12 @@ public final class EmomcKernel {
     }
 
     /** Sends a signed kernel_info_request to our own shell socket; true when a reply comes. */
-    static boolean shellAnswers(ConnectionProperties props) {
+    static boolean shellAnswers(ConnectionProperties props, AtomicBoolean seen) {
         ZMQ.Context ctx = ZMQ.context(1);
         ZMQ.Socket s = ctx.socket(SocketType.DEALER);
         try {
             s.setLinger(0);
-            s.setReceiveTimeOut(1000);
+            s.setReceiveTimeOut(200);
             s.connect(props.formatAddress(props.shellPort()));
             for (int attempt = 0; attempt < 4; attempt++) {
                 String header = "{\"msg_id\":\"" + UUID.randomUUID() + "\",\"session\":\"emomc-self-check\",\"username\":\"emomc\","
@@ -121,8 +133,9 @@ public final class EmomcKernel {
                 s.send(parts[3]);
                 long end = System.currentTimeMillis() + 1000;
                 while (System.currentTimeMillis() < end) {
+                    if (seen.get()) return true; // a client got through: the shell works, maybe busy running its cell
                     byte[] frame = s.recv();
-                    if (frame == null) break;
+                    if (frame == null) continue;
                     if (new String(frame, StandardCharsets.UTF_8).contains("kernel_info_reply")) return true;
                 }
             }

@@ -29,7 +29,7 @@ public final class Summary {
 
     /** A front member with both accuracies. */
     public record Member(Genome genome, double valAccuracy, double testAccuracy, double energyMilliJoules, double sizeKiB) {
-        Evaluation asTestEvaluation() { return new Evaluation(genome, testAccuracy, energyMilliJoules, sizeKiB, 0); }
+        public Evaluation asTestEvaluation() { return new Evaluation(genome, testAccuracy, energyMilliJoules, sizeKiB, 0); }
     }
 
     /** Re-scores a front on the test split. */

@@ -48,4 +48,12 @@ class ImagesTest {
         assertTrue(Files.size(png) > 0);
         assertEquals(grid.getWidth(), ImageIO.read(png.toFile()).getWidth());
     }
+
+    @Test
+    void roundedTablesPrintFewerDecimals() {
+        var t = tech.tablesaw.api.Table.create("t", tech.tablesaw.api.DoubleColumn.create("x", new double[]{1.23456789}));
+        assertTrue(Tables.rounded(t, 2).printAll().contains("1.23"));
+        assertFalse(t.printAll().contains("1.234"));
+        assertEquals(1.23456789, t.doubleColumn("x").get(0));
+    }
 }
