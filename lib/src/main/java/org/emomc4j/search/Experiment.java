@@ -1,19 +1,26 @@
 package org.emomc4j.search;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.emomc4j.compress.coding.Coding;
 import org.emomc4j.data.Cifar10;
 import org.emomc4j.data.DataLocation;
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.data.Splits;
+import org.emomc4j.hw.Dataflow;
 import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.Schedule;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 
+import tech.tablesaw.api.Table;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -150,6 +157,33 @@ public final class Experiment {
     /** The whole pipeline (Reproduce.run) into this run directory; finished stages are reused. */
     public Reproduce.Report reproduce(Consumer<String> log) throws IOException {
         return Reproduce.run(new Reproduce.Options(profile, runDir, figuresDir, DataLocation.resolve(null), seed), log);
+    }
+
+    /** True when the whole pipeline has finished in the run directory (its report is written). */
+    public boolean finished() { return Files.exists(runDir.resolve("report").resolve("reproduce.json")); }
+
+    /**
+     * The pipeline's report, read from the run directory when the pipeline has finished there
+     * (nothing is recomputed), else {@link #reproduce} first.
+     */
+    public Reproduce.Report report(Consumer<String> log) throws IOException {
+        if (!finished()) return reproduce(log);
+        Map<String, List<Summary.Member>> energy = new LinkedHashMap<>(), size = new LinkedHashMap<>();
+        double baseTest = Double.NaN;
+        for (Dataflow d : Dataflow.values()) {
+            Path dir = searchDir("energy-" + d.name());
+            energy.put(d.name(), Summary.readFront(dir));
+            baseTest = Summary.readBaseline(dir).testAccuracy();
+        }
+        for (Coding c : Coding.PAPER) size.put(c.cliName(), Summary.readFront(searchDir("size-" + c.cliName())));
+        Path rep = runDir.resolve("report");
+        Table t2 = Table.read().csv(rep.resolve("table2-energy.csv").toFile()).setName("Table II: energy (" + profile.label() + ", test accuracy)");
+        Table t3 = Table.read().csv(rep.resolve("table3-size.csv").toFile()).setName("Table III: size (" + profile.label() + ", test accuracy)");
+        Map<String, Double> wall = new LinkedHashMap<>();
+        new ObjectMapper().readTree(rep.resolve("reproduce.json").toFile()).path("wall_time_s")
+                .fields().forEachRemaining(e -> wall.put(e.getKey(), e.getValue().asDouble()));
+        log.accept("read the finished run in " + runDir);
+        return new Reproduce.Report(baseTest, Stage1.readCsv(runDir.resolve("stage1")), energy, size, t2, t3, wall);
     }
 
     /** The directory of one stage-2 search (e.g. "energy-XY", "size-csr"). */
