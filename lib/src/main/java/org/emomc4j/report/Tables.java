@@ -76,4 +76,12 @@ public final class Tables {
     public static String gain(double g) {
         return Double.isNaN(g) ? "-" : String.format(Locale.ROOT, "%.1fx", g);
     }
+
+    /** Prints the table's decimal columns with {@code digits} decimals (for reading, not for CSV); returns it. */
+    public static Table rounded(Table table, int digits) {
+        for (tech.tablesaw.api.NumericColumn<?> c : table.numericColumns()) {
+            if (c instanceof DoubleColumn d) d.setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(digits));
+        }
+        return table;
+    }
 }

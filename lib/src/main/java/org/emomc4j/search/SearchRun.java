@@ -170,6 +170,8 @@ public final class SearchRun {
             return new EmomcNSGAII(problem, config.populationSize(), config.offspringSize(), pool);
         TypedProperties props = new TypedProperties();
         props.setInt("populationSize", config.populationSize());
+        // Same budget per generation as NSGA-II: without it SPEA2 and others breed 100 offspring a step.
+        props.setInt("offspringSize", config.offspringSize());
         props.setString("operator", "sbx+pm");
         props.setDouble("sbx.rate", 0.9);
         props.setDouble("sbx.distributionIndex", 15);

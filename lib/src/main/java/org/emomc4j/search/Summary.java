@@ -29,7 +29,7 @@ public final class Summary {
 
     /** A front member with both accuracies. */
     public record Member(Genome genome, double valAccuracy, double testAccuracy, double energyMilliJoules, double sizeKiB) {
-        Evaluation asTestEvaluation() { return new Evaluation(genome, testAccuracy, energyMilliJoules, sizeKiB, 0); }
+        public Evaluation asTestEvaluation() { return new Evaluation(genome, testAccuracy, energyMilliJoules, sizeKiB, 0); }
     }
 
     /** Re-scores a front on the test split. */
@@ -88,6 +88,26 @@ public final class Summary {
     }
 
     private static Object nan(double v) { return Double.isNaN(v) ? null : v; }
+
+    /** The front recorded in a search directory's summary.json (test accuracy NaN when not re-scored). */
+    public static List<Member> readFront(Path runDir) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode root = new ObjectMapper().readTree(runDir.resolve(FILE).toFile());
+        List<Member> out = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode row : root.path("front")) {
+            int[] bits = new int[row.path("bits").size()];
+            for (int i = 0; i < bits.length; i++) bits[i] = row.path("bits").get(i).asInt();
+            out.add(new Member(new Genome(row.path("remaining").asDouble(), bits), row.path("val_accuracy").asDouble(),
+                    row.path("test_accuracy").isNumber() ? row.path("test_accuracy").asDouble() : Double.NaN,
+                    row.path("energy_mJ").asDouble(), row.path("size_kB").asDouble()));
+        }
+        return out;
+    }
+
+    /** The baseline recorded in a search directory's summary.json. */
+    public static Baseline readBaseline(Path runDir) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode b = new ObjectMapper().readTree(runDir.resolve(FILE).toFile()).path("baseline");
+        return new Baseline(b.path("test_accuracy").asDouble(), b.path("energy_mJ").asDouble(), b.path("size_kB").asDouble());
+    }
 
     /** Versions of the toolkit and of what it stands on. */
     public static Map<String, String> versions() {

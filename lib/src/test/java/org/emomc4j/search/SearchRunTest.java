@@ -158,6 +158,15 @@ class SearchRunTest {
     }
 
     @Test
+    void spea2KeepsTheConfiguredOffspringBudget() throws Exception {
+        SearchConfig c = SyntheticOracles.config(Objective.ENERGY, 3).withAlgorithm("SPEA2");
+        SearchRun.Result r = new SearchRun(c, SyntheticOracles.problem(Objective.ENERGY), tmp.resolve("spea2")).run(false, null);
+        int last = r.progress().get(r.progress().size() - 1).evaluations();
+        assertTrue(last <= c.populationSize() + c.generations() * c.offspringSize(),
+                "SPEA2 made " + last + " evaluations for population " + c.populationSize() + " + " + c.generations() + " x " + c.offspringSize());
+    }
+
+    @Test
     void badArgumentsAreExplained() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SearchRun.create(SyntheticOracles.config(Objective.ENERGY, 1).withAlgorithm("NSGA-IV"),

@@ -1,0 +1,91 @@
+// Real-browser check of the notebooks: starts JupyterLab (./emomc lab) on a free port, opens
+// notebook 00 in headless Debian Chromium (playwright-core, no downloaded browser), runs all its
+// cells, waits for the CIFAR-10 image grid and saves a screenshot.
+//   cd .ci/browser && npm install && node browser-check.mjs [--out ../../figures/jupyterlab-notebook00.png]
+// Env: CHROMIUM (default /usr/bin/chromium), EMOMC_PROFILE (default smoke), PORT (default 8899).
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const outArg = process.argv.indexOf('--out');
+const out = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'figures', 'jupyterlab-notebook00.png');
+const port = Number(process.env.PORT || 8899);
+const token = 'emomc-browser-check';
+const notebook = '00-setup-and-data.ipynb';
+const log = (...a) => console.log('browser-check:', ...a);
+
+const lab = spawn(path.join(root, 'emomc'), ['lab', '--no-browser', `--port=${port}`, '--ServerApp.ip=127.0.0.1',
+  `--IdentityProvider.token=${token}`, '--LabApp.expose_app_in_browser=True', '--ServerApp.port_retries=0'],
+  { cwd: root, env: { ...process.env, EMOMC_PROFILE: process.env.EMOMC_PROFILE || 'smoke' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+let labLog = '';
+lab.stdout.on('data', d => { labLog += d; });
+lab.stderr.on('data', d => { labLog += d; });
+const stopLab = () => { try { process.kill(-lab.pid, 'SIGTERM'); } catch { /* gone */ } };
+
+async function waitForServer(ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/api/status?token=${token}`);
+      if (r.ok) return;
+    } catch { /* not up yet */ }
+    if (lab.exitCode !== null) throw new Error('JupyterLab exited:\n' + labLog);
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error('JupyterLab did not start:\n' + labLog);
+}
+
+let browser;
+let code = 0;
+try {
+  await waitForServer(300_000);   // the first `./emomc lab` installs JupyterLab into .venv
+  log(`JupyterLab up on port ${port}`);
+  const profileDir = mkdtempSync(path.join(tmpdir(), 'emomc-chromium-'));
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', `--user-data-dir=${profileDir}`],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  await page.goto(`http://127.0.0.1:${port}/lab/tree/${notebook}?token=${token}`);
+  await page.waitForSelector('.jp-NotebookPanel .jp-Cell', { timeout: 120_000 });
+  log('notebook open; waiting for the kernel');
+  await page.waitForFunction(() => {
+    const s = window.jupyterapp?.shell?.currentWidget?.sessionContext;
+    return s?.session?.kernel && s.kernelDisplayStatus === 'idle';
+  }, null, { timeout: 180_000, polling: 500 });
+  const kernel = await page.evaluate(() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayName);
+  log(`kernel "${kernel}" idle; running all cells`);
+  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:run-all-cells'));
+  // The image grid is the first image output of the notebook.
+  const grid = page.locator('.jp-OutputArea-output img').first();
+  await grid.waitFor({ state: 'visible', timeout: 300_000 });
+  await page.waitForFunction(() => {
+    const s = window.jupyterapp.shell.currentWidget.sessionContext;
+    return s.kernelDisplayStatus === 'idle' && document.querySelectorAll('.jp-OutputArea-output img').length >= 2;
+  }, null, { timeout: 300_000, polling: 1000 });
+  const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count();
+  const size = await grid.evaluate(img => [img.naturalWidth, img.naturalHeight]);
+  log(`image grid rendered (${size[0]}x${size[1]} px); ${await page.locator('.jp-OutputArea-output img').count()} images, ${errors} stderr outputs`);
+  await grid.scrollIntoViewIfNeeded();
+  await page.evaluate(() => {   // show the grid's cell near the top of the window
+    const img = document.querySelector('.jp-OutputArea-output img');
+    img.closest('.jp-Cell').scrollIntoView({ block: 'start' });
+  });
+  await page.waitForTimeout(1000);
+  mkdirSync(path.dirname(out), { recursive: true });
+  await page.screenshot({ path: out });
+  log(`screenshot saved: ${out}`);
+} catch (e) {
+  console.error('browser-check: FAILED:', e.message);
+  code = 1;
+} finally {
+  if (browser) await browser.close();
+  stopLab();
+}
+process.exit(code);

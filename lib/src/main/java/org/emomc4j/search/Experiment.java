@@ -1,0 +1,200 @@
+package org.emomc4j.search;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.emomc4j.compress.coding.Coding;
+import org.emomc4j.data.Cifar10;
+import org.emomc4j.data.DataLocation;
+import org.emomc4j.data.ImageSet;
+import org.emomc4j.data.Splits;
+import org.emomc4j.hw.Dataflow;
+import org.emomc4j.nn.Model;
+import org.emomc4j.nn.NetworkSpec;
+import org.emomc4j.nn.Schedule;
+import org.emomc4j.nn.TrainConfig;
+import org.emomc4j.nn.Trainer;
+
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * One {@link Profile}'s EMOMC experiment, step by step, as the notebooks walk it: the data the
+ * profile uses, the baseline network, stage 1 and the whole {@link Reproduce} pipeline. Every step
+ * uses the same settings and directories as {@link Reproduce#run}, so a notebook and
+ * {@code ./emomc reproduce} share one resumable run directory ({@code runs/<profile>/}), and a
+ * step that is already finished there is loaded instead of recomputed. A finished run committed
+ * under {@code results/<profile>/} is preferred when present.
+ */
+public final class Experiment {
+
+    /** Seed of {@code ./emomc reproduce} (its --seed default). */
+    public static final long DEFAULT_SEED = 1;
+
+    private final Profile profile;
+    private final Path home;
+    private final Path runDir;
+    private final Path figuresDir;
+    private final long seed;
+    private Splits data;
+
+    private Experiment(Profile profile, Path home, Path runDir, Path figuresDir, long seed) {
+        this.profile = profile;
+        this.home = home;
+        this.runDir = runDir;
+        this.figuresDir = figuresDir;
+        this.seed = seed;
+    }
+
+    /** The experiment of the profile named by {@code EMOMC_PROFILE} (default smoke), in this project. */
+    public static Experiment fromEnvironment() { return of(Profile.fromEnvironment()); }
+
+    /** The experiment of a profile in this project (found as the data is: EMOMC_HOME or walking up). */
+    public static Experiment of(Profile profile) { return of(profile, projectHome(), DEFAULT_SEED); }
+
+    /** The experiment of a profile under a given project directory. */
+    public static Experiment of(Profile profile, Path home, long seed) {
+        Path results = home.resolve("results").resolve(profile.name());
+        Path run = Files.isDirectory(results.resolve("report")) ? results : home.resolve("runs").resolve(profile.name());
+        return new Experiment(profile, home, run, home.resolve("figures").resolve(profile.name()), seed);
+    }
+
+    /** The project directory: EMOMC_HOME, else the nearest parent of the working directory holding datasets/. */
+    public static Path projectHome() {
+        String env = System.getenv("EMOMC_HOME");
+        if (env != null && !env.isBlank()) return Path.of(env).toAbsolutePath();
+        Path cwd = Path.of("").toAbsolutePath();
+        for (Path p = cwd; p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("datasets")) && Files.isDirectory(p.resolve("lib"))) return p;
+        }
+        return cwd;
+    }
+
+    public Profile profile() { return profile; }
+
+    public Path home() { return home; }
+
+    /** Where the run's state lives: results/&lt;profile&gt; when a finished run is committed, else runs/&lt;profile&gt;. */
+    public Path runDir() { return runDir; }
+
+    public long seed() { return seed; }
+
+    /** The network the profile compresses (VGG-16 at the profile's width). */
+    public NetworkSpec spec() { return NetworkSpec.vgg("vgg16", profile.width()); }
+
+    /** The data the profile uses: class-balanced samples of the train / val / test splits, as Reproduce draws them. */
+    public synchronized Splits data() {
+        if (data == null) {
+            Splits s = Cifar10.load(DataLocation.resolve(null)).splits();
+            Profile p = profile;
+            ImageSet train = p.trainImages() > 0 ? s.train().balancedSample(p.trainImages(), seed) : s.train();
+            ImageSet val = p.valImages() > 0 ? s.val().balancedSample(p.valImages(), seed) : s.val();
+            ImageSet test = p.testImages() > 0 ? s.test().balancedSample(p.testImages(), seed) : s.test();
+            data = new Splits(train, val, test);
+        }
+        return data;
+    }
+
+    /** "profile smoke, VGG-16 width 0.125, 2000 train images, CIFAR-10 &lt;split&gt; (n images)", for figure titles. */
+    public String label(String split) {
+        ImageSet set = data().get(split);
+        return profile.label() + ", CIFAR-10 " + split + " (" + set.size() + " images)";
+    }
+
+    /** The baseline's training settings (those of Reproduce). */
+    public TrainConfig baselineConfig() {
+        return new TrainConfig(profile.baselineEpochs(), profile.batch(), profile.lr(), 0.9, 5e-4,
+                Schedule.valueOf(profile.schedule().toUpperCase(Locale.ROOT)), 30, seed);
+    }
+
+    public Path baselineDir() { return runDir.resolve("baseline"); }
+
+    public Path baselineCheckpoint() { return baselineDir().resolve(Trainer.CHECKPOINT); }
+
+    /**
+     * Trains the baseline, or resumes / loads it when its checkpoint exists in the run directory.
+     *
+     * @return the epochs this call trained (empty when the baseline was already finished)
+     */
+    public List<Trainer.EpochResult> trainBaseline(Trainer.Listener listener) {
+        Trainer trainer = new Trainer(Model.create(spec(), seed), baselineConfig());
+        boolean resume = Files.exists(baselineCheckpoint());
+        return trainer.fit(data().train(), data().val(), baselineDir(), resume, listener);
+    }
+
+    /** The baseline's per-epoch log (epoch, lr, losses, accuracies, ...) as CSV text. */
+    public String baselineLog() throws IOException {
+        return Files.readString(baselineDir().resolve(Trainer.LOG));
+    }
+
+    /** Stage 1 as the profile runs it (grid, steps, mode, fine-tuning settings of Reproduce). */
+    public Stage1 stage1() { return stage1(profile.stage1Mode()); }
+
+    /** Stage 1 with another mode (independent or chained), e.g. for the paper's Fig. 3 comparison. */
+    public Stage1 stage1(Stage1.Mode mode) {
+        return new Stage1(RemainingGrid.parse(profile.grid()), profile.steps(), mode,
+                new TrainConfig(1, profile.batch(), profile.fineTuneLr(), 0.9, 5e-4, Schedule.STEP, 1_000_000, seed));
+    }
+
+    /** Where stage 1 of a mode lives: the profile's own mode in runs/&lt;p&gt;/stage1 (shared with Reproduce), others beside it. */
+    public Path stage1Dir(Stage1.Mode mode) {
+        return mode == profile.stage1Mode() ? runDir.resolve("stage1")
+                : runDir.resolve("stage1-" + mode.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** Runs (or resumes, or just reads) stage 1 of a mode; trains the baseline first when needed. */
+    public List<Stage1.Point> runStage1(Stage1.Mode mode, Stage1.Listener listener) throws IOException {
+        if (!Files.exists(baselineCheckpoint())) trainBaseline(listener);
+        return stage1(mode).run(baselineCheckpoint(), data().train(), data().val(), 256, stage1Dir(mode), listener);
+    }
+
+    /** The whole pipeline (Reproduce.run) into this run directory; finished stages are reused. */
+    public Reproduce.Report reproduce(Consumer<String> log) throws IOException {
+        return Reproduce.run(new Reproduce.Options(profile, runDir, figuresDir, DataLocation.resolve(null), seed), log);
+    }
+
+    /** True when the whole pipeline has finished in the run directory (its report is written). */
+    public boolean finished() { return Files.exists(runDir.resolve("report").resolve("reproduce.json")); }
+
+    /**
+     * The pipeline's report, read from the run directory when the pipeline has finished there
+     * (nothing is recomputed), else {@link #reproduce} first.
+     */
+    public Reproduce.Report report(Consumer<String> log) throws IOException {
+        if (!finished()) return reproduce(log);
+        Map<String, List<Summary.Member>> energy = new LinkedHashMap<>(), size = new LinkedHashMap<>();
+        double baseTest = Double.NaN;
+        for (Dataflow d : Dataflow.values()) {
+            Path dir = searchDir("energy-" + d.name());
+            energy.put(d.name(), Summary.readFront(dir));
+            baseTest = Summary.readBaseline(dir).testAccuracy();
+        }
+        for (Coding c : Coding.PAPER) size.put(c.cliName(), Summary.readFront(searchDir("size-" + c.cliName())));
+        Path rep = runDir.resolve("report");
+        Table t2 = Table.read().csv(rep.resolve("table2-energy.csv").toFile()).setName("Table II: energy (" + profile.label() + ", test accuracy)");
+        Table t3 = Table.read().csv(rep.resolve("table3-size.csv").toFile()).setName("Table III: size (" + profile.label() + ", test accuracy)");
+        Map<String, Double> wall = new LinkedHashMap<>();
+        new ObjectMapper().readTree(rep.resolve("reproduce.json").toFile()).path("wall_time_s")
+                .fields().forEachRemaining(e -> wall.put(e.getKey(), e.getValue().asDouble()));
+        log.accept("read the finished run in " + runDir);
+        return new Reproduce.Report(baseTest, Stage1.readCsv(runDir.resolve("stage1")), energy, size, t2, t3, wall);
+    }
+
+    /** The directory of one stage-2 search (e.g. "energy-XY", "size-csr"). */
+    public Path searchDir(String name) { return runDir.resolve("search").resolve(name); }
+
+    /** figures/&lt;profile&gt;/ (created). */
+    public Path figuresDir() throws IOException {
+        Files.createDirectories(figuresDir);
+        return figuresDir;
+    }
+
+    /** figures/&lt;profile&gt;/&lt;name&gt; without extension, for {@link org.emomc4j.report.Figures#save}. */
+    public Path figure(String name) throws IOException { return figuresDir().resolve(name); }
+}
