@@ -458,7 +458,7 @@ public final class Model {
                 float[] g = gamma[l].toFloatVector(), bt = beta[l].toFloatVector();
                 if (train) {
                     B.jGamma[l] = g;
-                    NdOps.timed("bn+relu(java)", () -> fbn.forwardTrain(B.z[layer], B.a[layer], g, bt, B.jMean[layer], B.jVar[layer], BN_EPS));
+                    NdOps.timed("bn+relu(java)", () -> fbn.forwardTrain(layer, B.z[layer], B.a[layer], g, bt, B.jMean[layer], B.jVar[layer], BN_EPS));
                     System.arraycopy(B.jMean[l], 0, B.jMeanAll, bnOff[l], g.length);
                     System.arraycopy(B.jVar[l], 0, B.jVarAll, bnOff[l], g.length);
                 } else {
@@ -538,7 +538,7 @@ public final class Model {
                 final int layer = l;
                 final INDArray gg = g;
                 float[][][] gb = new float[1][][];
-                NdOps.timed("bn+relu_bp(java)", () -> gb[0] = fbn.backward(B.z[layer], B.a[layer], gg, B.gZ[layer],
+                NdOps.timed("bn+relu_bp(java)", () -> gb[0] = fbn.backward(layer, gg, B.gZ[layer],
                         B.jGamma[layer], B.jMean[layer], B.jVar[layer], BN_EPS));
                 gGamma[l].assign(Nd4j.createFromArray(gb[0][0]));
                 gBeta[l].assign(Nd4j.createFromArray(gb[0][1]));
