@@ -293,8 +293,8 @@ public final class Model {
     // ---------------------------------------------------------------- training step (package API for Trainer)
 
     /**
-     * One forward + backward pass in training mode: fills {@link #grads} (weight decay and
-     * masks not yet applied), updates the running BatchNorm statistics, returns {loss, correct}.
+     * One forward + backward pass in training mode: fills {@link #grads} (masked; weight decay
+     * is the optimizer's), updates the running BatchNorm statistics, returns {loss, correct}.
      */
     double[] forwardBackward(INDArray x, int[] labels) {
         int n = (int) x.size(0);
@@ -342,7 +342,7 @@ public final class Model {
     private final class Buffers {
         final int n;
         final INDArray[] xin, z, a, p, mean, var, gA, gY, gZ, gX, dMean, dVar;
-        final INDArray meanAll, varAll, unbias, logits, fcIn, gFcIn;
+        final INDArray meanAll, varAll, unbias, logits, gFcIn;
         final float[][] jMean, jVar, jGamma;
         final INDArray[] xpad, xint, gpad, gint, wrot;
         final INDArray[][] xTap, gwTap;
@@ -415,7 +415,6 @@ public final class Model {
             unbias = Nd4j.createFromArray(ub).castTo(dtype);
             LayerSpec fc = spec.layer(nConv);
             logits = Nd4j.create(dtype, n, fc.outChannels());
-            fcIn = null;
             gFcIn = train ? Nd4j.create(dtype, n, fc.inChannels()) : null;
         }
     }
