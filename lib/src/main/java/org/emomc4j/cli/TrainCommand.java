@@ -90,6 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer t = new Trainer(m, cfg).evalBatch(evalBatch);
         System.out.printf(Locale.ROOT, "train %s (%,d weights) on %,d images, validate on %,d; %s -> %s%n",
                 spec.id(), spec.weightCount(), train.size(), val.size(), cfg, out);
+        if (resume) System.out.println("resuming from " + out.resolve(Trainer.CHECKPOINT));
         Listener l = new Listener(noProgress);
         try {
             t.fit(train, val, out, resume, l);

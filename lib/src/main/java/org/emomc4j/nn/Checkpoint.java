@@ -36,6 +36,9 @@ import java.util.zip.CRC32;
  *   long     CRC-32 of every byte before it
  *   8 bytes  end magic "EMOMCEND"
  * </pre>
+ * There is no separate RNG state: initial weights, data order and augmentation are pure
+ * functions of the seed in the saved configuration and of (epoch, batch), so the seed and the
+ * completed-epoch count are the whole random state of a run.
  * Files are written to a temporary sibling and renamed into place, so a crash never leaves a
  * half-written checkpoint under the real name. Reading verifies magic, version, length and
  * checksum over the whole file before anything is built, so a bad file is refused with an

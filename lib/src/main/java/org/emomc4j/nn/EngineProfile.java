@@ -28,11 +28,23 @@ public final class EngineProfile {
         }
         double total = (System.nanoTime() - t0) / 1e6 / steps;
         print("train step", total, n, steps);
+        System.out.println("peak resident memory after training steps: " + peakRss());
         m.logits(x);
         NdOps.profile = new TreeMap<>();
         t0 = System.nanoTime();
         for (int i = 0; i < steps; i++) m.logits(x);
         print("inference", (System.nanoTime() - t0) / 1e6 / steps, n, steps);
+    }
+
+    /** VmHWM of this process (Linux), i.e. peak resident set size including off-heap ND4J buffers. */
+    static String peakRss() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")))
+                if (line.startsWith("VmHWM")) return line.substring(6).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+        return "unknown";
     }
 
     private static void print(String what, double ms, int n, int steps) {

@@ -25,6 +25,13 @@ final class FusedBn {
     private static final int CHUNK = 64;
 
     private float[] zA = new float[0], aA = new float[0], gA = new float[0];
+    /**
+     * Per layer, the training forward's copy of z and its scale/shift: the backward pass then
+     * reads only the incoming gradient from ND4J and recomputes the ReLU mask from z (bit-identical
+     * to the forward's), saving two of its three copies.
+     */
+    private final java.util.Map<Integer, float[]> zKeep = new java.util.HashMap<>();
+    private final java.util.Map<Integer, float[][]> affine = new java.util.HashMap<>();
 
     private float[] grow(float[] a, long n) {
         return a.length >= n ? a : new float[Math.toIntExact(n)];
@@ -48,12 +55,13 @@ final class FusedBn {
      * @param mean out: batch mean per channel
      * @param var  out: biased batch variance per channel
      */
-    void forwardTrain(INDArray z, INDArray a, float[] gamma, float[] beta, float[] mean, float[] var, double eps) {
+    void forwardTrain(int layer, INDArray z, INDArray a, float[] gamma, float[] beta, float[] mean, float[] var, double eps) {
         int C = gamma.length, n = (int) z.length(), M = n / C;
-        zA = grow(zA, n);
+        float[] zk = zKeep.get(layer);
+        if (zk == null || zk.length != n) zKeep.put(layer, zk = new float[n]);
         aA = grow(aA, n);
-        read(z, zA, n);
-        final float[] zz = zA;
+        read(z, zk, n);
+        final float[] zz = zk;
         double[][] s1 = new double[BLOCKS][C], s2 = new double[BLOCKS][C];
         IntStream.range(0, BLOCKS).parallel().forEach(b -> {
             int r0 = (int) ((long) M * b / BLOCKS), r1 = (int) ((long) M * (b + 1) / BLOCKS);
@@ -85,6 +93,7 @@ final class FusedBn {
             sc[c] = (float) s;
             sh[c] = (float) (beta[c] - mu * s);
         }
+        affine.put(layer, new float[][]{sc, sh});
         apply(zz, aA, sc, sh, C, M);
         write(a, aA, n);
     }
@@ -128,17 +137,17 @@ final class FusedBn {
      * Training backward through ReLU and BatchNorm (batch statistics): from g = dL/da, writes
      * dz = dL/dz and returns {dGamma, dBeta}.
      *
-     * @param a the forward output (its sign pattern is the ReLU mask)
+     * @param layer the layer whose {@link #forwardTrain} ran last for this batch
      */
-    float[][] backward(INDArray z, INDArray a, INDArray g, INDArray dz, float[] gamma, float[] mean, float[] var, double eps) {
-        int C = gamma.length, n = (int) z.length(), M = n / C;
-        zA = grow(zA, n);
-        aA = grow(aA, n);
+    float[][] backward(int layer, INDArray g, INDArray dz, float[] gamma, float[] mean, float[] var, double eps) {
+        int C = gamma.length, n = (int) g.length(), M = n / C;
+        float[] zk = zKeep.get(layer);
+        if (zk == null || zk.length != n) throw new IllegalStateException("backward without matching forward for layer " + layer);
         gA = grow(gA, n);
-        read(z, zA, n);
-        read(a, aA, n);
+        zA = grow(zA, n);
         read(g, gA, n);
-        final float[] zz = zA, aa = aA, gg = gA;
+        final float[] zz = zk, gg = gA, out = zA;
+        final float[] sc = affine.get(layer)[0], sh = affine.get(layer)[1];
         double[][] s1 = new double[BLOCKS][C], s2 = new double[BLOCKS][C];
         IntStream.range(0, BLOCKS).parallel().forEach(b -> {
             int r0 = (int) ((long) M * b / BLOCKS), r1 = (int) ((long) M * (b + 1) / BLOCKS);
@@ -151,7 +160,7 @@ final class FusedBn {
                 for (int m = r; m < re; m++) {
                     int base = m * C;
                     for (int c = 0; c < C; c++) {
-                        float gy = gg[base + c] * reluMask(aa[base + c]);
+                        float gy = gg[base + c] * reluMask(Math.max(zz[base + c] * sc[c] + sh[c], 0f));
                         f1[c] += gy;
                         f2[c] += gy * zz[base + c];
                     }
@@ -173,18 +182,18 @@ final class FusedBn {
             k2[c] = (float) (-gi * is * dg / M);
             k3[c] = (float) (-gi * sg / M + gi * is * mu * dg / M);
         }
-        // dz = k1 * gy + k2 * z + k3, written over the z copy (no longer needed).
+        // dz = k1 * gy + k2 * z + k3.
         IntStream.range(0, BLOCKS).parallel().forEach(b -> {
             int r0 = (int) ((long) M * b / BLOCKS), r1 = (int) ((long) M * (b + 1) / BLOCKS);
             for (int m = r0; m < r1; m++) {
                 int base = m * C;
                 for (int c = 0; c < C; c++) {
-                    float gy = gg[base + c] * reluMask(aa[base + c]);
-                    zz[base + c] = k1[c] * gy + k2[c] * zz[base + c] + k3[c];
+                    float gy = gg[base + c] * reluMask(Math.max(zz[base + c] * sc[c] + sh[c], 0f));
+                    out[base + c] = k1[c] * gy + k2[c] * zz[base + c] + k3[c];
                 }
             }
         });
-        write(dz, zz, n);
+        write(dz, out, n);
         return new float[][]{dGamma, dBeta};
     }
 }

@@ -293,8 +293,8 @@ public final class Model {
     // ---------------------------------------------------------------- training step (package API for Trainer)
 
     /**
-     * One forward + backward pass in training mode: fills {@link #grads} (weight decay and
-     * masks not yet applied), updates the running BatchNorm statistics, returns {loss, correct}.
+     * One forward + backward pass in training mode: fills {@link #grads} (masked; weight decay
+     * is the optimizer's), updates the running BatchNorm statistics, returns {loss, correct}.
      */
     double[] forwardBackward(INDArray x, int[] labels) {
         int n = (int) x.size(0);
@@ -342,11 +342,12 @@ public final class Model {
     private final class Buffers {
         final int n;
         final INDArray[] xin, z, a, p, mean, var, gA, gY, gZ, gX, dMean, dVar;
-        final INDArray meanAll, varAll, unbias, logits, fcIn, gFcIn;
+        final INDArray meanAll, varAll, unbias, logits, gFcIn;
         final float[][] jMean, jVar, jGamma;
         final INDArray[] xpad, xint, gpad, gint, wrot;
         final INDArray[][] xTap, gwTap;
-        final INDArray[] gFlat;
+        final INDArray[] gFlat, cols;
+        float[] xpJava, colsJava;
         final float[] jMeanAll, jVarAll;
 
         Buffers(int n, boolean train) {
@@ -363,6 +364,7 @@ public final class Model {
             jMeanAll = new float[totalC]; jVarAll = new float[totalC];
             xpad = new INDArray[nConv]; xint = new INDArray[nConv]; gpad = new INDArray[nConv]; gint = new INDArray[nConv];
             wrot = new INDArray[nConv]; xTap = new INDArray[nConv][]; gwTap = new INDArray[nConv][]; gFlat = new INDArray[nConv];
+            cols = new INDArray[nConv];
             for (int l = 0; l < nConv; l++) {
                 LayerSpec s = spec.layer(l);
                 long c = s.outChannels();
@@ -396,6 +398,9 @@ public final class Model {
                                 gwTap[l][kh * 3 + kw] = view(grads, wOff[l] + (long) (kh * 3 + kw) * ci * c, (long) ci * c, ci, c);
                             }
                         if (l > 0) wrot[l] = Nd4j.create(dtype, 3, 3, c, ci);
+                        // Tiny maps: the zero border would be most of the GEMM, so build im2col
+                        // columns instead (small there) and take one GEMM.
+                        if (H <= 2) cols[l] = Nd4j.create(dtype, (long) n * H * W, 9L * ci);
                     }
                 }
                 if (train) {
@@ -410,7 +415,6 @@ public final class Model {
             unbias = Nd4j.createFromArray(ub).castTo(dtype);
             LayerSpec fc = spec.layer(nConv);
             logits = Nd4j.create(dtype, n, fc.outChannels());
-            fcIn = null;
             gFcIn = train ? Nd4j.create(dtype, n, fc.inChannels()) : null;
         }
     }
@@ -458,7 +462,7 @@ public final class Model {
                 float[] g = gamma[l].toFloatVector(), bt = beta[l].toFloatVector();
                 if (train) {
                     B.jGamma[l] = g;
-                    NdOps.timed("bn+relu(java)", () -> fbn.forwardTrain(B.z[layer], B.a[layer], g, bt, B.jMean[layer], B.jVar[layer], BN_EPS));
+                    NdOps.timed("bn+relu(java)", () -> fbn.forwardTrain(layer, B.z[layer], B.a[layer], g, bt, B.jMean[layer], B.jVar[layer], BN_EPS));
                     System.arraycopy(B.jMean[l], 0, B.jMeanAll, bnOff[l], g.length);
                     System.arraycopy(B.jVar[l], 0, B.jVarAll, bnOff[l], g.length);
                 } else {
@@ -538,7 +542,7 @@ public final class Model {
                 final int layer = l;
                 final INDArray gg = g;
                 float[][][] gb = new float[1][][];
-                NdOps.timed("bn+relu_bp(java)", () -> gb[0] = fbn.backward(B.z[layer], B.a[layer], gg, B.gZ[layer],
+                NdOps.timed("bn+relu_bp(java)", () -> gb[0] = fbn.backward(layer, gg, B.gZ[layer],
                         B.jGamma[layer], B.jMean[layer], B.jVar[layer], BN_EPS));
                 gGamma[l].assign(Nd4j.createFromArray(gb[0][0]));
                 gBeta[l].assign(Nd4j.createFromArray(gb[0][1]));
@@ -550,9 +554,18 @@ public final class Model {
             if (B.gpad[l] != null) {
                 final int layer = l;
                 NdOps.timed("pad-copy", () -> B.gint[layer].assign(B.gZ[layer]));
-                NdOps.timed("gW-9gemm", () -> {
-                    for (int k = 0; k < 9; k++) Nd4j.gemm(B.xTap[layer][k], B.gFlat[layer], B.gwTap[layer][k], true, false, 1.0, 0.0);
-                });
+                if (B.cols[l] != null) {
+                    NdOps.timed("gW-im2col", () -> {
+                        im2col(B, layer);
+                        long rows = B.cols[layer].size(0), ci = s.inChannels(), co = s.outChannels();
+                        Nd4j.gemm(B.cols[layer], B.gZ[layer].reshape('c', rows, co), view(grads, wOff[layer], 9 * ci * co, 9 * ci, co),
+                                true, false, 1.0, 0.0);
+                    });
+                } else {
+                    NdOps.timed("gW-9gemm", () -> {
+                        for (int k = 0; k < 9; k++) Nd4j.gemm(B.xTap[layer][k], B.gFlat[layer], B.gwTap[layer][k], true, false, 1.0, 0.0);
+                    });
+                }
                 if (l > 0) {
                     NdOps.timed("rotate-w", () -> rotate(fwdW(layer), B.wrot[layer], s));
                     NdOps.conv2dValid(B.gpad[l], B.wrot[l], B.gX[l], s.kernel());
@@ -565,17 +578,44 @@ public final class Model {
     }
 
     /** wr[kh][kw][co][ci] = w[k-1-kh][k-1-kw][ci][co]: the kernel of the input-gradient convolution. */
-    private static void rotate(INDArray w, INDArray wr, LayerSpec s) {
-        int k = s.kernel(), ci = s.inChannels(), co = s.outChannels();
-        float[] src = w.dup('c').data().asFloat();
-        float[] dst = new float[src.length];
+    private float[] rotSrc = new float[0], rotDst = new float[0];
+
+    private void rotate(INDArray w, INDArray wr, LayerSpec s) {
+        int k = s.kernel(), ci = s.inChannels(), co = s.outChannels(), len = k * k * ci * co;
+        if (rotSrc.length < len) { rotSrc = new float[len]; rotDst = new float[len]; }
+        float[] src = rotSrc, dst = rotDst;
+        FusedBn.read(w, src, len); // w is a contiguous view (of the flat parameters or the transformed copy)
+        final int T = 32; // tiled transpose: the plain loop strides through memory
         for (int kh = 0; kh < k; kh++)
             for (int kw = 0; kw < k; kw++) {
                 int sb = ((k - 1 - kh) * k + (k - 1 - kw)) * ci * co, db = (kh * k + kw) * co * ci;
-                for (int i = 0; i < ci; i++)
-                    for (int o = 0; o < co; o++) dst[db + o * ci + i] = src[sb + i * co + o];
+                for (int i0 = 0; i0 < ci; i0 += T)
+                    for (int o0 = 0; o0 < co; o0 += T) {
+                        int i1 = Math.min(ci, i0 + T), o1 = Math.min(co, o0 + T);
+                        for (int i = i0; i < i1; i++)
+                            for (int o = o0; o < o1; o++) dst[db + o * ci + i] = src[sb + i * co + o];
+                    }
             }
-        FusedBn.write(wr, dst, dst.length);
+        FusedBn.write(wr, dst, len);
+    }
+
+    /** cols[(n,h,w), (kh,kw,ci)] = xpad[n, h+kh, w+kw, ci]: HWIO order, so gW = cols^T gZ directly. */
+    private static void im2col(Buffers B, int l) {
+        INDArray xp = B.xpad[l];
+        int n = (int) xp.size(0), Hp = (int) xp.size(1), Wp = (int) xp.size(2), ci = (int) xp.size(3);
+        int H = Hp - 2, W = Wp - 2, len = n * Hp * Wp * ci, clen = n * H * W * 9 * ci;
+        if (B.xpJava == null || B.xpJava.length < len) B.xpJava = new float[len];
+        if (B.colsJava == null || B.colsJava.length < clen) B.colsJava = new float[clen];
+        float[] x = B.xpJava, c = B.colsJava;
+        FusedBn.read(xp, x, len);
+        int row = 0;
+        for (int ni = 0; ni < n; ni++)
+            for (int h = 0; h < H; h++)
+                for (int w = 0; w < W; w++, row++)
+                    for (int kh = 0; kh < 3; kh++)
+                        for (int kw = 0; kw < 3; kw++)
+                            System.arraycopy(x, ((ni * Hp + h + kh) * Wp + w + kw) * ci, c, (row * 9 + kh * 3 + kw) * ci, ci);
+        FusedBn.write(B.cols[l], c, clen);
     }
 
     private void updateRunningStats(Buffers B) {

@@ -31,7 +31,7 @@ final class NdOps {
         if (tArgs.length > 0) b.addFloatingPointArguments(tArgs);
         Nd4j.exec(b.build());
         if (profile != null) {
-            long[] v = profile.computeIfAbsent(op + (out.length > 0 ? "" : ""), k -> new long[2]);
+            long[] v = profile.computeIfAbsent(op, k -> new long[2]);
             v[0] += System.nanoTime() - t0;
             v[1]++;
         }

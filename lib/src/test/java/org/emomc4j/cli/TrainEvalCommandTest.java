@@ -1,0 +1,41 @@
+package org.emomc4j.cli;
+
+import org.emomc4j.data.Cifar10;
+import org.emomc4j.data.DataLocation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** {@code emomc train} / {@code emomc eval} end to end on a tiny profile (needs CIFAR-10). */
+class TrainEvalCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void trainResumeAndEval() throws Exception {
+        assumeTrue(Files.isRegularFile(DataLocation.resolve(null).resolve(Cifar10.TEST_FILE)), "CIFAR-10 not present");
+        Path run = tmp.resolve("run");
+        String[] common = {"train", "--width", "1/16", "--batch", "64", "--schedule", "cosine", "--train-images", "300",
+                "--val-images", "100", "--no-progress", "--out", run.toString()};
+        assertEquals(0, Main.execute(concat(common, "--epochs", "1")));
+        assertTrue(Files.exists(run.resolve("last.ckpt")));
+        // Extending a cosine run changes its schedule: refused as another configuration.
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute(concat(common, "--epochs", "2", "--resume")));
+        assertEquals(0, Main.execute("eval", "--checkpoint", run.resolve("last.ckpt").toString(), "--split", "val"));
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", "--checkpoint", tmp.resolve("missing.ckpt").toString()));
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", "--checkpoint", run.resolve("last.ckpt").toString(), "--split", "train"));
+        assertEquals(2, Files.readAllLines(run.resolve("train-log.csv")).size());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
