@@ -5,7 +5,7 @@
 // Env: CHROMIUM (default /usr/bin/chromium), EMOMC_PROFILE (default smoke), PORT (default 8899).
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,18 @@ const token = 'emomc-browser-check';
 const notebook = '00-setup-and-data.ipynb';
 const log = (...a) => console.log('browser-check:', ...a);
 
+// A throw-away JupyterLab settings and workspace directory: no autosave (the committed notebook
+// must keep no outputs), no news pop-up, no restored layout from an earlier session.
+const labState = mkdtempSync(path.join(tmpdir(), 'emomc-lab-'));
+const settings = path.join(labState, 'settings');
+mkdirSync(path.join(settings, '@jupyterlab', 'docmanager-extension'), { recursive: true });
+mkdirSync(path.join(settings, '@jupyterlab', 'apputils-extension'), { recursive: true });
+writeFileSync(path.join(settings, '@jupyterlab', 'docmanager-extension', 'plugin.jupyterlab-settings'), '{"autosave": false}');
+writeFileSync(path.join(settings, '@jupyterlab', 'apputils-extension', 'notification.jupyterlab-settings'), '{"fetchNews": "false"}');
+
 const lab = spawn(path.join(root, 'emomc'), ['lab', '--no-browser', `--port=${port}`, '--ServerApp.ip=127.0.0.1',
-  `--IdentityProvider.token=${token}`, '--LabApp.expose_app_in_browser=True', '--ServerApp.port_retries=0'],
+  `--IdentityProvider.token=${token}`, '--LabApp.expose_app_in_browser=True', '--ServerApp.port_retries=0',
+  `--LabApp.user_settings_dir=${settings}`, `--LabApp.workspaces_dir=${path.join(labState, 'workspaces')}`],
   { cwd: root, env: { ...process.env, EMOMC_PROFILE: process.env.EMOMC_PROFILE || 'smoke' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 let labLog = '';
 lab.stdout.on('data', d => { labLog += d; });
@@ -41,33 +51,39 @@ async function waitForServer(ms) {
 }
 
 let browser;
+let page;
 let code = 0;
 try {
   await waitForServer(300_000);   // the first `./emomc lab` installs JupyterLab into .venv
   log(`JupyterLab up on port ${port}`);
   const profileDir = mkdtempSync(path.join(tmpdir(), 'emomc-chromium-'));
-  browser = await chromium.launch({
+  browser = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    viewport: { width: 1400, height: 1000 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${profileDir}`],
+      '--disable-component-update', '--disable-sync'],
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page = browser.pages()[0] || await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/lab/tree/${notebook}?token=${token}`);
   await page.waitForSelector('.jp-NotebookPanel .jp-Cell', { timeout: 120_000 });
   log('notebook open; waiting for the kernel');
   await page.waitForFunction(() => {
     const s = window.jupyterapp?.shell?.currentWidget?.sessionContext;
-    return s?.session?.kernel && s.kernelDisplayStatus === 'idle';
-  }, null, { timeout: 180_000, polling: 500 });
+    // "connected" is enough to run cells. rapaio's status replies to kernel_info are ignored by
+    // JupyterLab, so the status can read "Unknown" until the first cell runs.
+    return s?.session?.kernel?.connectionStatus === 'connected' && s.session.kernel.info !== undefined;
+  }, null, { timeout: 240_000, polling: 500 });
+  await page.evaluate(() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.info);
   const kernel = await page.evaluate(() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayName);
-  log(`kernel "${kernel}" idle; running all cells`);
+  log(`kernel "${kernel}" connected; running all cells`);
   await page.evaluate(() => window.jupyterapp.commands.execute('notebook:run-all-cells'));
   // The image grid is the first image output of the notebook.
   const grid = page.locator('.jp-OutputArea-output img').first();
   await grid.waitFor({ state: 'visible', timeout: 300_000 });
   await page.waitForFunction(() => {
     const s = window.jupyterapp.shell.currentWidget.sessionContext;
-    return s.kernelDisplayStatus === 'idle' && document.querySelectorAll('.jp-OutputArea-output img').length >= 2;
+    return s.kernelDisplayStatus === 'idle' && document.querySelectorAll('.jp-OutputArea-output img').length >= 2
+      && !document.querySelector('.jp-InputArea-prompt')?.textContent.includes('*');
   }, null, { timeout: 300_000, polling: 1000 });
   const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count();
   const size = await grid.evaluate(img => [img.naturalWidth, img.naturalHeight]);
@@ -84,6 +100,15 @@ try {
 } catch (e) {
   console.error('browser-check: FAILED:', e.message);
   code = 1;
+  if (page) {
+    const shot = path.join(tmpdir(), 'emomc-browser-check-failure.png');
+    await page.screenshot({ path: shot }).catch(() => {});
+    const state = await page.evaluate(() => JSON.stringify({ app: !!window.jupyterapp,
+      status: window.jupyterapp?.shell?.currentWidget?.sessionContext?.kernelDisplayStatus,
+      kernel: window.jupyterapp?.shell?.currentWidget?.sessionContext?.kernelDisplayName })).catch(err => String(err));
+    console.error(`browser-check: page state ${state}; screenshot ${shot}`);
+    console.error(labLog.split('\n').slice(-30).join('\n'));
+  }
 } finally {
   if (browser) await browser.close();
   stopLab();
