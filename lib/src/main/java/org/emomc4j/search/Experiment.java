@@ -9,7 +9,6 @@ import org.emomc4j.data.Splits;
 import org.emomc4j.hw.Dataflow;
 import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
-import org.emomc4j.nn.Schedule;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 
@@ -91,12 +90,7 @@ public final class Experiment {
     /** The data the profile uses: class-balanced samples of the train / val / test splits, as Reproduce draws them. */
     public synchronized Splits data() {
         if (data == null) {
-            Splits s = Cifar10.load(DataLocation.resolve(null)).splits();
-            Profile p = profile;
-            ImageSet train = p.trainImages() > 0 ? s.train().balancedSample(p.trainImages(), seed) : s.train();
-            ImageSet val = p.valImages() > 0 ? s.val().balancedSample(p.valImages(), seed) : s.val();
-            ImageSet test = p.testImages() > 0 ? s.test().balancedSample(p.testImages(), seed) : s.test();
-            data = new Splits(train, val, test);
+            data = profile.sample(Cifar10.load(DataLocation.resolve(null)).splits(), seed);
         }
         return data;
     }
@@ -109,8 +103,7 @@ public final class Experiment {
 
     /** The baseline's training settings (those of Reproduce). */
     public TrainConfig baselineConfig() {
-        return new TrainConfig(profile.baselineEpochs(), profile.batch(), profile.lr(), 0.9, 5e-4,
-                Schedule.valueOf(profile.schedule().toUpperCase(Locale.ROOT)), 30, seed);
+        return profile.baselineConfig(seed);
     }
 
     public Path baselineDir() { return runDir.resolve("baseline"); }
@@ -138,8 +131,7 @@ public final class Experiment {
 
     /** Stage 1 with another mode (independent or chained), e.g. for the paper's Fig. 3 comparison. */
     public Stage1 stage1(Stage1.Mode mode) {
-        return new Stage1(RemainingGrid.parse(profile.grid()), profile.steps(), mode,
-                new TrainConfig(1, profile.batch(), profile.fineTuneLr(), 0.9, 5e-4, Schedule.STEP, 1_000_000, seed));
+        return profile.stage1(mode, seed);
     }
 
     /** Where stage 1 of a mode lives: the profile's own mode in runs/&lt;p&gt;/stage1 (shared with Reproduce), others beside it. */

@@ -49,6 +49,25 @@ public record Profile(String name, double width, int trainImages, int valImages,
         return parse(p == null || p.isBlank() ? "smoke" : p);
     }
 
+    /** The profile's class-balanced slices of the three splits (0 in a size field keeps the whole split). */
+    public org.emomc4j.data.Splits sample(org.emomc4j.data.Splits s, long seed) {
+        return new org.emomc4j.data.Splits(
+                trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train(),
+                valImages > 0 ? s.val().balancedSample(valImages, seed) : s.val(),
+                testImages > 0 ? s.test().balancedSample(testImages, seed) : s.test());
+    }
+
+    /** The baseline's training settings (reference momentum and weight decay; step schedule halves every 30 epochs). */
+    public org.emomc4j.nn.TrainConfig baselineConfig(long seed) {
+        return new org.emomc4j.nn.TrainConfig(baselineEpochs, batch, lr, 0.9, 5e-4,
+                org.emomc4j.nn.Schedule.valueOf(schedule.toUpperCase(Locale.ROOT)), 30, seed);
+    }
+
+    /** Stage 1 as this profile runs it, in the given mode (the profile's own mode or the other, for Fig. 3). */
+    public Stage1 stage1(Stage1.Mode mode, long seed) {
+        return new Stage1(RemainingGrid.parse(grid), steps, mode, Stage1.fineTuning(1, batch, fineTuneLr, seed));
+    }
+
     /** Describes the data a figure came from, for titles. */
     public String label() {
         return "profile " + name + ", VGG-16 width " + width + (trainImages > 0 ? ", " + trainImages + " train images" : "");

@@ -9,7 +9,6 @@ import org.emomc4j.data.Splits;
 import org.emomc4j.hw.Dataflow;
 import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
-import org.emomc4j.nn.Schedule;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 import org.emomc4j.report.Charts;
@@ -59,17 +58,14 @@ public final class Reproduce {
         Map<String, Double> wall = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         log.accept(String.format(Locale.ROOT, "reproduce: %s -> %s", p.label(), o.out().toAbsolutePath()));
-        Splits s = Cifar10.load(o.dataDir()).splits();
-        ImageSet train = p.trainImages() > 0 ? s.train().balancedSample(p.trainImages(), o.seed()) : s.train();
-        ImageSet val = p.valImages() > 0 ? s.val().balancedSample(p.valImages(), o.seed()) : s.val();
-        ImageSet test = p.testImages() > 0 ? s.test().balancedSample(p.testImages(), o.seed()) : s.test();
+        Splits s = p.sample(Cifar10.load(o.dataDir()).splits(), o.seed());
+        ImageSet train = s.train(), val = s.val(), test = s.test();
         NetworkSpec spec = NetworkSpec.vgg("vgg16", p.width());
         Files.createDirectories(o.out());
 
         // 1. Baseline.
         Path baseDir = o.out().resolve("baseline");
-        TrainConfig base = new TrainConfig(p.baselineEpochs(), p.batch(), p.lr(), 0.9, 5e-4,
-                Schedule.valueOf(p.schedule().toUpperCase(Locale.ROOT)), 30, o.seed());
+        TrainConfig base = p.baselineConfig(o.seed());
         long t = System.nanoTime();
         Path baseCk;
         if (o.baseline() != null) {
@@ -89,8 +85,7 @@ public final class Reproduce {
         // 2. Stage 1.
         Path s1 = o.out().resolve("stage1");
         t = System.nanoTime();
-        Stage1 stage1 = new Stage1(RemainingGrid.parse(p.grid()), p.steps(), p.stage1Mode(),
-                Stage1.fineTuning(1, p.batch(), p.fineTuneLr(), o.seed()));
+        Stage1 stage1 = p.stage1(p.stage1Mode(), o.seed());
         List<Stage1.Point> points = stage1.run(baseCk, train, val, 256, s1, new Stage1.Listener() {
             @Override
             public void finished(Stage1.Point pt) {
