@@ -29,7 +29,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
 
     public static final Profile SMOKE = new Profile("smoke", 0.125, 2000, 500, 1000, 2, "onecycle", 0.05, 128,
             "0.30:0.70:0.20", 1, Stage1.Mode.CHAINED, 0.01, 8, 4, 3);
-    public static final Profile QUICK = new Profile("quick", 0.25, 0, 2000, 0, 15, "onecycle", 0.1, 128,
+    public static final Profile QUICK = new Profile("quick", 0.25, 0, 2000, 0, 30, "onecycle", 0.1, 128,
             "0.20:0.80:0.05", 4, Stage1.Mode.CHAINED, 0.01, 20, 10, 20);
     public static final Profile PAPER = new Profile("paper", 1.0, 0, 0, 0, 300, "step", 0.05, 256,
             "0.20:0.80:0.01", 32, Stage1.Mode.INDEPENDENT, 0.005, 40, 20, 120);
