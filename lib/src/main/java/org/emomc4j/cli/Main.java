@@ -22,6 +22,7 @@ import java.io.PrintWriter;
                 PruneCommand.class,
                 SearchCommand.class,
                 ReproduceCommand.class,
+                AblationCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * uses the same settings and directories as {@link Reproduce#run}, so a notebook and
  * {@code ./emomc reproduce} share one resumable run directory ({@code runs/<profile>/}), and a
  * step that is already finished there is loaded instead of recomputed. A finished run committed
- * under {@code results/<profile>/} is preferred when present.
+ * under {@code results/<profile>/} is read when there is no finished local run.
  */
 public final class Experiment {
 
@@ -41,13 +41,15 @@ public final class Experiment {
     private final Path runDir;
     private final Path figuresDir;
     private final long seed;
+    private final Path dataDir;
     private Splits data;
 
-    private Experiment(Profile profile, Path home, Path runDir, Path figuresDir, long seed) {
+    private Experiment(Profile profile, Path home, Path runDir, Path figuresDir, Path dataDir, long seed) {
         this.profile = profile;
         this.home = home;
         this.runDir = runDir;
         this.figuresDir = figuresDir;
+        this.dataDir = dataDir;
         this.seed = seed;
     }
 
@@ -59,9 +61,18 @@ public final class Experiment {
 
     /** The experiment of a profile under a given project directory. */
     public static Experiment of(Profile profile, Path home, long seed) {
-        Path results = home.resolve("results").resolve(profile.name());
-        Path run = Files.isDirectory(results.resolve("report")) ? results : home.resolve("runs").resolve(profile.name());
-        return new Experiment(profile, home, run, home.resolve("figures").resolve(profile.name()), seed);
+        Path results = home.resolve("results").resolve(profile.name()), runs = home.resolve("runs").resolve(profile.name());
+        // A finished local run (with its checkpoints) beats the committed results, which hold none.
+        Path run = Files.isDirectory(results.resolve("report")) && !Files.isDirectory(runs.resolve("report")) ? results : runs;
+        return new Experiment(profile, home, run, home.resolve("figures").resolve(profile.name()), null, seed);
+    }
+
+    /**
+     * The experiment of a profile in a given run directory, with figures and data in given
+     * directories (the CLI's --out, --figures, --data; a null data directory is found as usual).
+     */
+    public static Experiment at(Profile profile, Path runDir, Path figuresDir, Path dataDir, long seed) {
+        return new Experiment(profile, projectHome(), runDir, figuresDir, dataDir, seed);
     }
 
     /** The project directory: EMOMC_HOME, else the nearest parent of the working directory holding datasets/. */
@@ -79,7 +90,7 @@ public final class Experiment {
 
     public Path home() { return home; }
 
-    /** Where the run's state lives: results/&lt;profile&gt; when a finished run is committed, else runs/&lt;profile&gt;. */
+    /** Where the run's state lives: runs/&lt;profile&gt;, or results/&lt;profile&gt; when only a committed finished run exists. */
     public Path runDir() { return runDir; }
 
     public long seed() { return seed; }
@@ -90,7 +101,7 @@ public final class Experiment {
     /** The data the profile uses: class-balanced samples of the train / val / test splits, as Reproduce draws them. */
     public synchronized Splits data() {
         if (data == null) {
-            data = profile.sample(Cifar10.load(DataLocation.resolve(null)).splits(), seed);
+            data = profile.sample(Cifar10.load(DataLocation.resolve(dataDir)).splits(), seed);
         }
         return data;
     }
@@ -140,15 +151,61 @@ public final class Experiment {
                 : runDir.resolve("stage1-" + mode.name().toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * The paper's Fig. 3 question at this profile's scale: stage 1 in both modes. The profile's own
+     * mode is the run's stage 1 (run or resumed first when needed); the other mode runs beside it
+     * on {@code otherGrid} (null: the profile's grid), which may be coarser, since independent
+     * pruning costs steps x points epochs. Finished points are reused.
+     *
+     * @return per mode (lower case), its finished points
+     */
+    public Map<String, List<Stage1.Point>> stage1Modes(RemainingGrid otherGrid, Stage1.Listener listener) throws IOException {
+        Map<String, List<Stage1.Point>> out = new LinkedHashMap<>();
+        Stage1.Mode own = profile.stage1Mode();
+        Stage1.Mode other = own == Stage1.Mode.CHAINED ? Stage1.Mode.INDEPENDENT : Stage1.Mode.CHAINED;
+        out.put(own.name().toLowerCase(Locale.ROOT), runStage1(own, listener));
+        Stage1 s = otherGrid == null ? stage1(other) : profile.stage1(other, otherGrid, seed);
+        out.put(other.name().toLowerCase(Locale.ROOT), s.run(baseNetwork(listener), data().train(), data().val(), 256,
+                stage1Dir(other), listener));
+        return out;
+    }
+
+    /**
+     * The one-stage ablation (see {@link OneStageAblation}) against this run's two-stage energy
+     * search for a dataflow, at an equal training budget; the pipeline runs first if it has not
+     * finished. The one-stage run lives in {@code ablation/one-stage-energy-<dataflow>/} and resumes.
+     */
+    public OneStageAblation.Result oneStageAblation(Dataflow dataflow, Consumer<String> log) throws IOException {
+        if (!finished()) reproduce(log);
+        Splits s = data();
+        String name = "energy-" + dataflow.name();
+        return OneStageAblation.run(new OneStageAblation.Inputs(stage1Dir(profile.stage1Mode()), searchDir(name),
+                runDir.resolve("ablation").resolve("one-stage-" + name),
+                profile.searchConfig(Objective.ENERGY, dataflow.name(), Coding.DENSE.cliName()),
+                new ReferenceCosts(spec(), dataflow, Coding.DENSE), s.train(), s.val(), s.test(), profile.batch(),
+                profile.fineTuneLr(), seed), log);
+    }
+
     /** Runs (or resumes, or just reads) stage 1 of a mode; trains the baseline first when needed. */
     public List<Stage1.Point> runStage1(Stage1.Mode mode, Stage1.Listener listener) throws IOException {
+        return stage1(mode).run(baseNetwork(listener), data().train(), data().val(), 256, stage1Dir(mode), listener);
+    }
+
+    /**
+     * The uncompressed network stage 1 starts from: the one the run's stage 1 recorded (a
+     * {@code reproduce --baseline} checkpoint, say) when it still exists, else the run's baseline,
+     * trained first when needed.
+     */
+    public Path baseNetwork(Trainer.Listener listener) throws IOException {
+        Path recorded = Stage1.baseOf(stage1Dir(profile.stage1Mode()));
+        if (recorded != null && Files.isRegularFile(recorded)) return recorded;
         if (!Files.exists(baselineCheckpoint())) trainBaseline(listener);
-        return stage1(mode).run(baselineCheckpoint(), data().train(), data().val(), 256, stage1Dir(mode), listener);
+        return baselineCheckpoint();
     }
 
     /** The whole pipeline (Reproduce.run) into this run directory; finished stages are reused. */
     public Reproduce.Report reproduce(Consumer<String> log) throws IOException {
-        return Reproduce.run(new Reproduce.Options(profile, runDir, figuresDir, DataLocation.resolve(null), seed), log);
+        return Reproduce.run(new Reproduce.Options(profile, runDir, figuresDir, DataLocation.resolve(dataDir), seed), log);
     }
 
     /** True when the whole pipeline has finished in the run directory (its report is written). */

@@ -65,7 +65,25 @@ public record Profile(String name, double width, int trainImages, int valImages,
 
     /** Stage 1 as this profile runs it, in the given mode (the profile's own mode or the other, for Fig. 3). */
     public Stage1 stage1(Stage1.Mode mode, long seed) {
-        return new Stage1(RemainingGrid.parse(grid), steps, mode, Stage1.fineTuning(1, batch, fineTuneLr, seed));
+        return stage1(mode, RemainingGrid.parse(grid), seed);
+    }
+
+    /** Stage 1 with this profile's steps and fine-tuning on another grid (e.g. a coarser one for the costlier mode). */
+    public Stage1 stage1(Stage1.Mode mode, RemainingGrid grid, long seed) {
+        return new Stage1(grid, steps, mode, Stage1.fineTuning(1, batch, fineTuneLr, seed));
+    }
+
+    /**
+     * The stage-2 search of one objective as this profile runs it (NSGA-II, the profile's budget,
+     * seed 1, bits 2..12, no constraint), scored on the profile's validation images.
+     */
+    public SearchConfig searchConfig(Objective objective, String dataflow, String coding) {
+        java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
+        extra.put("profile", name);
+        extra.put("eval_split", "val");
+        extra.put("eval_images", valImages);
+        return new SearchConfig(objective, dataflow, coding, "NSGAII", pop, offspring, generations, 1,
+                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 2, 12, 1, extra);
     }
 
     /** Describes the data a figure came from, for titles. */

@@ -129,13 +129,8 @@ public final class Reproduce {
         Figures.save(Charts.fronts("EMOMC fronts per dataflow", label, Charts.Cost.ENERGY, eTest), o.figures().resolve("fronts-energy"));
         Figures.save(Charts.fronts("EMOMC fronts per coding scheme", label, Charts.Cost.SIZE, sTest), o.figures().resolve("fronts-size"));
         Figures.save(Charts.hypervolume("Stage-2 hypervolume", p.label() + ", CIFAR-10 val", hv), o.figures().resolve("hypervolume"));
-        double[][] curve = new double[2][points.size()];
-        for (int i = 0; i < points.size(); i++) {
-            curve[0][i] = points.get(i).remaining();
-            curve[1][i] = points.get(i).valAccuracy();
-        }
         Figures.save(Charts.accuracyVsRemaining("Stage 1: accuracy against remaining fraction", p.label() + ", CIFAR-10 val",
-                Map.of(p.stage1Mode().name().toLowerCase(Locale.ROOT), curve)), o.figures().resolve("stage1-accuracy"));
+                Map.of(p.stage1Mode().name().toLowerCase(Locale.ROOT), Stage1.curve(points))), o.figures().resolve("stage1-accuracy"));
         wall.put("total", (System.nanoTime() - t0) / 1e9);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("profile", p);
@@ -168,12 +163,7 @@ public final class Reproduce {
                                                AccuracyOracle valAcc, AccuracyOracle testAcc, double baseTest,
                                                Map<String, List<SearchRun.Progress>> hv, Consumer<String> log) throws IOException {
         String name = objective == Objective.ENERGY ? "energy-" + costs.dataflow().name() : "size-" + costs.coding().cliName();
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("profile", p.name());
-        extra.put("eval_split", "val");
-        extra.put("eval_images", p.valImages());
-        SearchConfig cfg = new SearchConfig(objective, costs.dataflow().name(), costs.coding().cliName(), "NSGAII", p.pop(),
-                p.offspring(), p.generations(), 1, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 2, 12, 1, extra);
+        SearchConfig cfg = p.searchConfig(objective, costs.dataflow().name(), costs.coding().cliName());
         EmomcProblem problem = new EmomcProblem(grid, costs.spec().size(), 2, 12,
                 objective, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, valAcc, costs);
         Path dir = o.out().resolve("search").resolve(name);

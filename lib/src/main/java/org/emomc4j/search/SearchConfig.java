@@ -47,6 +47,19 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
                 sizeLimit, energyLimit, minBits, maxBits, threads, extra);
     }
 
+    /** The same search with more descriptive settings (merged over the existing ones). */
+    public SearchConfig withExtra(Map<String, Object> more) {
+        Map<String, Object> m = new LinkedHashMap<>(extra);
+        m.putAll(more);
+        return new SearchConfig(objective, dataflow, coding, algorithm, populationSize, offspringSize, generations, seed,
+                sizeLimit, energyLimit, minBits, maxBits, threads, m);
+    }
+
+    /** Candidates the algorithm plans to measure: the initial population and every generation's offspring. */
+    public int plannedEvaluations() {
+        return populationSize + generations * offspringSize;
+    }
+
     public SearchConfig withThreads(int t) {
         return new SearchConfig(objective, dataflow, coding, algorithm, populationSize, offspringSize, generations, seed,
                 sizeLimit, energyLimit, minBits, maxBits, t, extra);

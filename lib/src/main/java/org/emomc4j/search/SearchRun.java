@@ -205,6 +205,20 @@ public final class SearchRun {
         return new Hypervolume(problem, hvMin, hvMax).evaluate(feasible);
     }
 
+    /**
+     * Hypervolume, in this run's fixed box, of scored genomes (e.g. a front re-scored on the test
+     * split): the same indicator as progress.csv, so fronts of runs on the same problem compare.
+     */
+    public double hypervolume(List<Evaluation> scored) {
+        NondominatedPopulation front = new NondominatedPopulation();
+        for (Evaluation e : scored) {
+            Solution s = problem.encode(e.genome());
+            problem.fill(s, e);
+            front.add(s);
+        }
+        return hypervolume(front);
+    }
+
     /** The feasible members of a front as evaluations, sorted by error then cost. */
     public List<Evaluation> frontEvaluations(NondominatedPopulation front) {
         List<Evaluation> out = new ArrayList<>();

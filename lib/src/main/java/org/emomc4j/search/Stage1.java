@@ -156,6 +156,16 @@ public final class Stage1 {
         for (int l = 0; l < model.spec().size(); l++) model.setWeightTransform(l, t);
     }
 
+    /** Points as the {r values, accuracies} curve {@link org.emomc4j.report.Charts#accuracyVsRemaining} draws. */
+    public static double[][] curve(List<Point> points) {
+        double[][] c = new double[2][points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            c[0][i] = points.get(i).remaining();
+            c[1][i] = points.get(i).valAccuracy();
+        }
+        return c;
+    }
+
     /** Finished grid points recorded in a stage-1 directory. */
     public static List<Point> readCsv(Path dir) throws IOException {
         List<Point> out = new ArrayList<>();

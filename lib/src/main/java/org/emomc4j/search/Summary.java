@@ -109,6 +109,11 @@ public final class Summary {
         return new Baseline(b.path("test_accuracy").asDouble(), b.path("energy_mJ").asDouble(), b.path("size_kB").asDouble());
     }
 
+    /** The search's own wall time (seconds, without the test re-scoring) recorded in a search directory's summary.json. */
+    public static double readSearchSeconds(Path runDir) throws IOException {
+        return new ObjectMapper().readTree(runDir.resolve(FILE).toFile()).path("wall_time_s").path("search").asDouble(Double.NaN);
+    }
+
     /** Versions of the toolkit and of what it stands on. */
     public static Map<String, String> versions() {
         Map<String, String> v = new LinkedHashMap<>();

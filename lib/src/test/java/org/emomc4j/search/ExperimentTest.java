@@ -25,6 +25,9 @@ class ExperimentTest {
         assertTrue(Files.isDirectory(tmp.resolve("figures/smoke")));
         Files.createDirectories(tmp.resolve("results/quick/report"));
         assertEquals(tmp.resolve("results/quick"), Experiment.of(Profile.QUICK, tmp, 1).runDir());
+        // ... unless a finished local run (which has the checkpoints) exists.
+        Files.createDirectories(tmp.resolve("runs/quick/report"));
+        assertEquals(tmp.resolve("runs/quick"), Experiment.of(Profile.QUICK, tmp, 1).runDir());
     }
 
     @Test

@@ -1,0 +1,138 @@
+package org.emomc4j.cli;
+
+import org.emomc4j.hw.Dataflow;
+import org.emomc4j.report.Charts;
+import org.emomc4j.report.Figures;
+import org.emomc4j.report.Tables;
+import org.emomc4j.search.Experiment;
+import org.emomc4j.search.OneStageAblation;
+import org.emomc4j.search.Profile;
+import org.emomc4j.search.RemainingGrid;
+import org.emomc4j.search.Reproduce;
+import org.emomc4j.search.Stage1;
+import org.emomc4j.util.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code emomc ablation}: the paper's design questions, on a profile's reproduction run. */
+@Command(name = "ablation", mixinStandardHelpOptions = true,
+        description = {"Ablations on the run of './emomc reproduce --profile P' (same --out): both resume.",
+                "  one-stage   two-stage EMOMC against a one-stage search at an equal training budget",
+                "  stage1      stage 1 independent vs chained: accuracy against r (the paper's Fig. 3 question)"},
+        subcommands = {AblationCommand.OneStage.class, AblationCommand.Stage1Modes.class})
+public final class AblationCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name an ablation: one-stage or stage1");
+    }
+
+    /** Options shared by the ablations: which reproduction run they work on. */
+    static final class RunOptions {
+        @Option(names = "--profile", defaultValue = "smoke", description = "smoke, quick or paper (default: ${DEFAULT-VALUE}).")
+        String profile;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "The reproduction's run directory (default: runs/<profile>).")
+        Path out;
+
+        @Option(names = "--figures", paramLabel = "DIR", description = "Where figures go (default: figures/<profile>).")
+        Path figures;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "CIFAR-10 directory (default: $EMOMC_DATA, else datasets/cifar-10-batches-bin).")
+        Path data;
+
+        @Option(names = "--seed", defaultValue = "1", description = "The reproduction's seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        Experiment experiment() {
+            Profile p = Profile.parse(profile);
+            Path home = ReproduceCommand.home();
+            return Experiment.at(p, out != null ? out : home.resolve("runs").resolve(p.name()),
+                    figures != null ? figures : home.resolve("figures").resolve(p.name()), data, seed);
+        }
+    }
+
+    @Command(name = "one-stage", mixinStandardHelpOptions = true,
+            description = {"One-stage search (every candidate pruned + quantized from the baseline and fine-tuned) against the",
+                    "run's two-stage energy search, with as many training images in all as stage 1 used. Prints and writes",
+                    "<out>/ablation/one-stage-energy-<dataflow>/comparison.csv and the figure one-stage-vs-two-stage-<dataflow>."})
+    static final class OneStage implements Callable<Integer> {
+        @Mixin
+        RunOptions run = new RunOptions();
+
+        @Option(names = "--dataflow", defaultValue = "XY", description = "XY, ICOC, FXFY or XFX (default: ${DEFAULT-VALUE}).")
+        String dataflow;
+
+        @Override
+        public Integer call() throws Exception {
+            Dataflow d = Dataflow.parse(dataflow);
+            Experiment exp = run.experiment();
+            OneStageAblation.Result r = exp.oneStageAblation(d, System.out::println);
+            Path csv = OneStageAblation.writeCsv(r, exp.runDir().resolve("ablation").resolve("one-stage-energy-" + d.name()));
+            Path fig = exp.figure("one-stage-vs-two-stage-" + d.name());
+            Figures.save(Charts.fronts("Two-stage vs one-stage at equal training budget, energy " + d.label(), exp.label("test"),
+                    Charts.Cost.ENERGY, r.testFronts()), fig);
+            System.out.println();
+            System.out.println(Tables.rounded(r.table(), 3).printAll());
+            System.out.printf(Locale.ROOT, "baseline test accuracy %.2f %%; one-stage fine-tuning: %,d images per candidate%n",
+                    100 * r.baselineTestAccuracy(), r.imagesPerCandidate());
+            System.out.println("table: " + csv.toAbsolutePath() + "\nfigure: " + fig.toAbsolutePath() + ".png");
+            return 0;
+        }
+    }
+
+    @Command(name = "stage1", mixinStandardHelpOptions = true,
+            description = {"Stage 1 in the other mode beside the run's own (quick and smoke chain; paper prunes independently),",
+                    "then accuracy against r for both: <out>/stage1-modes.csv and the figure stage1-modes."})
+    static final class Stage1Modes implements Callable<Integer> {
+        @Mixin
+        RunOptions run = new RunOptions();
+
+        @Option(names = "--grid", paramLabel = "GRID",
+                description = "Grid of the other mode, e.g. 0.20:0.80:0.20 (default: the profile's; independent costs steps x points epochs).")
+        String grid;
+
+        @Override
+        public Integer call() throws Exception {
+            RemainingGrid g = grid == null ? null : RemainingGrid.parse(grid);
+            Experiment exp = run.experiment();
+            Map<String, List<Stage1.Point>> modes = exp.stage1Modes(g, new Stage1.Listener() {
+                @Override
+                public void finished(Stage1.Point p) {
+                    System.out.printf(Locale.ROOT, "stage 1: r = %.2f, val %.2f %% (%d epochs, %s)%n", p.remaining(),
+                            100 * p.valAccuracy(), p.epochs(), Reproduce.eta(p.seconds()));
+                }
+            });
+            Map<String, double[][]> curves = new LinkedHashMap<>();
+            StringBuilder csv = new StringBuilder("mode,remaining,val_accuracy,epochs,seconds\n");
+            System.out.printf(Locale.ROOT, "%n%-12s %6s %9s %7s %9s%n", "mode", "r", "val %", "epochs", "time");
+            for (var e : modes.entrySet()) {
+                curves.put(e.getKey() + " (" + e.getValue().stream().mapToInt(Stage1.Point::epochs).sum() + " epochs)",
+                        Stage1.curve(e.getValue()));
+                for (Stage1.Point p : e.getValue()) {
+                    csv.append(String.format(Locale.ROOT, "%s,%.4f,%s,%d,%.2f%n", e.getKey(), p.remaining(), p.valAccuracy(),
+                            p.epochs(), p.seconds()));
+                    System.out.printf(Locale.ROOT, "%-12s %6.2f %9.2f %7d %9s%n", e.getKey(), p.remaining(), 100 * p.valAccuracy(),
+                            p.epochs(), Reproduce.eta(p.seconds()));
+                }
+            }
+            Path file = exp.runDir().resolve("stage1-modes.csv");
+            AtomicFiles.writeString(file, csv.toString());
+            Path fig = exp.figure("stage1-modes");
+            Figures.save(Charts.accuracyVsRemaining("Stage 1: independent vs chained pruning", exp.label("val"), curves), fig);
+            System.out.println("table: " + file.toAbsolutePath() + "\nfigure: " + fig.toAbsolutePath() + ".png");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package org.emomc4j.search;
+
+import org.emomc4j.data.ImageSet;
+import org.emomc4j.report.Charts;
+import org.emomc4j.report.Tables;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The paper's design ablation: two-stage EMOMC against a one-stage search, at an equal training
+ * budget. Two-stage pays its fine-tuning once, in stage 1 (one network per grid point), and its
+ * search only quantizes and infers. The one-stage search prunes and quantizes every candidate
+ * from the base network and fine-tunes it briefly with that plan in the forward pass; it may
+ * train on as many images in all as stage 1 did, spread evenly over the candidates its budget
+ * plans to measure (population + generations x offspring). Same genome grid, operators, seed,
+ * validation images and cost model; both fronts are re-scored on the test split and compared by
+ * hypervolume in the same fixed box, by their best gains and by wall time.
+ *
+ * <p>What "equal budget" leaves out, on purpose: stage 1 is shared by all seven searches of a
+ * reproduction (four dataflows, three codings), whereas a one-stage search pays its training for
+ * every objective again. The table compares one search against one search.
+ */
+public final class OneStageAblation {
+    private OneStageAblation() { }
+
+    /** The schemes' names in tables and charts. */
+    public static final String SCHEME_TWO = "two-stage", SCHEME_ONE = "one-stage";
+
+    /**
+     * One scheme's side of the comparison.
+     *
+     * @param trainingImages  images trained on in all (stage 1, or every candidate's fine-tuning)
+     * @param measured        candidates whose accuracy was measured
+     * @param trainingSeconds wall time of stage 1 (two-stage) or 0 (one-stage trains inside its search)
+     * @param searchSeconds   wall time of the search (without the test re-scoring)
+     * @param testHypervolume hypervolume of the front re-scored on test (same box for both schemes)
+     * @param front           the front, with validation and test accuracies
+     */
+    public record Scheme(String name, long trainingImages, int measured, double trainingSeconds, double searchSeconds,
+                         double testHypervolume, List<Summary.Member> front) {
+        public double totalSeconds() { return trainingSeconds + searchSeconds; }
+    }
+
+    /**
+     * @param imagesPerCandidate the one-stage fine-tuning per candidate (images x epochs)
+     * @param table              one row per scheme (for printing and CSV)
+     */
+    public record Result(Scheme twoStage, Scheme oneStage, long imagesPerCandidate, double baselineTestAccuracy, Table table) {
+        /** Both fronts on test accuracy, keyed by scheme, for {@link Charts#fronts}. */
+        public Map<String, List<Evaluation>> testFronts() {
+            Map<String, List<Evaluation>> m = new LinkedHashMap<>();
+            m.put(SCHEME_TWO, twoStage.front().stream().map(Summary.Member::asTestEvaluation).toList());
+            m.put(SCHEME_ONE, oneStage.front().stream().map(Summary.Member::asTestEvaluation).toList());
+            return m;
+        }
+    }
+
+    /** What the comparison runs on. */
+    public record Inputs(Path stage1, Path twoStage, Path out, SearchConfig config, ReferenceCosts costs,
+                         ImageSet train, ImageSet val, ImageSet test, int batch, double fineTuneLr, long seed) {
+        public Inputs {
+            if (!Files.isRegularFile(twoStage.resolve(Summary.FILE)))
+                throw new IllegalArgumentException("no finished two-stage search in " + twoStage + " (expected " + Summary.FILE
+                        + "): run './emomc reproduce' (or './emomc search --stage1 ...') first");
+            if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+    }
+
+    /** Images one epoch over a set trains on (the loader drops an incomplete last batch). */
+    public static long imagesPerEpoch(int setSize, int batch) {
+        return setSize >= batch ? (long) (setSize / batch) * batch : setSize;
+    }
+
+    /**
+     * The one-stage fine-tuning per candidate that spends stage 1's budget: {slice images, epochs}.
+     * One epoch over a class-balanced slice when the share fits in the training set (rounded down to
+     * whole batches), else whole epochs over the training set.
+     */
+    public static int[] fineTuneShare(long stage1Images, int plannedEvaluations, int trainSize, int batch) {
+        long share = Math.max(1, stage1Images / Math.max(1, plannedEvaluations));
+        if (share <= trainSize) {
+            int slice = (int) (share >= batch ? share / batch * batch : share);
+            return new int[]{slice, 1};
+        }
+        return new int[]{trainSize, (int) Math.max(1, share / imagesPerEpoch(trainSize, batch))};
+    }
+
+    /** Runs (or resumes, or just reads) the one-stage search and compares it with the finished two-stage one. */
+    public static Result run(Inputs in, Consumer<String> log) throws IOException {
+        List<Stage1.Point> points = Stage1.readCsv(in.stage1());
+        if (points.isEmpty())
+            throw new IllegalArgumentException("no finished stage-1 points in " + in.stage1() + ": run stage 1 first");
+        Path base = Stage1.baseOf(in.stage1());
+        if (base == null || !Files.isRegularFile(base))
+            throw new IllegalArgumentException("the base network of " + in.stage1() + " (" + base + ") is missing: the one-stage search "
+                    + "fine-tunes every candidate from it (a committed results/ directory holds no checkpoints; re-run into runs/)");
+        long perEpoch = imagesPerEpoch(in.train().size(), in.batch());
+        long s1Images = 0;
+        double s1Seconds = 0;
+        for (Stage1.Point p : points) {
+            s1Images += p.epochs() * perEpoch;
+            s1Seconds += p.seconds();
+        }
+        int[] share = fineTuneShare(s1Images, in.config().plannedEvaluations(), in.train().size(), in.batch());
+        ImageSet slice = share[0] < in.train().size() ? in.train().balancedSample(share[0], in.seed()) : in.train();
+        long perCandidate = imagesPerEpoch(slice.size(), in.batch()) * share[1];
+        log.accept(String.format(Locale.ROOT, "one-stage: stage 1 trained on %,d images (%d epochs); %d planned candidates -> "
+                + "%,d images each (%d epoch(s) over %,d)", s1Images, points.stream().mapToInt(Stage1.Point::epochs).sum(),
+                in.config().plannedEvaluations(), perCandidate, share[1], slice.size()));
+
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("scheme", SCHEME_ONE);
+        extra.put("joint_base", base.toAbsolutePath().toString());
+        extra.put("finetune_images", slice.size());
+        extra.put("finetune_epochs", share[1]);
+        extra.put("finetune_lr", in.fineTuneLr());
+        SearchConfig cfg = in.config().withExtra(extra);
+        var fineTune = Stage1.fineTuning(share[1], in.batch(), in.fineTuneLr(), in.seed());
+        EmomcProblem problem = new EmomcProblem(Stage1.available(in.stage1()), in.costs().spec().size(), cfg.minBits(), cfg.maxBits(),
+                cfg.objective(), cfg.sizeLimit(), cfg.energyLimit(),
+                new MemoAccuracy(new FineTuneAccuracy(base, slice, in.val(), fineTune, 256)), in.costs());
+        SearchRun run = new SearchRun(cfg, problem, in.out());
+        long t0 = System.nanoTime();
+        SearchRun.Result r = run.run(true, p -> log.accept(String.format(Locale.ROOT,
+                "one-stage: generation %d/%d, %d measured, hypervolume %.4f, front %d, ETA %s", p.generation(), p.generations(),
+                p.measured(), p.hypervolume(), p.frontSize(),
+                Reproduce.eta((System.nanoTime() - t0) / 1e9 / (p.generation() + 1) * (p.generations() - p.generation())))));
+        Summary.Baseline baseline = Summary.readBaseline(in.twoStage());
+        List<Summary.Member> oneFront;
+        if (Files.exists(in.out().resolve(Summary.FILE))) {
+            oneFront = Summary.readFront(in.out());
+        } else {
+            log.accept("one-stage: re-scoring the front (" + r.front().size() + " genomes, each fine-tuned again) on "
+                    + in.test().size() + " test images ...");
+            long t1 = System.nanoTime();
+            // The same fine-tuning (deterministic) measured on test: the network the search chose.
+            oneFront = Summary.rescore(r.front(), new FineTuneAccuracy(base, slice, in.test(), fineTune, 256));
+            Summary.write(in.out(), cfg, r, oneFront, baseline, run.hypervolumeReference(), (System.nanoTime() - t1) / 1e9);
+        }
+        List<Summary.Member> twoFront = Summary.readFront(in.twoStage());
+        int twoMeasured = SearchRun.readCsv(in.twoStage().resolve(SearchRun.EVALUATIONS)).size();
+        Scheme two = new Scheme(SCHEME_TWO, s1Images, twoMeasured, s1Seconds, Summary.readSearchSeconds(in.twoStage()),
+                run.hypervolume(asTest(twoFront)), twoFront);
+        Scheme one = new Scheme(SCHEME_ONE, perCandidate * r.evaluations().size(), r.evaluations().size(), 0,
+                r.seconds(), run.hypervolume(asTest(oneFront)), oneFront);
+        return new Result(two, one, perCandidate, baseline.testAccuracy(), table(cfg, in.costs(), baseline, two, one));
+    }
+
+    private static List<Evaluation> asTest(List<Summary.Member> front) {
+        return front.stream().map(Summary.Member::asTestEvaluation).toList();
+    }
+
+    private static Table table(SearchConfig cfg, ReferenceCosts costs, Summary.Baseline baseline, Scheme... schemes) {
+        Charts.Cost cost = cfg.objective() == Objective.SIZE ? Charts.Cost.SIZE : Charts.Cost.ENERGY;
+        double baseCost = cost == Charts.Cost.SIZE ? baseline.sizeKiB() : baseline.energyMilliJoules();
+        StringColumn name = StringColumn.create("scheme");
+        LongColumn images = LongColumn.create("training_images");
+        IntColumn measured = IntColumn.create("candidates"), frontSize = IntColumn.create("front");
+        DoubleColumn train = DoubleColumn.create("training_s"), search = DoubleColumn.create("search_s"),
+                total = DoubleColumn.create("total_s"), hv = DoubleColumn.create("test_hypervolume"),
+                g03 = DoubleColumn.create("gain@0.3%"), g1 = DoubleColumn.create("gain@1%");
+        for (Scheme s : schemes) {
+            name.append(s.name());
+            images.append(s.trainingImages());
+            measured.append(s.measured());
+            frontSize.append(s.front().size());
+            train.append(s.trainingSeconds());
+            search.append(s.searchSeconds());
+            total.append(s.totalSeconds());
+            hv.append(s.testHypervolume());
+            List<Evaluation> f = asTest(s.front());
+            g03.append(Tables.bestGain(f, cost, baseline.testAccuracy(), baseCost, 0.003)[1]);
+            g1.append(Tables.bestGain(f, cost, baseline.testAccuracy(), baseCost, 0.01)[1]);
+        }
+        String what = cfg.objective().name().toLowerCase(Locale.ROOT) + " " + (cost == Charts.Cost.SIZE ? cfg.coding() : cfg.dataflow());
+        return Table.create("two-stage vs one-stage at equal training budget (" + what + ", test accuracy)",
+                name, images, measured, train, search, total, frontSize, hv, g03, g1);
+    }
+
+    /** Writes the table as CSV into the one-stage run directory and returns the file. */
+    public static Path writeCsv(Result r, Path dir) throws IOException {
+        Path f = dir.resolve("comparison.csv");
+        org.emomc4j.util.AtomicFiles.writeString(f, r.table().write().toString("csv"));
+        return f;
+    }
+}
