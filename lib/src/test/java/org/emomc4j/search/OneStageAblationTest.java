@@ -70,7 +70,8 @@ class OneStageAblationTest {
         assertTrue(r.oneStage().trainingImages() <= r.twoStage().trainingImages(), "one-stage may not out-train stage 1");
         for (OneStageAblation.Scheme s : List.of(r.twoStage(), r.oneStage())) {
             assertFalse(s.front().isEmpty(), s.name());
-            assertTrue(s.testHypervolume() >= 0 && s.testHypervolume() <= 1.0 * costs.energyMilliJoules(heaviest()), s.name());
+            // MOEA Framework normalises the fixed box to the unit square.
+            assertTrue(s.testHypervolume() >= 0 && s.testHypervolume() <= 1, s.name() + ": " + s.testHypervolume());
             for (Summary.Member m : s.front()) assertTrue(m.testAccuracy() >= 0 && m.testAccuracy() <= 1, s.name());
             // Every front is mutually non-dominated on the accuracy it was selected on (validation).
             for (Summary.Member a : s.front())
@@ -118,11 +119,5 @@ class OneStageAblationTest {
         long share = stage1Images / planned;
         assertTrue(perCandidate * planned <= stage1Images, "over budget");
         if (share >= Math.min(batch, trainSize)) assertTrue(2 * perCandidate >= share, "under half the budget: " + perCandidate + " of " + share);
-    }
-
-    private static Genome heaviest() {
-        int[] b = new int[spec.size()];
-        java.util.Arrays.fill(b, 12);
-        return new Genome(0.6, b);
     }
 }
