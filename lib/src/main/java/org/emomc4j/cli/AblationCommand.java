@@ -64,8 +64,9 @@ public final class AblationCommand implements Runnable {
     }
 
     @Command(name = "one-stage", mixinStandardHelpOptions = true,
-            description = {"One-stage search (every candidate pruned + quantized from the baseline and fine-tuned) against the",
-                    "run's two-stage energy search, with as many training images in all as stage 1 used. Prints and writes",
+            description = {"Two-stage vs one-stage search at an equal training budget.",
+                    "The one-stage search prunes and quantizes every candidate from the baseline and fine-tunes it; in all it",
+                    "trains on as many images as stage 1 did. Compared with the run's two-stage energy search; writes",
                     "<out>/ablation/one-stage-energy-<dataflow>/comparison.csv and the figure one-stage-vs-two-stage-<dataflow>."})
     static final class OneStage implements Callable<Integer> {
         @Mixin
@@ -93,8 +94,9 @@ public final class AblationCommand implements Runnable {
     }
 
     @Command(name = "stage1", mixinStandardHelpOptions = true,
-            description = {"Stage 1 in the other mode beside the run's own (quick and smoke chain; paper prunes independently),",
-                    "then accuracy against r for both: <out>/stage1-modes.csv and the figure stage1-modes."})
+            description = {"Stage 1 independent vs chained: accuracy against r (the paper's Fig. 3 question).",
+                    "Runs the mode the profile does not use (smoke and quick chain, paper prunes independently) beside the run's",
+                    "stage 1, then writes <out>/stage1-modes.csv and the figure stage1-modes."})
     static final class Stage1Modes implements Callable<Integer> {
         @Mixin
         RunOptions run = new RunOptions();
