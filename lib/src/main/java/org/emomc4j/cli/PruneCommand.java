@@ -43,7 +43,7 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue: finished grid points are skipped, a point in progress continues from its last step.")
     boolean resume;
 
-    @Option(names = "--lr", defaultValue = "0.005", description = "Fine-tuning learning rate, constant (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "0.005", description = "Fine-tuning learning rate, decaying to 0 (cosine) over each grid point's steps (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--batch", defaultValue = "128", description = "Fine-tuning batch size (default: ${DEFAULT-VALUE}).")

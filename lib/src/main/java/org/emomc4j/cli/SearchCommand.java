@@ -53,7 +53,7 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--finetune-epochs", defaultValue = "1", description = "With --joint: epochs of that fine-tuning (default: ${DEFAULT-VALUE}).")
     int finetuneEpochs;
 
-    @Option(names = "--finetune-lr", defaultValue = "0.005", description = "With --joint: fine-tuning learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--finetune-lr", defaultValue = "0.005", description = "With --joint: fine-tuning learning rate, decaying to 0 (cosine) (default: ${DEFAULT-VALUE}).")
     double finetuneLr;
 
     @Option(names = "--objective", defaultValue = "energy", description = "energy, size or both (default: ${DEFAULT-VALUE}).")

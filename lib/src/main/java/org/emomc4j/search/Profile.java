@@ -18,7 +18,7 @@ import java.util.Locale;
  * @param grid            stage-1 grid of remaining fractions
  * @param steps           stage-1 fine-tuning steps (epochs) per grid point from the base network
  * @param stage1Mode      independent (the reference) or chained
- * @param fineTuneLr      stage-1 fine-tuning learning rate (constant)
+ * @param fineTuneLr      stage-1 fine-tuning learning rate (peak; cosine decay over each grid point's epochs)
  * @param pop             stage-2 population
  * @param offspring       stage-2 offspring per generation
  * @param generations     stage-2 generations
