@@ -21,7 +21,11 @@ public final class EngineBench implements BenchSection {
     @Override
     public LinkedHashMap<String, Object> run(BenchContext ctx) {
         LinkedHashMap<String, Object> out = new LinkedHashMap<>();
-        out.put("vgg16", measure(NetworkSpec.vgg16(), 128, 256, ctx.quick()));
+        LinkedHashMap<String, Object> full = measure(NetworkSpec.vgg16(), 128, 256, ctx.quick());
+        // Peak resident memory of the process so far (VmHWM: heap + ND4J's off-heap buffers), read
+        // right after full VGG-16 training (batch 128) and inference (batch 256); sections run before count too.
+        full.put("peak_rss_mib", round(EngineProfile.peakRssMiB()));
+        out.put("vgg16", full);
         out.put("vgg16_w4", measure(NetworkSpec.vgg("vgg16", 0.25), 128, 256, ctx.quick()));
         return out;
     }

@@ -38,13 +38,19 @@ public final class EngineProfile {
 
     /** VmHWM of this process (Linux), i.e. peak resident set size including off-heap ND4J buffers. */
     static String peakRss() {
+        double mb = peakRssMiB();
+        return Double.isNaN(mb) ? "unknown" : String.format(Locale.ROOT, "%.0f MiB", mb);
+    }
+
+    /** VmHWM in MiB, NaN where /proc/self/status is not available (not Linux). */
+    static double peakRssMiB() {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")))
-                if (line.startsWith("VmHWM")) return line.substring(6).trim();
+                if (line.startsWith("VmHWM")) return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
         } catch (java.io.IOException | RuntimeException e) {
-            return "unknown (" + e.getMessage() + ")";
+            return Double.NaN;
         }
-        return "unknown";
+        return Double.NaN;
     }
 
     private static void print(String what, double ms, int n, int steps) {
