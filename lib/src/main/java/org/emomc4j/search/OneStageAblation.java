@@ -97,6 +97,17 @@ public final class OneStageAblation {
         return new int[]{trainSize, (int) Math.max(1, share / imagesPerEpoch(trainSize, batch))};
     }
 
+    /**
+     * A class-balanced slice whose training epoch covers {@code images}: the balanced sample keeps
+     * whole classes (it may come out a few images short), and an epoch drops an incomplete last
+     * batch, so for whole batches it asks for up to a batch more and the epoch trains exactly
+     * {@code images} (batches of 10 or more).
+     */
+    static ImageSet slice(ImageSet train, int images, int batch, long seed) {
+        int ask = images >= batch ? images + batch - 1 : images;
+        return ask >= train.size() ? train : train.balancedSample(ask, seed);
+    }
+
     /** Runs (or resumes, or just reads) the one-stage search and compares it with the finished two-stage one. */
     public static Result run(Inputs in, Consumer<String> log) throws IOException {
         List<Stage1.Point> points = Stage1.readCsv(in.stage1());
@@ -114,7 +125,7 @@ public final class OneStageAblation {
             s1Seconds += p.seconds();
         }
         int[] share = fineTuneShare(s1Images, in.config().plannedEvaluations(), in.train().size(), in.batch());
-        ImageSet slice = share[0] < in.train().size() ? in.train().balancedSample(share[0], in.seed()) : in.train();
+        ImageSet slice = slice(in.train(), share[0], in.batch(), in.seed());
         long perCandidate = imagesPerEpoch(slice.size(), in.batch()) * share[1];
         log.accept(String.format(Locale.ROOT, "one-stage: stage 1 trained on %,d images (%d epochs); %d planned candidates -> "
                 + "%,d images each (%d epoch(s) over %,d)", s1Images, points.stream().mapToInt(Stage1.Point::epochs).sum(),

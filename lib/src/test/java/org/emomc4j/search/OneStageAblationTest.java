@@ -107,6 +107,14 @@ class OneStageAblationTest {
         assertArrayEquals(new int[]{96, 5}, OneStageAblation.fineTuneShare(1000, 2, 96, 32));
     }
 
+    @Test
+    void sliceCoversItsShareInWholeBatches() {
+        ImageSet big = ImageSet.random(3000, 7);
+        // 256 = 2 batches: a balanced sample of 256 would hold 250 (whole classes) and train one batch only
+        assertEquals(256, OneStageAblation.imagesPerEpoch(OneStageAblation.slice(big, 256, 128, 1).size(), 128));
+        assertEquals(2944, OneStageAblation.imagesPerEpoch(OneStageAblation.slice(big, 2944, 128, 1).size(), 128));
+    }
+
     /** The one-stage search never trains on more images than stage 1 did, and not on less than half. */
     @Property(tries = 300)
     void shareNeverExceedsTheBudget(@ForAll @LongRange(min = 1, max = 50_000_000) long stage1Images,
