@@ -80,7 +80,7 @@ public final class AblationCommand implements Runnable {
             Dataflow d = Dataflow.parse(dataflow);
             Experiment exp = run.experiment();
             OneStageAblation.Result r = exp.oneStageAblation(d, System.out::println);
-            Path csv = OneStageAblation.writeCsv(r, exp.runDir().resolve("ablation").resolve("one-stage-energy-" + d.name()));
+            Path csv = OneStageAblation.writeCsv(r, exp.oneStageDir(d));
             Path fig = exp.figure("one-stage-vs-two-stage-" + d.name());
             Figures.save(Charts.fronts("Two-stage vs one-stage at equal training budget, energy " + d.label(), exp.label("test"),
                     Charts.Cost.ENERGY, r.testFronts()), fig);

@@ -173,18 +173,20 @@ public final class Experiment {
     /**
      * The one-stage ablation (see {@link OneStageAblation}) against this run's two-stage energy
      * search for a dataflow, at an equal training budget; the pipeline runs first if it has not
-     * finished. The one-stage run lives in {@code ablation/one-stage-energy-<dataflow>/} and resumes.
+     * finished. The one-stage run lives in {@link #oneStageDir} and resumes.
      */
     public OneStageAblation.Result oneStageAblation(Dataflow dataflow, Consumer<String> log) throws IOException {
         if (!finished()) reproduce(log);
         Splits s = data();
-        String name = "energy-" + dataflow.name();
-        return OneStageAblation.run(new OneStageAblation.Inputs(stage1Dir(profile.stage1Mode()), searchDir(name),
-                runDir.resolve("ablation").resolve("one-stage-" + name),
+        return OneStageAblation.run(new OneStageAblation.Inputs(stage1Dir(profile.stage1Mode()), searchDir("energy-" + dataflow.name()),
+                oneStageDir(dataflow),
                 profile.searchConfig(Objective.ENERGY, dataflow.name(), Coding.DENSE.cliName()),
                 new ReferenceCosts(spec(), dataflow, Coding.DENSE), s.train(), s.val(), s.test(), profile.batch(),
                 profile.fineTuneLr(), seed), log);
     }
+
+    /** Where the one-stage ablation of a dataflow's energy search runs: {@code ablation/one-stage-energy-<dataflow>/}. */
+    public Path oneStageDir(Dataflow dataflow) { return runDir.resolve("ablation").resolve("one-stage-energy-" + dataflow.name()); }
 
     /** Runs (or resumes, or just reads) stage 1 of a mode; trains the baseline first when needed. */
     public List<Stage1.Point> runStage1(Stage1.Mode mode, Stage1.Listener listener) throws IOException {
