@@ -82,7 +82,7 @@ public final class AblationCommand implements Runnable {
             OneStageAblation.Result r = exp.oneStageAblation(d, System.out::println);
             Path csv = OneStageAblation.writeCsv(r, exp.oneStageDir(d));
             Path fig = exp.figure("one-stage-vs-two-stage-" + d.name());
-            Figures.save(Charts.fronts("Two-stage vs one-stage at equal training budget, energy " + d.label(), exp.label("test"),
+            Figures.save(Charts.fronts("Two- vs one-stage (" + d.label() + ")", exp.profile().label() + ", CIFAR-10 test",
                     Charts.Cost.ENERGY, r.testFronts()), fig);
             System.out.println();
             System.out.println(Tables.rounded(r.table(), 3).printAll());
