@@ -91,9 +91,6 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--test-images", defaultValue = "0", description = "Test images for the final re-scoring (0 = all 10,000).")
     int testImages;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Candidates scored at once (each uses all cores through ND4J; default: ${DEFAULT-VALUE}).")
-    int threads;
-
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run directory.")
     Path out;
 
@@ -108,9 +105,8 @@ public final class SearchCommand implements Callable<Integer> {
         Objective obj = Objective.parse(objective);
         Dataflow df = Dataflow.parse(dataflow);
         Coding cd = Coding.parse(coding, Coding.PAPER);
-        String[] b = bits.split(":");
-        if (b.length != 2) throw new IllegalArgumentException("--bits must be MIN:MAX such as 2:12, got " + bits);
-        int minBits = Integer.parseInt(b[0].trim()), maxBits = Integer.parseInt(b[1].trim());
+        int[] b = SearchConfig.parseBits(bits);
+        int minBits = b[0], maxBits = b[1];
         if ((stage1 == null) == (joint == null))
             throw new IllegalArgumentException("give exactly one of --stage1 DIR (two-stage search) or --joint BASE (one-stage ablation)");
         if (stage1 != null && !Files.isDirectory(stage1))
@@ -132,10 +128,9 @@ public final class SearchCommand implements Callable<Integer> {
         extra.put("eval_split", evalSplit);
         extra.put("eval_images", evalImages);
         extra.put("model", spec.id());
-        SearchConfig cfg = new SearchConfig(obj, df.name(), cd.cliName(), algorithm, pop, offspring, generations, seed,
-                sizeLimit == null ? Double.POSITIVE_INFINITY : sizeLimit, energyLimit == null ? Double.POSITIVE_INFINITY : energyLimit,
-                minBits, maxBits, threads, extra);
-        SearchRun.checkAlgorithm(cfg); // fails fast (exit 2) on an unknown algorithm name
+        SearchConfig cfg = SearchConfig.builder(obj).dataflow(df.name()).coding(cd.cliName()).algorithm(algorithm)
+                .budget(pop, offspring, generations).seed(seed).sizeLimit(sizeLimit).energyLimit(energyLimit)
+                .bits(minBits, maxBits).extra(extra).build();
         Splits s = data.load();
         ImageSet evalSet = s.get(evalSplit);
         if (evalImages > 0) evalSet = evalSet.balancedSample(evalImages, data.splitSeed);

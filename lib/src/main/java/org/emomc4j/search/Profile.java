@@ -82,8 +82,8 @@ public record Profile(String name, double width, int trainImages, int valImages,
         extra.put("profile", name);
         extra.put("eval_split", "val");
         extra.put("eval_images", valImages);
-        return new SearchConfig(objective, dataflow, coding, "NSGAII", pop, offspring, generations, 1,
-                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 2, 12, 1, extra);
+        return SearchConfig.builder(objective).dataflow(dataflow).coding(coding).budget(pop, offspring, generations).seed(1)
+                .extra(extra).build();
     }
 
     /** Describes the data a figure came from, for titles. */

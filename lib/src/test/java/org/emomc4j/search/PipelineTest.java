@@ -75,8 +75,7 @@ class PipelineTest {
 
     @Test
     void searchOnRealCheckpointsResumesToTheSameFront() throws Exception {
-        SearchConfig cfg = new SearchConfig(Objective.ENERGY, "XY", "dense", "NSGAII", 6, 3, 3, 1,
-                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 2, 12, 1, Map.of());
+        SearchConfig cfg = SearchConfig.builder(Objective.ENERGY).budget(6, 3, 3).seed(1).build();
         SearchRun.Result full = new SearchRun(cfg, problem(), tmp.resolve("full")).run(false, null);
         Path part = tmp.resolve("part");
         new SearchRun(cfg.withBudget(6, 3, 1), problem(), part).run(false, null);
