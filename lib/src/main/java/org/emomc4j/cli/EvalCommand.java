@@ -1,5 +1,7 @@
 package org.emomc4j.cli;
 
+import org.emomc4j.util.UserError;
+
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.nn.Model;
 import picocli.CommandLine.Command;
@@ -29,7 +31,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!split.equals("val") && !split.equals("test"))
-            throw new IllegalArgumentException("--split must be val or test, got '" + split + "'");
+            throw new UserError("--split must be val or test, got '" + split + "'");
         Model m = Model.load(checkpoint);
         ImageSet set = data.load().get(split);
         long t0 = System.nanoTime();

@@ -114,20 +114,7 @@ public final class Checkpoint {
             out.write(END);
             out.flush();
             byte[] all = bytes.toByteArray();
-            Path abs = file.toAbsolutePath();
-            if (abs.getParent() != null) Files.createDirectories(abs.getParent());
-            Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bb = ByteBuffer.wrap(all);
-                while (bb.hasRemaining()) ch.write(bb);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            org.emomc4j.util.AtomicFiles.write(file, all);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
         }
@@ -184,9 +171,9 @@ public final class Checkpoint {
         try {
             all = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("checkpoint " + file + " does not exist");
+            throw new org.emomc4j.util.UserError("checkpoint " + file + " does not exist");
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read checkpoint " + file + ": " + e.getMessage());
+            throw new org.emomc4j.util.UserError("cannot read checkpoint " + file + ": " + e.getMessage());
         }
         int n = all.length;
         if (n < MAGIC.length + 4 || !startsWith(all, MAGIC, 0))
@@ -235,7 +222,7 @@ public final class Checkpoint {
     }
 
     private static IllegalArgumentException bad(Path file, String why) {
-        return new IllegalArgumentException("checkpoint " + file + " refused: " + why);
+        return new org.emomc4j.util.UserError("checkpoint " + file + " refused: " + why);
     }
 
     private static boolean startsWith(byte[] a, byte[] m, int at) {

@@ -1,5 +1,7 @@
 package org.emomc4j.search;
 
+import org.emomc4j.util.UserError;
+
 import java.util.Locale;
 
 /**
@@ -39,7 +41,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
             case "smoke" -> SMOKE;
             case "quick" -> QUICK;
             case "paper" -> PAPER;
-            default -> throw new IllegalArgumentException("unknown profile '" + s + "': use smoke, quick or paper");
+            default -> throw new UserError("unknown profile '" + s + "': use smoke, quick or paper");
         };
     }
 

@@ -1,6 +1,8 @@
 package org.emomc4j.search;
 
 import org.emomc4j.util.AtomicFiles;
+import org.emomc4j.util.Csv;
+import org.emomc4j.util.RunDirectory;
 import org.emomc4j.util.UserError;
 import org.moeaframework.core.PRNG;
 import org.moeaframework.core.Solution;
@@ -40,8 +42,14 @@ public final class SearchRun {
     public record Progress(int generation, int generations, int evaluations, int measured, double hypervolume,
                            int frontSize, double elapsedSeconds) { }
 
-    /** The end of a run. */
-    public record Result(List<Evaluation> front, List<Progress> progress, List<Evaluation> evaluations, double seconds) { }
+    /**
+     * The end of a run.
+     *
+     * @param generationsRun generations this call ran (0 when it resumed a finished search)
+     * @param measured       genomes this call measured (cache misses of the accuracy oracle)
+     */
+    public record Result(List<Evaluation> front, List<Progress> progress, List<Evaluation> evaluations, double seconds,
+                         int generationsRun, int measured) { }
 
     private final SearchConfig config;
     private final EmomcProblem problem;
@@ -77,15 +85,18 @@ public final class SearchRun {
      * @param resume continue from {@value SearchState#FILE} if present; otherwise the directory must not hold a search
      */
     public Result run(boolean resume, Consumer<Progress> onGeneration) throws IOException {
-        Files.createDirectories(dir);
-        long t0 = System.nanoTime();
-        Path stateFile = dir.resolve(SearchState.FILE);
-        if (Files.exists(dir.resolve(SearchState.LEGACY_FILE)) && !Files.exists(stateFile))
+        if (Files.exists(dir.resolve(SearchState.LEGACY_FILE)) && !Files.exists(dir.resolve(SearchState.FILE)))
             throw new UserError("run directory " + dir + " holds " + SearchState.LEGACY_FILE + ", a search state of an older emomc4j "
                     + "written with Java serialization; it is not read (a file from elsewhere could run code): start the search "
                     + "again in another directory");
-        if (!resume && Files.exists(stateFile))
-            throw new UserError("run directory " + dir + " already holds a search; use --resume to continue it or choose another --out");
+        try (RunDirectory claim = RunDirectory.claim(dir, config.resumeKey(), resume)) {
+            return runClaimed(resume, onGeneration);
+        }
+    }
+
+    private Result runClaimed(boolean resume, Consumer<Progress> onGeneration) throws IOException {
+        long t0 = System.nanoTime();
+        Path stateFile = dir.resolve(SearchState.FILE);
         List<String> evalRows = new ArrayList<>();
         List<Evaluation> evaluations = new ArrayList<>();
         List<Progress> progress = new ArrayList<>();
@@ -98,7 +109,7 @@ public final class SearchRun {
         });
         try {
             StageTwoAlgorithm algorithm = SearchAlgorithms.create(config, problem);
-            int done = -1;
+            int done = -1, preloaded = 0;
             double priorSeconds = 0;
             if (resume && Files.exists(stateFile)) {
                 SearchState st = SearchState.read(stateFile);
@@ -112,11 +123,12 @@ public final class SearchRun {
                     evalRows.add(evaluationRow(Integer.parseInt(row[0]), ev));
                 }
                 problem.preload(evaluations);
+                preloaded = evaluations.size();
                 algorithm.restore(rebuild(st, stateFile), st.evaluations());
-                for (String[] row : readCsv(dir.resolve(PROGRESS))) {
-                    if (Integer.parseInt(row[0]) > done) continue;
-                    progress.add(new Progress(Integer.parseInt(row[0]), config.generations(), Integer.parseInt(row[1]),
-                            Integer.parseInt(row[2]), Double.parseDouble(row[3]), Integer.parseInt(row[4]), Double.parseDouble(row[5])));
+                for (Progress p : readProgress(dir)) {
+                    if (p.generation() <= done)
+                        progress.add(new Progress(p.generation(), config.generations(), p.evaluations(), p.measured(),
+                                p.hypervolume(), p.frontSize(), p.elapsedSeconds()));
                 }
             }
             for (int g = done + 1; g <= config.generations(); g++) {
@@ -141,7 +153,8 @@ public final class SearchRun {
                 if (onGeneration != null) onGeneration.accept(p);
             }
             List<Evaluation> front = frontEvaluations(algorithm.getResult());
-            return new Result(front, progress, evaluations, priorSeconds + (System.nanoTime() - t0) / 1e9);
+            return new Result(front, progress, evaluations, priorSeconds + (System.nanoTime() - t0) / 1e9,
+                    Math.max(0, config.generations() - done), evaluations.size() - preloaded);
         } finally {
             problem.setListener(e -> { });
         }
@@ -251,14 +264,16 @@ public final class SearchRun {
         return out;
     }
 
-    // ---- CSV ----
+    // ---- CSV (through util.Csv; the genome's own commas are written as ';' so the files stay readable in a spreadsheet) ----
 
-    static String evaluationHeader() { return "generation,genome,remaining,bits,accuracy,energy_mJ,size_kB,seconds\n"; }
+    static String evaluationHeader() {
+        return Csv.line("generation", "genome", "remaining", "bits", "accuracy", "energy_mJ", "size_kB", "seconds") + "\n";
+    }
 
     static String evaluationRow(int generation, Evaluation e) {
         // Full round-trip precision: a resumed run must see exactly the numbers the first run saw.
-        return String.format(Locale.ROOT, "%d,%s,%.4f,%s,%s,%s,%s,%.3f", generation, e.genome().key().replace(',', ';'),
-                e.genome().remaining(), bitsText(e.genome()), e.accuracy(), e.energyMilliJoules(), e.sizeKiB(), e.seconds());
+        return Csv.line(generation, e.genome().key().replace(',', ';'), String.format(Locale.ROOT, "%.4f", e.genome().remaining()),
+                bitsText(e.genome()), e.accuracy(), e.energyMilliJoules(), e.sizeKiB(), String.format(Locale.ROOT, "%.3f", e.seconds()));
     }
 
     static Evaluation parseEvaluation(String[] row) {
@@ -274,28 +289,36 @@ public final class SearchRun {
 
     /** The front as CSV: remaining, bits, accuracy, energy, size. */
     public static String frontCsv(List<Evaluation> front) {
-        StringBuilder sb = new StringBuilder("genome,remaining,bits,accuracy,energy_mJ,size_kB\n");
+        Csv.Builder csv = new Csv.Builder("genome", "remaining", "bits", "accuracy", "energy_mJ", "size_kB");
         for (Evaluation e : front)
-            sb.append(String.format(Locale.ROOT, "%s,%.4f,%s,%.6f,%.9g,%.9g%n", e.genome().key().replace(',', ';'),
-                    e.genome().remaining(), bitsText(e.genome()), e.accuracy(), e.energyMilliJoules(), e.sizeKiB()));
-        return sb.toString();
+            csv.row(e.genome().key().replace(',', ';'), String.format(Locale.ROOT, "%.4f", e.genome().remaining()), bitsText(e.genome()),
+                    String.format(Locale.ROOT, "%.6f", e.accuracy()), String.format(Locale.ROOT, "%.9g", e.energyMilliJoules()),
+                    String.format(Locale.ROOT, "%.9g", e.sizeKiB()));
+        return csv.text();
     }
 
     static String progressCsv(List<Progress> progress) {
-        StringBuilder sb = new StringBuilder("generation,evaluations,measured,hypervolume,front_size,elapsed_s\n");
+        Csv.Builder csv = new Csv.Builder("generation", "evaluations", "measured", "hypervolume", "front_size", "elapsed_s");
         for (Progress p : progress)
-            sb.append(String.format(Locale.ROOT, "%d,%d,%d,%s,%d,%.3f%n", p.generation(), p.evaluations(), p.measured(),
-                    p.hypervolume(), p.frontSize(), p.elapsedSeconds()));
-        return sb.toString();
+            csv.row(p.generation(), p.evaluations(), p.measured(), p.hypervolume(), p.frontSize(),
+                    String.format(Locale.ROOT, "%.3f", p.elapsedSeconds()));
+        return csv.text();
     }
 
-    /** Reads a CSV written by this class (no quoting needed: fields hold no commas), without its header. */
-    public static List<String[]> readCsv(Path file) throws IOException {
-        if (!Files.exists(file)) return List.of();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        List<String[]> out = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) out.add(lines.get(i).split(",", -1));
+    /** The progress recorded in a search directory's progress.csv (generations as recorded; empty when there is none). */
+    public static List<Progress> readProgress(Path searchDir) throws IOException {
+        List<String[]> rows = Csv.readRows(searchDir.resolve(PROGRESS));
+        List<Progress> out = new ArrayList<>();
+        int last = rows.isEmpty() ? 0 : Integer.parseInt(rows.get(rows.size() - 1)[0]);
+        for (String[] row : rows)
+            out.add(new Progress(Integer.parseInt(row[0]), last, Integer.parseInt(row[1]), Integer.parseInt(row[2]),
+                    Double.parseDouble(row[3]), Integer.parseInt(row[4]), Double.parseDouble(row[5])));
         return out;
+    }
+
+    /** The rows of a CSV file this class wrote, without its header (see {@link Csv#readRows}). */
+    public static List<String[]> readCsv(Path file) throws IOException {
+        return Csv.readRows(file);
     }
 
     static long mix(long seed, int generation) {

@@ -13,8 +13,11 @@ import java.util.HexFormat;
 public final class Hashes {
     private Hashes() { }
 
-    public static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
+    /** SHA-256 of the concatenation of the parts. */
+    public static String sha256(byte[]... parts) {
+        MessageDigest d = digest();
+        for (byte[] p : parts) d.update(p);
+        return HexFormat.of().formatHex(d.digest());
     }
 
     public static String sha256(byte[] bytes, int offset, int length) {
