@@ -41,7 +41,7 @@ class HierarchyEnergyModelTest {
     /**
      * Eyeriss preset, last convolution (conv5_3: 512 -> 512, 3x3, 2x2 map), r = 0.5, 4-bit weights,
      * activations not quantized (16 bit, partial sums 16 bit), dataflow X|Fx. By hand, from the model's
-     * documented rules (docs/method.md, "Hierarchy energy model") and Eyeriss' per-word energies
+     * documented rules (docs/method.md#energy, "Hierarchy model") and Eyeriss' per-word energies
      * DRAM 200, buffer 6, array 2, RF 1, MAC = 0.9 * (w*a/256) + 0.1 * (p/16):
      * <pre>
      * MAC = 9 * 4 * 512 * 512 = 9,437,184;  MAC_eff = r * MAC = 4,718,592

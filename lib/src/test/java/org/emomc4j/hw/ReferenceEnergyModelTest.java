@@ -29,7 +29,7 @@ class ReferenceEnergyModelTest {
                 what + ": expected " + expected + " got " + actual);
     }
 
-    /** The golden table of docs/emomc-reference.md (rounded there to 6 decimals, so 1e-6 relative holds). */
+    /** The golden table of docs/method.md#where-the-golden-values-come-from (rounded there to 6 decimals, so 1e-6 relative holds). */
     @ParameterizedTest
     @CsvSource({
             "1.0, 32, 13.044667, 15.286510, 13.452326, 13.344794",
