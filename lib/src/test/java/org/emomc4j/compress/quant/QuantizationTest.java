@@ -138,8 +138,19 @@ class QuantizationTest {
         for (float v : out) { levels.add(v); if (v == 0) zeros++; }
         assertTrue(levels.size() <= 15, "levels " + levels.size());
         assertTrue(zeros >= w.length - Math.round(w.length * 0.3));
-        assertTrue(FakeQuantization.perChannel(plan).apply(l, w.clone()).length == w.length);
-        assertTrue(FakeQuantization.powerOfTwo(plan).apply(l, w.clone()).length == w.length);
+        // per channel (HWIO: channel = index % C_out): each output channel on its own 4-bit grid, at most 15 levels
+        float[] pc = FakeQuantization.perChannel(plan).apply(l, w.clone());
+        int co = l.outChannels();
+        for (int c = 0; c < co; c += 17) {
+            java.util.Set<Float> channelLevels = new java.util.HashSet<>();
+            float max = 0;
+            for (int i = c; i < w.length; i += co) { channelLevels.add(pc[i]); max = Math.max(max, Math.abs(w[i])); }
+            assertTrue(channelLevels.size() <= 15, "channel " + c + " has " + channelLevels.size() + " levels");
+            for (int i = c; i < w.length; i += co) assertTrue(Math.abs(pc[i] - w[i]) <= max / 7 / 2 * (1 + 1e-5), "channel " + c);
+        }
+        // power of two: every non-zero weight is +-2^e
+        for (float v : FakeQuantization.powerOfTwo(plan).apply(l, w.clone()))
+            if (v != 0) assertEquals(0, Float.floatToIntBits(Math.abs(v)) & 0x7FFFFF, "not a power of two: " + v);
         assertArrayEquals(w, FakeQuantization.symmetric(CompressionPlan.uniform(vgg, 1, 32)).apply(l, w.clone()));
     }
 
