@@ -95,6 +95,19 @@ class CoderTest {
         assertEquals(144, new DenseCoder().sizes(t).headerBits());
     }
 
+    /**
+     * Huffman over values by hand: codes {0,0,0,0,1,1,-1,2} have frequencies 4, 2, 1, 1, so the code
+     * lengths are 1, 2, 3, 3 and the payload 4*1 + 2*2 + 1*3 + 1*3 = 14 bits. Table: count (32) and per
+     * symbol (3-bit symbol, 6-bit length) = 32 + 4 * 9 = 68 bits. 144 + 68 + 14 = 226 bits = 29 bytes.
+     */
+    @Test
+    void huffmanStreamSizeByHand() {
+        QuantizedTensor t = new QuantizedTensor(new int[]{0, 0, 0, 0, 1, 1, -1, 2}, 3, new float[]{0.5f}, 0);
+        byte[] s = new HuffmanValuesCoder().encode(t);
+        assertEquals(29, s.length);
+        assertEquals(t, new HuffmanValuesCoder().decode(s));
+    }
+
     private static byte[] stream(int scheme, int... body) {
         int[] header = {scheme, 0x0A, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0x3F, 0, 0, 0};
         byte[] out = new byte[header.length + body.length];
