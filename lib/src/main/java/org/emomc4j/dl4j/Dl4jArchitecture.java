@@ -43,7 +43,7 @@ import java.util.Set;
  * layers each fed by the one before). Anything else is refused with its name and position.
  *
  * <p>When the network is the reference VGG of this toolkit (3x3 convolutions, each followed by
- * BatchNorm and ReLU, 2x2 max-pools, one output layer, 32x32x3 input, 10 classes), the spec
+ * BatchNorm and a ReLU activation layer, 2x2 max-pools, one output layer, 32x32x3 input, 10 classes), the spec
  * is {@link NetworkSpec#vgg} itself and our engine can run it ({@link #engineRefusal()} empty);
  * otherwise only DL4J can, and the refusal says why.
  */
@@ -272,13 +272,10 @@ public final class Dl4jArchitecture {
             if (bn.isLockGammaBeta()) return at(nodes.get(i + 1), "locked gamma/beta are not supported by the engine");
             blocks.add(new VggBlock(conv, nodes.get(i + 1)));
             i += 2;
-            if (!(bn.getActivationFn() instanceof ActivationReLU)) {
-                if (!(bn.getActivationFn() instanceof ActivationIdentity))
-                    return at(nodes.get(i - 1), "batch norm activation " + bn.getActivationFn() + " (the engine uses ReLU)");
-                if (i >= nodes.size() || !(nodes.get(i).layer() instanceof ActivationLayer a) || !(a.getActivationFn() instanceof ActivationReLU))
-                    return at(nodes.get(i - 1), "batch norm must be followed by ReLU");
-                i++;
-            }
+            // DL4J's BatchNormalization ignores its activation function, so the ReLU is a layer of its own.
+            if (i >= nodes.size() || !(nodes.get(i).layer() instanceof ActivationLayer a) || !(a.getActivationFn() instanceof ActivationReLU))
+                return at(nodes.get(i - 1), "batch norm must be followed by a ReLU ActivationLayer");
+            i++;
             if (i < nodes.size() && nodes.get(i).layer() instanceof SubsamplingLayer s) {
                 if (!isMaxPool2(s)) return at(nodes.get(i), "the engine pools with 2x2 stride-2 max-pooling only");
                 i++;

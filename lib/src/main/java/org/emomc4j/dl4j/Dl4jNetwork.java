@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -79,7 +80,7 @@ public final class Dl4jNetwork {
 
     // ------------------------------------------------------------------ engine <-> DL4J
 
-    /** The DL4J configuration of an engine VGG spec: conv(3x3, no bias) - BN(ReLU) [- max-pool 2x2] ..., softmax output. */
+    /** The DL4J configuration of an engine VGG spec: conv(3x3, no bias) - BN - ReLU [- max-pool 2x2] ..., softmax output. */
     public static MultiLayerConfiguration vggConfiguration(NetworkSpec spec, long seed) {
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
                 .weightInit(WeightInit.RELU).updater(new Nesterovs(0.01, 0.9)).list();
@@ -89,7 +90,9 @@ public final class Dl4jNetwork {
                 b.layer(new ConvolutionLayer.Builder(3, 3).stride(1, 1).padding(1, 1).convolutionMode(ConvolutionMode.Truncate)
                         .nOut(l.outChannels()).hasBias(false).activation(Activation.IDENTITY).name(l.name()).build());
                 b.layer(new BatchNormalization.Builder().eps(org.emomc4j.nn.Model.BN_EPS).decay(1 - org.emomc4j.nn.Model.BN_MOMENTUM)
-                        .useLogStd(false).activation(Activation.RELU).nOut(l.outChannels()).name(l.name() + "_bn").build());
+                        .useLogStd(false).activation(Activation.IDENTITY).nOut(l.outChannels()).name(l.name() + "_bn").build());
+                // DL4J's BatchNormalization ignores its activation function: the ReLU is a layer.
+                b.layer(new ActivationLayer.Builder().activation(Activation.RELU).name(l.name() + "_relu").build());
                 if (l.poolAfter())
                     b.layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).name(l.name() + "_pool").build());
             } else {
