@@ -1,7 +1,10 @@
 package org.emomc4j.cli;
 
+import org.emomc4j.compress.CompressionPlan;
+import org.emomc4j.compress.ReferenceCompression;
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.nn.Model;
+import org.emomc4j.nn.WeightTransform;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,7 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code emomc eval}: top-1 accuracy of a checkpoint on the validation or test split. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Print the top-1 accuracy of a checkpoint.")
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Print the top-1 accuracy of a checkpoint, or of its compressed network with --remaining R --bits ...")
 public final class EvalCommand implements Callable<Integer> {
 
     @Mixin
@@ -26,17 +29,26 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    /** With --remaining/--bits: the compressed network, as the search scores it (stored weights untouched). */
+    @Mixin
+    PlanOptions plan = new PlanOptions();
+
     @Override
     public Integer call() {
         if (!split.equals("val") && !split.equals("test"))
             throw new IllegalArgumentException("--split must be val or test, got '" + split + "'");
         Model m = Model.load(checkpoint);
+        CompressionPlan p = plan.weightsOnly().plan(m.spec());
+        if (p != null) {
+            WeightTransform t = ReferenceCompression.transform(p);
+            for (int l = 0; l < m.spec().size(); l++) m.setWeightTransform(l, t);
+        }
         ImageSet set = data.load().get(split);
         long t0 = System.nanoTime();
         Model.Evaluation e = m.evaluate(set, batch);
         double s = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "%s %s: top-1 %.2f%% (%d images, loss %.4f, %.1f s)%n",
-                m.spec().id(), split, 100 * e.accuracy(), e.images(), e.loss(), s);
+                m.spec().id() + (p == null ? "" : " " + p), split, 100 * e.accuracy(), e.images(), e.loss(), s);
         return 0;
     }
 }
