@@ -41,6 +41,9 @@ public final class CostCommand implements Callable<Integer> {
     @Option(names = "--width", defaultValue = "1", description = "Channel width multiplier in (0, 1], e.g. 1, 1/2, 0.25 (default: ${DEFAULT-VALUE}).")
     String width;
 
+    @Option(names = "--dl4j", paramLabel = "ZIP", description = "Price a DL4J model zip (32x32x3 input) instead of --model/--width.")
+    java.nio.file.Path dl4j;
+
     @Mixin
     PlanOptions planOptions = new PlanOptions();
 
@@ -59,7 +62,7 @@ public final class CostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NetworkSpec spec = NetworkSpec.vgg(model, NetworkSpec.parseWidth(width));
+        NetworkSpec spec = dl4j != null ? ImportCommand.load(dl4j, "32x32x3").spec() : NetworkSpec.vgg(model, NetworkSpec.parseWidth(width));
         CompressionPlan plan = planOptions.require(spec);
         EnergyModel em = EnergyModels.byName(energyModel, spec);
         List<Dataflow> dfs = dataflow == null ? List.of(Dataflow.values()) : List.of(Dataflow.parse(dataflow));

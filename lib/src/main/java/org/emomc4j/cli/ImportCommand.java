@@ -27,6 +27,10 @@ public final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Dl4jNetwork net = load(dl4j, input);
+        net.architecture().engineRefusal().ifPresent(r -> {
+            throw new IllegalArgumentException("our engine does not run " + dl4j + ": " + r + "; price, search and export it with "
+                    + "'./emomc cost|search|export --dl4j " + dl4j + "' instead");
+        });
         Model m = net.toModel();
         m.save(out);
         System.out.println(dl4j + " -> " + out.toAbsolutePath() + " (" + m.spec().id() + ", " + m.spec().size()

@@ -77,9 +77,10 @@ class Dl4jCommandsTest {
         CommandLine cl = Main.commandLine();
         cl.setErr(new PrintWriter(err));
         assertEquals(Main.EXIT_BAD_INPUT, cl.execute("import", "--dl4j", lz.toString(), "--out", tmp.resolve("l.ckpt").toString()));
-        assertTrue(err.toString().contains("our engine does not run this network"), err.toString());
+        assertTrue(err.toString().contains("our engine does not run") && err.toString().contains("3x3"), err.toString());
         assertFalse(Files.exists(tmp.resolve("l.ckpt")));
-        // A DL4J-only network still exports compressed.
+        // A DL4J-only network is still priced and exported compressed.
+        assertEquals(0, Main.execute("cost", "--dl4j", lz.toString(), "--remaining", "0.5", "--bits", "4,4,4,4,4", "--json"));
         assertEquals(0, Main.execute("export", "--dl4j", lz.toString(), "--remaining", "0.5", "--bits", "4", "--out",
                 tmp.resolve("lenet-c.zip").toString()));
         Files.writeString(tmp.resolve("junk.zip"), "not a zip");
