@@ -83,6 +83,27 @@ class Dl4jNetworkTest {
     }
 
     @Test
+    void aVggWrittenInDl4jRunsInOurEngine() {
+        // Conv biases (folded into the BatchNorm mean), log10-std BatchNorm storage, 'Same' mode, ReLU layers.
+        MultiLayerNetwork net = new MultiLayerNetwork(Dl4jArchitectureTest.narrowVgg11());
+        net.init();
+        Random r = new Random(9);
+        for (var e : net.paramTable().entrySet()) {
+            String k = e.getKey();
+            if (k.endsWith("_b") || k.endsWith("_beta") || k.endsWith("_mean") || k.endsWith("_log10stdev") || k.endsWith("_gamma")) {
+                float[] v = rnd(r, (int) e.getValue().length(), k.endsWith("_gamma") ? 0.5f : -0.3f, k.endsWith("_gamma") ? 1.5f : 0.3f);
+                net.setParam(k, org.nd4j.linalg.factory.Nd4j.create(v, e.getValue().shape(), 'c'));
+            }
+        }
+        Dl4jNetwork d = Dl4jNetwork.of(net, Dl4jArchitecture.CIFAR10, null);
+        Model m = d.toModel();
+        assertEquals("vgg11-w0.125", m.spec().id());
+        INDArray x = new BatchLoader(ImageSet.random(16, 6), 16, false, 0).batch(0, 0).features();
+        double diff = maxCentredDifference(m.logits(x), d.output(Dl4jImages.nchw(x)));
+        assertTrue(diff <= 1e-3, "max |logit difference| " + diff);
+    }
+
+    @Test
     void checkpointToDl4jAndBackIsBitIdentical() throws Exception {
         Model m = randomVgg("vgg16", 1.0 / 16, 7);
         Path a = tmp.resolve("a.ckpt"), b = tmp.resolve("b.ckpt"), zip = tmp.resolve("m.zip");
