@@ -182,12 +182,7 @@ public final class Dl4jNetwork {
         float[] d = get(c.weightKey());
         float[] o = new float[d.length];
         if (s.isConv()) {
-            int k = s.kernel(), ci = s.inChannels(), co = s.outChannels();
-            for (int out = 0; out < co; out++)
-                for (int in = 0; in < ci; in++)
-                    for (int kh = 0; kh < k; kh++)
-                        for (int kw = 0; kw < k; kw++)
-                            o[((kh * k + kw) * ci + in) * co + out] = d[((out * ci + in) * k + kh) * k + kw];
+            permuteConv(d, o, s, true);
         } else {
             permuteRows(d, o, c.flattened(), s.outChannels(), true);
         }
@@ -202,16 +197,24 @@ public final class Dl4jNetwork {
             throw new IllegalArgumentException("layer " + s.name() + " has " + s.weightCount() + " weights, got " + values.length);
         float[] d = new float[values.length];
         if (s.isConv()) {
-            int k = s.kernel(), ci = s.inChannels(), co = s.outChannels();
-            for (int out = 0; out < co; out++)
-                for (int in = 0; in < ci; in++)
-                    for (int kh = 0; kh < k; kh++)
-                        for (int kw = 0; kw < k; kw++)
-                            d[((out * ci + in) * k + kh) * k + kw] = values[((kh * k + kw) * ci + in) * co + out];
+            permuteConv(values, d, s, false);
         } else {
             permuteRows(values, d, c.flattened(), s.outChannels(), false);
         }
         set(c.weightKey(), d);
+    }
+
+    /** Copies conv weights between DL4J's [out, in, kh, kw] and our [kh, kw, in, out]. */
+    private static void permuteConv(float[] src, float[] dst, LayerSpec s, boolean dl4jToOurs) {
+        int k = s.kernel(), ci = s.inChannels(), co = s.outChannels();
+        for (int out = 0; out < co; out++)
+            for (int in = 0; in < ci; in++)
+                for (int kh = 0; kh < k; kh++)
+                    for (int kw = 0; kw < k; kw++) {
+                        int od = ((out * ci + in) * k + kh) * k + kw, oo = ((kh * k + kw) * ci + in) * co + out;
+                        if (dl4jToOurs) dst[oo] = src[od];
+                        else dst[od] = src[oo];
+                    }
     }
 
     /**
