@@ -89,6 +89,21 @@ class Dl4jCommandsTest {
     }
 
     @Test
+    void searchOnADl4jModel() throws Exception {
+        assumeTrue(Files.isRegularFile(DataLocation.resolve(null).resolve(Cifar10.TEST_FILE)), "CIFAR-10 not present");
+        MultiLayerNetwork lenet = new MultiLayerNetwork(org.emomc4j.dl4j.Dl4jArchitectureTestConfigs.lenet5());
+        lenet.init();
+        Path lz = tmp.resolve("lenet.zip"), run = tmp.resolve("run");
+        Dl4jNetwork.of(lenet, Dl4jArchitecture.CIFAR10, "lenet").save(lz);
+        assertEquals(0, Main.execute("search", "--dl4j", lz.toString(), "--grid", "0.3:0.9:0.3", "--eval-images", "50",
+                "--test-images", "50", "--pop", "4", "--offspring", "2", "--generations", "1", "--out", run.toString()));
+        assertTrue(Files.exists(run.resolve("summary.json")));
+        assertTrue(Files.readString(run.resolve("summary.json")).contains("lenet.zip"));
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute("search", "--dl4j", lz.toString(), "--stage1", tmp.toString(),
+                "--out", tmp.resolve("run2").toString()));
+    }
+
+    @Test
     void evalTakesThePlanFlags() {
         assumeTrue(Files.isRegularFile(DataLocation.resolve(null).resolve(Cifar10.TEST_FILE)), "CIFAR-10 not present");
         Model m = Model.create(NetworkSpec.vgg("vgg11", 1.0 / 16), 13);

@@ -135,6 +135,28 @@ class Dl4jNetworkTest {
     }
 
     @Test
+    void computationGraphWeightsSurviveTheZip() {
+        var conf = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(3).graphBuilder().addInputs("in")
+                .addLayer("c1", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(5, 5).nOut(6).build(), "in")
+                .addLayer("p1", new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
+                        org.deeplearning4j.nn.conf.layers.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(), "c1")
+                .addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(10)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), "p1")
+                .setOutputs("out").setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(32, 32, 3)).build();
+        var g = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+        g.init();
+        Dl4jNetwork d = Dl4jNetwork.of(g, Dl4jArchitecture.CIFAR10, "g");
+        Path zip = tmp.resolve("g.zip");
+        d.save(zip);
+        Dl4jNetwork back = Dl4jNetwork.load(zip, Dl4jArchitecture.CIFAR10, "g");
+        assertTrue(back.network() instanceof org.deeplearning4j.nn.graph.ComputationGraph);
+        for (int l = 0; l < d.spec().size(); l++) assertArrayEquals(d.weights(l), back.weights(l));
+        INDArray x = Dl4jImages.nchw(new BatchLoader(ImageSet.random(4, 2), 4, false, 0).batch(0, 0).features());
+        assertEquals(d.output(x), back.output(x));
+        assertEquals(d.accuracy(ImageSet.random(20, 3), 10), back.accuracy(ImageSet.random(20, 3), 10), 0.0);
+    }
+
+    @Test
     void compressedNetworkHasThePlansZerosAndLevels() {
         MultiLayerNetwork net = new MultiLayerNetwork(Dl4jArchitectureTest.lenet5());
         net.init();
