@@ -89,6 +89,26 @@ class Dl4jCommandsTest {
     }
 
     @Test
+    void dl4jEvaluateOfTheExportEqualsEvalWithThePlanOnARealSlice() throws Exception {
+        assumeTrue(Files.isRegularFile(DataLocation.resolve(null).resolve(Cifar10.TEST_FILE)), "CIFAR-10 not present");
+        Path run = tmp.resolve("train"), zip = tmp.resolve("t.zip");
+        assertEquals(0, Main.execute("train", "--model", "vgg11", "--width", "1/16", "--batch", "64", "--schedule", "cosine",
+                "--train-images", "600", "--val-images", "100", "--epochs", "1", "--no-progress", "--out", run.toString()));
+        Path ck = run.resolve("last.ckpt");
+        String bits = "6,5,4,4,5,6,4,5,8";
+        assertEquals(0, Main.execute("export", "--checkpoint", ck.toString(), "--remaining", "0.6", "--bits", bits, "--out", zip.toString()));
+        ImageSet slice = Cifar10.load(DataLocation.resolve(null)).test().head(500);
+        Model m = Model.load(ck);
+        CompressionPlan plan = PlanOptions.parse(m.spec(), "0.6", bits, null);
+        var t = org.emomc4j.compress.ReferenceCompression.transform(plan);
+        for (int l = 0; l < m.spec().size(); l++) m.setWeightTransform(l, t); // what ./emomc eval --remaining --bits does
+        double ours = m.accuracy(slice, 100);
+        double dl4j = Dl4jNetwork.load(zip, Dl4jArchitecture.CIFAR10, null).accuracy(slice, 100);
+        assertEquals(ours, dl4j, 1e-12);
+        assertTrue(ours > 0.1, "trained network at chance: " + ours);
+    }
+
+    @Test
     void searchOnADl4jModel() throws Exception {
         assumeTrue(Files.isRegularFile(DataLocation.resolve(null).resolve(Cifar10.TEST_FILE)), "CIFAR-10 not present");
         MultiLayerNetwork lenet = new MultiLayerNetwork(org.emomc4j.dl4j.Dl4jArchitectureTestConfigs.lenet5());
