@@ -2,6 +2,8 @@ package org.emomc4j.cli;
 
 import org.emomc4j.compress.coding.Coding;
 import org.emomc4j.data.ImageSet;
+import org.emomc4j.dl4j.Dl4jNetwork;
+import org.emomc4j.dl4j.ImportedAccuracy;
 import org.emomc4j.data.Splits;
 import org.emomc4j.hw.Dataflow;
 import org.emomc4j.nn.Model;
@@ -49,7 +51,14 @@ public final class SearchCommand implements Callable<Integer> {
             "quantized from this base checkpoint and fine-tuned briefly (--finetune-images, --finetune-epochs)."})
     Path joint;
 
-    @Option(names = "--grid", defaultValue = "0.20:0.80:0.01", description = "With --joint: the grid r is snapped to (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dl4j", paramLabel = "ZIP", description = {"Stage 2 on a DL4J model zip instead of --stage1: every r prunes the same",
+            "trained weights (no fine-tuning); scored by our engine when it runs the architecture, else by DL4J."})
+    Path dl4j;
+
+    @Option(names = "--input", defaultValue = "32x32x3", paramLabel = "HxWxC", description = "With --dl4j: input images (default: ${DEFAULT-VALUE}).")
+    String input;
+
+    @Option(names = "--grid", defaultValue = "0.20:0.80:0.01", description = "With --joint or --dl4j: the grid r is snapped to (default: ${DEFAULT-VALUE}).")
     String grid;
 
     @Option(names = "--finetune-images", defaultValue = "2000", description = "With --joint: training images per candidate's fine-tuning (default: ${DEFAULT-VALUE}).")
@@ -114,8 +123,8 @@ public final class SearchCommand implements Callable<Integer> {
         Coding cd = Coding.parse(coding, Coding.PAPER);
         int minBits = bits.min(), maxBits = bits.max();
         SearchAlgorithms.canonical(algorithm); // an algorithm off NSGA-II's budget is refused before anything is read
-        if ((stage1 == null) == (joint == null))
-            throw new UserError("give exactly one of --stage1 DIR (two-stage search) or --joint BASE (one-stage ablation)");
+        if ((stage1 != null ? 1 : 0) + (joint != null ? 1 : 0) + (dl4j != null ? 1 : 0) != 1)
+            throw new UserError("give exactly one of --stage1 DIR (two-stage search), --joint BASE (one-stage ablation) or --dl4j ZIP");
         if (stage1 != null && !Files.isDirectory(stage1))
             throw new UserError("stage-1 directory " + stage1 + " does not exist: run './emomc prune --out " + stage1 + "' first");
         if (joint != null && !Files.isRegularFile(joint))
@@ -123,9 +132,11 @@ public final class SearchCommand implements Callable<Integer> {
         RemainingGrid rGrid = stage1 != null ? Stage1.available(stage1) : RemainingGrid.parse(this.grid);
         if (!evalSplit.equals("val") && !evalSplit.equals("test"))
             throw new UserError("--eval-split must be val or test, got " + evalSplit);
-        NetworkSpec spec = Model.load(stage1 != null ? Stage1.checkpoint(stage1, rGrid.max()) : joint).spec();
+        Dl4jNetwork imported = dl4j == null ? null : ImportCommand.load(dl4j, input);
+        NetworkSpec spec = imported != null ? imported.spec() : Model.load(stage1 != null ? Stage1.checkpoint(stage1, rGrid.max()) : joint).spec();
         Map<String, Object> extra = new LinkedHashMap<>();
         if (stage1 != null) extra.put("stage1", stage1.toAbsolutePath().toString());
+        else if (imported != null) extra.put("dl4j", dl4j.toAbsolutePath().toString());
         else {
             extra.put("joint_base", joint.toAbsolutePath().toString());
             extra.put("finetune_images", finetuneImages);
@@ -146,20 +157,27 @@ public final class SearchCommand implements Callable<Integer> {
         ImageSet finetune = joint == null ? null : s.train().balancedSample(finetuneImages, seed);
         extra.put("eval_images_sha256", evalSet.fingerprint());
         if (stage1 != null) extra.put("stage1_key", Reproduce.stage1Identity(stage1));
+        else if (imported != null) extra.put("dl4j_sha256", Hashes.sha256(dl4j));
         else {
             extra.put("joint_base_sha256", Hashes.sha256(joint));
             extra.put("finetune_images_sha256", finetune.fingerprint());
         }
         cfg = cfg.withExtra(extra);
-        java.util.function.Function<ImageSet, AccuracyOracle> oracleOn = images -> stage1 != null
-                ? new CheckpointAccuracy(stage1, images, 256, 4)
+        java.util.function.Function<ImageSet, AccuracyOracle> oracleOn = images -> imported != null
+                ? ImportedAccuracy.of(imported, images, 256)
+                : stage1 != null ? new CheckpointAccuracy(stage1, images, 256, 4)
                 : new FineTuneAccuracy(joint, finetune, images, Stage1.fineTuning(finetuneEpochs, 128, finetuneLr, seed), 256);
+        AccuracyOracle oracle = oracleOn.apply(evalSet);
+        if (oracle instanceof ImportedAccuracy ia)
+            System.out.println(spec.id() + ": candidates scored by " + (ia.backend() == ImportedAccuracy.Backend.ENGINE
+                    ? "our engine" : "DL4J (" + imported.architecture().engineRefusal().orElse("") + ")"));
         Path basePath = stage1 != null ? Stage1.baseOf(stage1) : joint;
         ImageSet testSet = test;
         // Two-stage: the stage-1 network of each r re-scored on test; one-stage: the same fine-tuning, measured on test.
         Stage2.Outcome o = Stage2.run(new Stage2.Plan(out.getFileName().toString(), cfg, rGrid, new ReferenceCosts(spec, df, cd),
-                new MemoAccuracy(oracleOn.apply(evalSet)), oracleOn.apply(test),
-                () -> basePath != null && Files.exists(basePath) ? Model.load(basePath).accuracy(testSet, 256) : Double.NaN, out),
+                new MemoAccuracy(oracle), oracleOn.apply(test),
+                () -> imported != null ? ImportedAccuracy.of(imported, testSet, 256).uncompressed()
+                        : basePath != null && Files.exists(basePath) ? Model.load(basePath).accuracy(testSet, 256) : Double.NaN, out),
                 resume, System.out::println);
         List<Summary.Member> front = o.front();
         double baseAcc = o.baseline().testAccuracy();

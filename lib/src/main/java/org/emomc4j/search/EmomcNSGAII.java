@@ -30,6 +30,8 @@ import java.util.Set;
  * generation's offspring is discarded and bred again. Its state between generations is the
  * population with each member's rank and crowding distance, so a run resumes exactly from a
  * stored population.
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#stage-2-search}.
  */
 public final class EmomcNSGAII extends NSGAII implements StageTwoAlgorithm {
 

@@ -3,9 +3,7 @@ package org.emomc4j.search;
 import org.emomc4j.compress.coding.Coding;
 import org.emomc4j.hw.Dataflow;
 import org.emomc4j.nn.Trainer;
-import org.emomc4j.util.RunDirectory;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -108,15 +106,12 @@ public final class RunLayout {
     /** True when the whole pipeline has finished here (its report is written). */
     public boolean finished() { return Files.isRegularFile(reproduceJson()); }
 
-    /** True when any work has been done here (anything but the lock and the run key). */
+    /** Notebook 10's DL4J model and its search (kept beside the pipeline, not part of it). */
+    public Path importedModelDir(String name) { return root.resolve("dl4j-" + name); }
+
+    /** True when the pipeline has begun here: a baseline, stage 1, a search or a report exists. */
     public boolean started() {
-        if (!Files.isDirectory(root)) return false;
-        try (Stream<Path> s = Files.list(root)) {
-            return s.anyMatch(p -> !p.getFileName().toString().equals(RunDirectory.LOCK)
-                    && !p.getFileName().toString().equals(RunDirectory.KEY));
-        } catch (IOException e) {
-            return true;
-        }
+        return Stream.of(baselineDir(), stage1Dir(), root.resolve(SEARCH), reportDir()).anyMatch(Files::exists);
     }
 
     @Override

@@ -37,6 +37,8 @@ import java.util.TreeMap;
  * directory's resume key ({@link #resumeKey}) holds the grid, steps, mode, fine-tuning settings,
  * the base checkpoint's SHA-256 and the data's, so finished points are reused only by the same
  * stage 1.
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#stage-1}.
  */
 public final class Stage1 {
 
