@@ -1,6 +1,5 @@
 package org.emomc4j.cli;
 
-import org.emomc4j.util.UserError;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

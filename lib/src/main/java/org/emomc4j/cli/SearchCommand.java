@@ -11,7 +11,6 @@ import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.search.AccuracyOracle;
 import org.emomc4j.search.CheckpointAccuracy;
 import org.emomc4j.search.FineTuneAccuracy;
-import org.emomc4j.search.EmomcProblem;
 import org.emomc4j.search.MemoAccuracy;
 import org.emomc4j.search.Objective;
 import org.emomc4j.search.ReferenceCosts;

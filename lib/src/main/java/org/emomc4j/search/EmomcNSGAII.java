@@ -1,7 +1,6 @@
 package org.emomc4j.search;
 
 import org.moeaframework.algorithm.NSGAII;
-import org.moeaframework.core.PRNG;
 import org.moeaframework.core.Solution;
 import org.moeaframework.core.attribute.CrowdingDistance;
 import org.moeaframework.core.attribute.Rank;
@@ -17,7 +16,6 @@ import org.moeaframework.core.population.NondominatedSortingPopulation;
 import org.moeaframework.core.population.Population;
 import org.moeaframework.core.selection.TournamentSelection;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -80,13 +78,6 @@ public final class EmomcNSGAII extends NSGAII implements StageTwoAlgorithm {
         evaluateAll(offspring);
         population.addAll(offspring);
         population.truncate(getInitialPopulationSize());
-    }
-
-    @Override
-    public List<Solution> population() {
-        List<Solution> out = new ArrayList<>();
-        for (Solution s : getPopulation()) out.add(s);
-        return out;
     }
 
     @Override

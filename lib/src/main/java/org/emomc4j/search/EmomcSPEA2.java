@@ -8,7 +8,6 @@ import org.moeaframework.core.operator.Variation;
 import org.moeaframework.core.population.Population;
 import org.moeaframework.core.selection.TournamentSelection;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,13 +47,6 @@ public final class EmomcSPEA2 extends SPEA2 implements StageTwoAlgorithm {
         getFitnessEvaluator().evaluate(offspring);
         population.clear();
         population.addAll(truncate(offspring, getInitialPopulationSize()));
-    }
-
-    @Override
-    public List<Solution> population() {
-        List<Solution> out = new ArrayList<>();
-        for (Solution s : getPopulation()) out.add(s);
-        return out;
     }
 
     @Override

@@ -2,7 +2,9 @@ package org.emomc4j.search;
 
 import org.moeaframework.algorithm.Algorithm;
 import org.moeaframework.core.Solution;
+import org.moeaframework.core.population.Population;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,8 +15,15 @@ import java.util.List;
  */
 public interface StageTwoAlgorithm extends Algorithm {
 
+    /** The algorithm's population (MOEA Framework's accessor). */
+    Population getPopulation();
+
     /** The current population, in the algorithm's order (which matters for exact resume). */
-    List<Solution> population();
+    default List<Solution> population() {
+        List<Solution> out = new ArrayList<>();
+        for (Solution s : getPopulation()) out.add(s);
+        return out;
+    }
 
     /**
      * Continues from a stored population (solutions rebuilt through the problem, with their

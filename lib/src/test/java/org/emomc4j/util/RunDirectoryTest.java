@@ -31,15 +31,21 @@ class RunDirectoryTest {
         }
     }
 
-    @Test
-    void aSecondProcessIsRefusedAndTheHolderNamed() throws Exception {
-        Path dir = tmp.resolve("run");
+    /** Starts a second JVM holding {@code dir}; returns once it holds it. */
+    static Process holder(Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(), dir.toString())
                 .redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("claimed", out.readLine(), "the holder process did not start");
+        return p;
+    }
+
+    @Test
+    void aSecondProcessIsRefusedAndTheHolderNamed() throws Exception {
+        Path dir = tmp.resolve("run");
+        Process p = holder(dir);
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("claimed", out.readLine(), "the holder process did not start");
             UserError e = assertThrows(UserError.class, () -> RunDirectory.claim(dir, key(0.01), true));
             assertTrue(e.getMessage().contains("in use by another run") && e.getMessage().contains("pid " + p.pid())
                     && e.getMessage().contains("command stage1"), e.getMessage());
@@ -56,10 +62,7 @@ class RunDirectoryTest {
     @Test
     void aProcessDyingWithTheLockLeavesNoStaleLock() throws Exception {
         Path dir = tmp.resolve("killed");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(), dir.toString())
-                .redirectErrorStream(true).start();
-        assertEquals("claimed", new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine());
+        Process p = holder(dir);
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         try (RunDirectory d = RunDirectory.claim(dir, key(0.01), true)) {
