@@ -202,7 +202,7 @@ public final class Stage1 {
         for (int l = 0; l < model.spec().size(); l++) model.setWeightTransform(l, t);
     }
 
-    /** Points as the {r values, accuracies} curve {@link org.emomc4j.report.Charts#accuracyVsRemaining} draws. */
+    /** Points as the {r values, accuracies} curve {@code report.Charts#accuracyVsRemaining} draws. */
     public static double[][] curve(List<Point> points) {
         double[][] c = new double[2][points.size()];
         for (int i = 0; i < points.size(); i++) {
