@@ -37,11 +37,39 @@ public final class Tables {
         return Gains.best(front, Evaluation::accuracy, cost::of, baselineAccuracy, baselineCost, maxLoss);
     }
 
-    /** The paper's Table II (energy) or III (size) ({@link Gains#table}). */
+    /**
+     * The paper's Table II (energy) or III (size) ({@link Gains#table}) at the given budgets, from
+     * fronts of evaluations (their per-image correctness, when kept, gives the paired intervals).
+     *
+     * @param baselineCosts per row, the gain's denominator (energy: the uncompressed network; size: dense 32 bit)
+     */
     public static Table gains(String name, Charts.Cost cost, double baselineAccuracy, Map<String, Double> baselineCosts,
-                              Map<String, List<Evaluation>> fronts) {
-        return Gains.table(name, cost == Charts.Cost.ENERGY ? "dataflow" : "coding", baselineAccuracy, baselineCosts, fronts,
-                Evaluation::accuracy, cost::of);
+                              Map<String, List<Evaluation>> fronts, double... budgets) {
+        Map<String, List<Gains.Candidate>> f = new java.util.LinkedHashMap<>();
+        Map<String, Gains.Baseline> b = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, List<Evaluation>> e : fronts.entrySet()) {
+            f.put(e.getKey(), e.getValue().stream().map(v -> new Gains.Candidate(v.accuracy(), cost.of(v), v.correct())).toList());
+            b.put(e.getKey(), new Gains.Baseline(baselineAccuracy, baselineCosts.get(e.getKey()), Double.NaN, null));
+        }
+        Gains.Kind kind = cost == Charts.Cost.ENERGY ? Gains.Kind.ENERGY : Gains.Kind.SIZE;
+        return Gains.table(name, kind, Gains.rows(f, b, budgets.length == 0 ? Gains.TABLE_BUDGETS : budgets));
+    }
+
+    /** A table as GitHub Markdown (numbers with {@code digits} decimals, NaN and missing as "-"). */
+    public static String markdown(Table t, int digits) {
+        StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", t.columnNames())).append(" |\n|");
+        sb.append("---|".repeat(t.columnCount())).append('\n');
+        for (int r = 0; r < t.rowCount(); r++) {
+            sb.append('|');
+            for (int c = 0; c < t.columnCount(); c++) {
+                Object v = t.column(c).get(r);
+                String s = v instanceof Double d ? (Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%." + digits + "f", d))
+                        : v == null ? "-" : v.toString();
+                sb.append(' ').append(s).append(" |");
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
     }
 
     /** Formats a gain like the paper: {@code 8.9x}. */

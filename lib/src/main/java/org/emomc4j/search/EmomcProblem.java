@@ -106,9 +106,10 @@ public final class EmomcProblem extends AbstractProblem {
         Evaluation hit = cache.get(g);
         if (hit != null) return hit;
         long t0 = System.nanoTime();
-        double acc = accuracy.accuracy(g);
+        org.emomc4j.metrics.Correctness correct = accuracy.correctness(g);
+        double acc = correct != null ? correct.accuracy() : accuracy.accuracy(g);
         double secs = (System.nanoTime() - t0) / 1e9;
-        Evaluation e = new Evaluation(g, acc, cost.energyMilliJoules(g), cost.sizeKiB(g), secs);
+        Evaluation e = new Evaluation(g, acc, cost.energyMilliJoules(g), cost.sizeKiB(g), secs, correct);
         Evaluation prev = cache.putIfAbsent(g, e);
         if (prev != null) return prev;
         listener.accept(e);

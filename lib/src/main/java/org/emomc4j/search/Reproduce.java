@@ -57,9 +57,15 @@ public final class Reproduce {
     public record Report(Profile profile, double baselineTestAccuracy, List<Stage1.Point> stage1,
                          Map<String, List<Summary.Member>> energyFronts, Map<String, List<Summary.Member>> sizeFronts,
                          Map<String, List<SearchRun.Progress>> hypervolume, Table tableII, Table tableIII,
-                         Map<String, Double> wallSeconds) {
+                         Map<String, Double> wallSeconds, Gains.Fronts energyGains, Gains.Fronts sizeGains) {
         /** Energy fronts on test accuracy, per dataflow. */
         public Map<String, List<Evaluation>> energyTestFronts() { return asTest(energyFronts); }
+
+        /** Table II at any list of loss budgets (e.g. 0.003, 0.01, 0.02), with paired intervals. */
+        public List<Gains.Row> energyRows(double... budgets) { return energyGains.rows(budgets); }
+
+        /** Table III at any list of loss budgets, with both size-rate definitions. */
+        public List<Gains.Row> sizeRows(double... budgets) { return sizeGains.rows(budgets); }
 
         /** Size fronts on test accuracy, per coding. */
         public Map<String, List<Evaluation>> sizeTestFronts() { return asTest(sizeFronts); }
@@ -91,9 +97,11 @@ public final class Reproduce {
                         throw new UserError("the reproduction in " + o.out() + " finished with baseline " + used + ", not --baseline "
                                 + o.baseline() + ": use another --out");
                 }
-                log.accept("reproduce: " + p.label() + " in " + o.out().toAbsolutePath() + " has finished: nothing to do, "
-                        + "reading its report (delete " + layout.reportDir() + " to rebuild tables and figures)");
-                return read(layout, p, log);
+                log.accept("reproduce: " + p.label() + " in " + o.out().toAbsolutePath() + " has finished: nothing to compute; "
+                        + "rebuilding Tables II and III in " + layout.reportDir() + " from its searches");
+                Report r = read(layout, p, log);
+                writeTables(layout, p, r.energyGains(), r.sizeGains());
+                return r;
             }
             return runClaimed(o, layout, log);
         }
@@ -148,26 +156,21 @@ public final class Reproduce {
         MemoAccuracy testAcc = new MemoAccuracy(new CheckpointAccuracy(s1, test, 256, 2));
         Map<String, List<Summary.Member>> energy = new LinkedHashMap<>(), size = new LinkedHashMap<>();
         Map<String, List<SearchRun.Progress>> hv = new LinkedHashMap<>();
-        Map<String, Double> energyBase = new LinkedHashMap<>(), sizeBase = new LinkedHashMap<>();
         t = System.nanoTime();
         for (Dataflow d : Dataflow.values()) {
             ReferenceCosts costs = new ReferenceCosts(spec, d, Coding.DENSE);
-            energyBase.put(d.name(), costs.baselineEnergy());
             energy.put(d.name(), search(layout, p, Objective.ENERGY, costs, grid, valAcc, testAcc, baseTest, hv, log));
         }
         for (Coding c : Coding.PAPER) {
             ReferenceCosts costs = new ReferenceCosts(spec, Dataflow.XY, c);
-            sizeBase.put(c.cliName(), costs.baselineSize());
             size.put(c.cliName(), search(layout, p, Objective.SIZE, costs, grid, valAcc, testAcc, baseTest, hv, log));
         }
         wall.put("stage2", (System.nanoTime() - t) / 1e9);
 
         // 4. Tables (figures are drawn from the report by the caller: report.Figures#saveReproduction).
-        Map<String, List<Evaluation>> eTest = asTest(energy), sTest = asTest(size);
-        Table t2 = Gains.table(table2Title(p), "dataflow", baseTest, energyBase, eTest, Evaluation::accuracy, Evaluation::energyMilliJoules);
-        Table t3 = Gains.table(table3Title(p), "coding", baseTest, sizeBase, sTest, Evaluation::accuracy, Evaluation::sizeKiB);
-        Csv.write(layout.table2(), t2);
-        Csv.write(layout.table3(), t3);
+        Gains.Fronts eg = gainFronts(layout, spec, Objective.ENERGY, baseTest), sg = gainFronts(layout, spec, Objective.SIZE, baseTest);
+        Table[] tables = writeTables(layout, p, eg, sg);
+        Table t2 = tables[0], t3 = tables[1];
         wall.put("total", (System.nanoTime() - t0) / 1e9);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("profile", p);
@@ -177,12 +180,61 @@ public final class Reproduce {
         meta.put("versions", Summary.versions());
         AtomicFiles.writeString(layout.reproduceJson(),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(meta));
-        return new Report(p, baseTest, points, energy, size, hv, t2, t3, wall);
+        return new Report(p, baseTest, points, energy, size, hv, t2, t3, wall, eg, sg);
     }
 
     private static String table2Title(Profile p) { return "Table II: energy (" + p.label() + ", test accuracy)"; }
 
     private static String table3Title(Profile p) { return "Table III: size (" + p.label() + ", test accuracy)"; }
+
+    /**
+     * Writes Tables II and III (ours, at {@link Gains#TABLE_BUDGETS}) and the paper's rows beside
+     * them into the report directory; returns {Table II, Table III}.
+     */
+    private static Table[] writeTables(RunLayout layout, Profile p, Gains.Fronts energy, Gains.Fronts size) throws IOException {
+        Files.createDirectories(layout.reportDir());
+        Table t2 = energy.table(table2Title(p), Gains.TABLE_BUDGETS), t3 = size.table(table3Title(p), Gains.TABLE_BUDGETS);
+        Csv.write(layout.table2(), t2);
+        Csv.write(layout.table3(), t3);
+        Csv.write(layout.paperTable2(), org.emomc4j.metrics.PaperResults.tableII());
+        Csv.write(layout.paperTable3(), org.emomc4j.metrics.PaperResults.tableIII());
+        return new Table[]{t2, t3};
+    }
+
+    /**
+     * The fronts of the energy (per dataflow, named X|Y, ...) or size (per coding) searches of a run
+     * with test accuracies, per-image test correctness where recorded, and each row's baseline:
+     * the uncompressed network (r = 1, 32 bit) on the dataflow; for size the dense 32-bit network
+     * (the paper's rule) and the coding's own uncompressed size (the same-coding ratio).
+     */
+    public static Gains.Fronts gainFronts(RunLayout layout, NetworkSpec spec, Objective objective, double baselineTestAccuracy)
+            throws IOException {
+        Map<String, List<Gains.Candidate>> fronts = new LinkedHashMap<>();
+        Map<String, Gains.Baseline> baselines = new LinkedHashMap<>();
+        boolean energy = objective == Objective.ENERGY;
+        List<ReferenceCosts> rows = new ArrayList<>();
+        if (energy) for (Dataflow d : Dataflow.values()) rows.add(new ReferenceCosts(spec, d, Coding.DENSE));
+        else for (Coding c : Coding.PAPER) rows.add(new ReferenceCosts(spec, Dataflow.XY, c));
+        for (ReferenceCosts costs : rows) {
+            Path dir = energy ? layout.energySearch(costs.dataflow()) : layout.sizeSearch(costs.coding());
+            String label = energy ? costs.dataflow().label() : paperName(costs.coding());
+            Map<String, org.emomc4j.metrics.Correctness> correct = Summary.readTestCorrectness(dir);
+            List<Gains.Candidate> f = new ArrayList<>();
+            for (Summary.Member m : Summary.readFront(dir))
+                f.add(new Gains.Candidate(m.testAccuracy(), energy ? m.energyMilliJoules() : m.sizeKiB(),
+                        correct.get(SearchRun.csvKey(m.genome()))));
+            fronts.put(label, f);
+            org.emomc4j.metrics.Correctness base = correct.get(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED);
+            baselines.put(label, energy ? new Gains.Baseline(baselineTestAccuracy, costs.baselineEnergy(), Double.NaN, base)
+                    : new Gains.Baseline(baselineTestAccuracy, costs.baselineSize(), costs.baselineSameCodingSize(), base));
+        }
+        return new Gains.Fronts(energy ? Gains.Kind.ENERGY : Gains.Kind.SIZE, fronts, baselines);
+    }
+
+    /** The paper's name of a coding: dense (its "normal"), CSR, COO. */
+    public static String paperName(Coding c) {
+        return c == Coding.DENSE ? "dense" : c.cliName().toUpperCase(Locale.ROOT);
+    }
 
     /** The report of a finished reproduction, read from its run directory (nothing is computed or written). */
     public static Report read(RunLayout layout, Profile profile, Consumer<String> log) throws IOException {
@@ -199,13 +251,14 @@ public final class Reproduce {
             size.put(c.cliName(), Summary.readFront(layout.sizeSearch(c)));
             hv.put(layout.sizeSearch(c).getFileName().toString(), SearchRun.readProgress(layout.sizeSearch(c)));
         }
-        Table t2 = Csv.read(layout.table2()).setName(table2Title(profile));
-        Table t3 = Csv.read(layout.table3()).setName(table3Title(profile));
+        NetworkSpec spec = NetworkSpec.vgg("vgg16", profile.width());
+        Gains.Fronts eg = gainFronts(layout, spec, Objective.ENERGY, baseTest), sg = gainFronts(layout, spec, Objective.SIZE, baseTest);
+        Table t2 = eg.table(table2Title(profile), Gains.TABLE_BUDGETS), t3 = sg.table(table3Title(profile), Gains.TABLE_BUDGETS);
         Map<String, Double> wall = new LinkedHashMap<>();
         new ObjectMapper().readTree(layout.reproduceJson().toFile()).path("wall_time_s")
                 .fields().forEachRemaining(e -> wall.put(e.getKey(), e.getValue().asDouble()));
         log.accept("read the finished run in " + layout.root());
-        return new Report(profile, baseTest, Stage1.readCsv(layout.stage1Dir()), energy, size, hv, t2, t3, wall);
+        return new Report(profile, baseTest, Stage1.readCsv(layout.stage1Dir()), energy, size, hv, t2, t3, wall, eg, sg);
     }
 
     /** Trains (or resumes training) the profile's baseline; returns its checkpoint. */

@@ -28,6 +28,7 @@ public final class RunLayout {
 
     static final String BASELINE = "baseline", STAGE1 = "stage1", SEARCH = "search", REPORT = "report", ABLATION = "ablation";
     public static final String TABLE2 = "table2-energy.csv", TABLE3 = "table3-size.csv", REPRODUCE = "reproduce.json",
+            PAPER_TABLE2 = "table2-energy-paper.csv", PAPER_TABLE3 = "table3-size-paper.csv", TABLES_MD = "tables.md",
             STAGE1_MODES = "stage1-modes.csv", COMPARISON = "comparison.csv";
 
     private final Path root;
@@ -88,6 +89,14 @@ public final class RunLayout {
     public Path table2() { return reportDir().resolve(TABLE2); }
 
     public Path table3() { return reportDir().resolve(TABLE3); }
+
+    /** The paper's own Table II / III rows, written beside ours. */
+    public Path paperTable2() { return reportDir().resolve(PAPER_TABLE2); }
+
+    public Path paperTable3() { return reportDir().resolve(PAPER_TABLE3); }
+
+    /** Tables II and III with the paper's rows and notes, as Markdown. */
+    public Path tablesMarkdown() { return reportDir().resolve(TABLES_MD); }
 
     public Path reproduceJson() { return reportDir().resolve(REPRODUCE); }
 

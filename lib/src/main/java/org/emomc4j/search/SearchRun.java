@@ -1,5 +1,7 @@
 package org.emomc4j.search;
 
+import org.emomc4j.metrics.Correctness;
+import org.emomc4j.metrics.CorrectnessFile;
 import org.emomc4j.util.AtomicFiles;
 import org.emomc4j.util.Csv;
 import org.emomc4j.util.RunDirectory;
@@ -27,7 +29,9 @@ import java.util.function.Consumer;
  * Runs stage 2 in a run directory, one generation at a time, and after every generation writes
  * atomically: {@code evaluations.csv} (every measured candidate), {@code front.csv} (the current
  * front), {@code progress.csv} (hypervolume per generation, fixed reference point) and
- * {@code state.json} (the algorithm's population, {@link SearchState}). A run killed at any moment and resumed ends with
+ * {@code state.json} (the algorithm's population, {@link SearchState}), and, when the accuracy
+ * oracle keeps them, {@code correctness.txt}: every measured candidate's and the uncompressed
+ * network's per-image correctness on the scoring images ({@link CorrectnessFile}). A run killed at any moment and resumed ends with
  * the same front as an uninterrupted one: the random generator is re-seeded from (seed,
  * generation) before every generation, so no generator state needs saving, and measured
  * accuracies come back from {@code evaluations.csv} instead of being measured again.
@@ -37,7 +41,7 @@ import java.util.function.Consumer;
 public final class SearchRun {
 
     public static final String EVALUATIONS = "evaluations.csv", FRONT = "front.csv", PROGRESS = "progress.csv",
-            STATE = SearchState.FILE;
+            STATE = SearchState.FILE, CORRECTNESS = "correctness.txt";
 
     /** One generation's progress, for progress bars and the progress CSV. */
     public record Progress(int generation, int generations, int evaluations, int measured, double hypervolume,
@@ -56,6 +60,7 @@ public final class SearchRun {
     private final EmomcProblem problem;
     private final Path dir;
     private final double[] hvMin, hvMax;
+    private java.util.Optional<Correctness> uncompressed;
 
     public SearchRun(SearchConfig config, EmomcProblem problem, Path dir) {
         this.config = config;
@@ -117,9 +122,10 @@ public final class SearchRun {
                 config.resumeKey().requireSameAs(st.key(), stateFile);
                 done = st.generation();
                 priorSeconds = st.seconds();
+                java.util.Map<String, Correctness> stored = CorrectnessFile.read(dir.resolve(CORRECTNESS));
                 for (String[] row : readCsv(dir.resolve(EVALUATIONS))) {
                     if (Integer.parseInt(row[0]) > done) continue; // written after the last saved state
-                    Evaluation ev = parseEvaluation(row);
+                    Evaluation ev = parseEvaluation(row, stored.get(row[1]));
                     evaluations.add(ev);
                     evalRows.add(evaluationRow(Integer.parseInt(row[0]), ev));
                 }
@@ -147,6 +153,9 @@ public final class SearchRun {
                 List<String> rowsNow;
                 synchronized (evalRows) { rowsNow = new ArrayList<>(evalRows); }
                 AtomicFiles.writeString(dir.resolve(EVALUATIONS), evaluationHeader() + String.join("\n", rowsNow) + (rowsNow.isEmpty() ? "" : "\n"));
+                List<Evaluation> evaluatedNow;
+                synchronized (evalRows) { evaluatedNow = new ArrayList<>(evaluations); }
+                writeCorrectness(evaluatedNow);
                 AtomicFiles.writeString(dir.resolve(FRONT), frontCsv(frontEvaluations(front)));
                 AtomicFiles.writeString(dir.resolve(PROGRESS), progressCsv(progress));
                 // The state last: a run killed before it resumes from the previous generation and ignores newer rows.
@@ -160,6 +169,22 @@ public final class SearchRun {
             problem.setListener(e -> { });
         }
     }
+
+    /** correctness.txt: the uncompressed network's and every measured candidate's (when the oracle keeps them). */
+    private void writeCorrectness(List<Evaluation> evaluations) throws IOException {
+        java.util.Map<String, Correctness> out = new java.util.LinkedHashMap<>();
+        for (Evaluation e : evaluations) if (e.correct() != null) out.put(csvKey(e.genome()), e.correct());
+        if (out.isEmpty()) return;
+        if (uncompressed == null) uncompressed = java.util.Optional.ofNullable(problem.accuracyOracle().uncompressedCorrectness());
+        Correctness base = uncompressed.orElse(null);
+        java.util.Map<String, Correctness> all = new java.util.LinkedHashMap<>();
+        if (base != null) all.put(CorrectnessFile.UNCOMPRESSED, base);
+        all.putAll(out);
+        CorrectnessFile.write(dir.resolve(CORRECTNESS), all);
+    }
+
+    /** A genome's key as the run's CSV files spell it (';' for ',' so a spreadsheet keeps it in one cell). */
+    public static String csvKey(Genome g) { return g.key().replace(',', ';'); }
 
     private SearchState snapshot(StageTwoAlgorithm algorithm, int generation, double seconds) {
         List<SearchState.Member> members = new ArrayList<>();
@@ -277,9 +302,13 @@ public final class SearchRun {
                 bitsText(e.genome()), e.accuracy(), e.energyMilliJoules(), e.sizeKiB(), String.format(Locale.ROOT, "%.3f", e.seconds()));
     }
 
-    static Evaluation parseEvaluation(String[] row) {
-        return new Evaluation(Genome.parse(row[1].replace(';', ',')), Double.parseDouble(row[4]), Double.parseDouble(row[5]),
-                Double.parseDouble(row[6]), Double.parseDouble(row[7]));
+    static Evaluation parseEvaluation(String[] row, Correctness correct) {
+        Evaluation e = new Evaluation(Genome.parse(row[1].replace(';', ',')), Double.parseDouble(row[4]), Double.parseDouble(row[5]),
+                Double.parseDouble(row[6]), Double.parseDouble(row[7]), correct);
+        if (correct != null && correct.accuracy() != e.accuracy())
+            throw new UserError("the per-image correctness of " + row[1] + " in " + CORRECTNESS + " gives accuracy " + correct.accuracy()
+                    + ", but " + EVALUATIONS + " records " + e.accuracy() + ": the run directory is inconsistent");
+        return e;
     }
 
     private static String bitsText(Genome g) {

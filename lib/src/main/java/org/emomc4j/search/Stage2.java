@@ -40,6 +40,26 @@ public final class Stage2 {
     public record Outcome(SearchRun run, SearchRun.Result result, List<Summary.Member> front, Summary.Baseline baseline,
                           boolean worked) { }
 
+    /**
+     * {@value Summary#TEST_CORRECTNESS}: the front's and the uncompressed network's per-image
+     * correctness on the test images, for the paired losses of Tables II and III (written only when
+     * the test oracle keeps them).
+     */
+    private static void writeTestCorrectness(Plan plan, List<Summary.Member> front) throws IOException {
+        if (plan.testAccuracy() == null) return;
+        java.util.Map<String, org.emomc4j.metrics.Correctness> m = new java.util.LinkedHashMap<>();
+        for (Summary.Member x : front) {
+            org.emomc4j.metrics.Correctness c = plan.testAccuracy().correctness(x.genome());
+            if (c != null) m.put(SearchRun.csvKey(x.genome()), c);
+        }
+        if (m.isEmpty()) return;
+        org.emomc4j.metrics.Correctness base = plan.testAccuracy().uncompressedCorrectness();
+        java.util.Map<String, org.emomc4j.metrics.Correctness> all = new java.util.LinkedHashMap<>();
+        if (base != null) all.put(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED, base);
+        all.putAll(m);
+        org.emomc4j.metrics.CorrectnessFile.write(plan.dir().resolve(Summary.TEST_CORRECTNESS), all);
+    }
+
     /** Runs, resumes or reads one search; {@code log} gets one line per generation. */
     public static Outcome run(Plan plan, boolean resume, Consumer<String> log) throws IOException {
         SearchConfig cfg = plan.config();
@@ -61,6 +81,7 @@ public final class Stage2 {
         List<Summary.Member> front = Summary.rescore(r.front(), plan.testAccuracy());
         Summary.Baseline baseline = new Summary.Baseline(plan.baselineAccuracy().getAsDouble(), plan.costs().baselineEnergy(),
                 plan.costs().baselineSize());
+        writeTestCorrectness(plan, front);
         Summary.write(plan.dir(), cfg, r, front, baseline, run.hypervolumeReference(), (System.nanoTime() - t1) / 1e9);
         return new Outcome(run, r, front, baseline, true);
     }

@@ -22,6 +22,13 @@ public final class Summary {
     private Summary() { }
 
     public static final String FILE = "summary.json";
+    /** The front's and the uncompressed network's per-image correctness on the test images ({@code metrics.CorrectnessFile}). */
+    public static final String TEST_CORRECTNESS = "test-correctness.txt";
+
+    /** The test-split per-image correctness recorded in a search directory, by genome key ({@link SearchRun#csvKey}); empty when none. */
+    public static Map<String, org.emomc4j.metrics.Correctness> readTestCorrectness(Path runDir) throws IOException {
+        return org.emomc4j.metrics.CorrectnessFile.read(runDir.resolve(TEST_CORRECTNESS));
+    }
 
     /** The baseline the gains are measured against. */
     public record Baseline(double testAccuracy, double energyMilliJoules, double sizeKiB) { }
@@ -52,7 +59,7 @@ public final class Summary {
         m.put("hypervolume_reference", hvReference);
         m.put("final_hypervolume", result.progress().isEmpty() ? 0 : result.progress().get(result.progress().size() - 1).hypervolume());
         m.put("baseline", Map.of("test_accuracy", baseline.testAccuracy(), "energy_mJ", baseline.energyMilliJoules(),
-                "size_kB", baseline.sizeKiB()));
+                "size_kB", baseline.sizeKiB(), "size_rule", "dense 32-bit network (the paper's Table III rule)"));
         List<Evaluation> test = front.stream().map(Member::asTestEvaluation).toList();
         Map<String, Object> gains = new LinkedHashMap<>();
         gains.put("energy", gains(test, Evaluation::energyMilliJoules, baseline.energyMilliJoules(), baseline.testAccuracy(), "energy_mJ"));

@@ -41,9 +41,12 @@ class ReportTest {
         Map<String, List<Evaluation>> fronts = new LinkedHashMap<>();
         fronts.put("XY", List.of(ev(0.93, 1.0, 10)));
         fronts.put("ICOC", List.of(ev(0.93, 2.0, 10), ev(0.92, 1.5, 9)));
-        Table t = Tables.gains("II", Charts.Cost.ENERGY, 0.931, Map.of("XY", 13.0, "ICOC", 15.0), fronts);
-        assertEquals(2, t.rowCount());
-        assertEquals(13.0, t.doubleColumn("gain@0.3%").get(0), 1e-12);
+        Table t = Tables.gains("II", Charts.Cost.ENERGY, 0.931, Map.of("XY", 13.0, "ICOC", 15.0), fronts, 0.003, 0.01);
+        assertEquals(4, t.rowCount(), "one line per (dataflow, budget)");
+        assertEquals(13.0, t.doubleColumn("gain_x").get(0), 1e-12);
+        // ICOC at 1 %: 0.92 is within (loss 1.1 points? no: 0.931 - 0.92 = 1.1 points > 1 %), so 2.0 mJ, gain 7.5.
+        assertEquals(7.5, t.doubleColumn("gain_x").get(3), 1e-12);
+        assertTrue(Tables.markdown(t, 2).startsWith("| dataflow | budget_% |"), Tables.markdown(t, 2));
         assertEquals(2, Tables.front("f", fronts.get("ICOC")).rowCount());
     }
 
