@@ -4,6 +4,7 @@ import org.emomc4j.compress.coding.Coding;
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.hw.Dataflow;
 import org.emomc4j.nn.Model;
+import org.emomc4j.nn.WeightTransform;
 import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.Schedule;
 import org.emomc4j.nn.TrainConfig;
@@ -103,6 +104,23 @@ class PipelineTest {
         assertEquals(a, acc.accuracy(g));
         assertArrayEquals(before, acc.model(0.3).weights(0));
         assertTrue(a >= 0 && a <= 1);
+    }
+
+    /** Per-image correctness agrees with the engine's own accuracy, for a candidate and for the uncompressed base. */
+    @Test
+    void perImageCorrectnessMatchesTheModelsAccuracy() throws Exception {
+        CheckpointAccuracy acc = new CheckpointAccuracy(stage1, val, 32, 2);
+        Genome g = new Genome(0.3, bits(3));
+        org.emomc4j.metrics.Correctness c = acc.correctness(g);
+        assertEquals(val.size(), c.images());
+        Model m = acc.model(0.3);
+        WeightTransform t = CheckpointAccuracy.transform(g);
+        for (int l = 0; l < m.spec().size(); l++) m.setWeightTransform(l, t);
+        double engine = m.accuracy(val, 32);
+        m.clearWeightTransforms();
+        assertEquals(engine, c.accuracy(), 0.0);
+        org.emomc4j.metrics.Correctness base = acc.uncompressedCorrectness();
+        assertEquals(Model.load(Stage1.baseOf(stage1)).accuracy(val, 32), base.accuracy(), 0.0);
     }
 
     @Test

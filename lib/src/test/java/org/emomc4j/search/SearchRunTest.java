@@ -87,7 +87,37 @@ class SearchRunTest {
     }
 
     private static Evaluation withoutTime(Evaluation e) {
-        return new Evaluation(e.genome(), e.accuracy(), e.energyMilliJoules(), e.sizeKiB(), 0);
+        return new Evaluation(e.genome(), e.accuracy(), e.energyMilliJoules(), e.sizeKiB(), 0, e.correct());
+    }
+
+    /** Per-image correctness is stored with the evaluations (correctness.txt) and comes back on resume. */
+    @Test
+    void resumeKeepsPerImageCorrectness() throws Exception {
+        Objective o = Objective.ENERGY;
+        SearchRun.Result full = new SearchRun(SyntheticOracles.config(o, 5), SyntheticOracles.perImageProblem(o), tmp.resolve("full"))
+                .run(false, null);
+        Path part = tmp.resolve("part");
+        new SearchRun(SyntheticOracles.config(o, 2), SyntheticOracles.perImageProblem(o), part).run(false, null);
+        // The resumed run's oracle keeps no per-image results: whatever it has must come from the file.
+        EmomcProblem blind = new EmomcProblem(RemainingGrid.parse("0.20:0.80:0.01"), SyntheticOracles.LAYERS, 2, 12, o,
+                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, SyntheticOracles.perImage()::accuracy, SyntheticOracles.cost());
+        SearchRun.Result resumed = new SearchRun(SyntheticOracles.config(o, 2), blind, part).run(true, null);
+        java.util.Map<String, org.emomc4j.metrics.Correctness> stored =
+                org.emomc4j.metrics.CorrectnessFile.read(part.resolve(SearchRun.CORRECTNESS));
+        assertEquals(SyntheticOracles.firstRight(186), stored.get(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED));
+        assertEquals(SyntheticOracles.config(o, 2).evaluationsAfter(2) + 1, stored.size(), "every measured candidate and the baseline");
+        for (Evaluation e : resumed.evaluations()) {
+            assertNotNull(e.correct(), e.genome().key());
+            assertEquals(e.accuracy(), e.correct().accuracy(), 0.0);
+        }
+        for (Evaluation e : full.evaluations().subList(0, resumed.evaluations().size()))
+            assertEquals(e.correct(), stored.get(SearchRun.csvKey(e.genome())), "the same bits as an uninterrupted run");
+        byte[] b = Files.readAllBytes(part.resolve(SearchRun.CORRECTNESS));
+        b[b.length - 3] ^= 0x01;
+        Files.write(part.resolve(SearchRun.CORRECTNESS), b);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SearchRun(SyntheticOracles.config(o, 3), SyntheticOracles.perImageProblem(o), part).run(true, null));
+        assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
     }
 
     @Test

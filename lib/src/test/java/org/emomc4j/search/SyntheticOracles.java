@@ -18,6 +18,41 @@ final class SyntheticOracles {
         };
     }
 
+    /** Images of the per-image oracle. */
+    static final int IMAGES = 200;
+
+    /**
+     * The synthetic accuracy rounded to whole images, with per-image correctness: the first
+     * round(200 a) images right (so a paired loss against the baseline has no image going the
+     * other way); the uncompressed network gets the first 186 right (93 %).
+     */
+    static AccuracyOracle perImage() {
+        AccuracyOracle a = accuracy();
+        return new AccuracyOracle() {
+            @Override
+            public double accuracy(Genome g) { return correctness(g).accuracy(); }
+
+            @Override
+            public org.emomc4j.metrics.Correctness correctness(Genome g) {
+                return firstRight((int) Math.round(IMAGES * a.accuracy(g)));
+            }
+
+            @Override
+            public org.emomc4j.metrics.Correctness uncompressedCorrectness() { return firstRight(186); }
+        };
+    }
+
+    static org.emomc4j.metrics.Correctness firstRight(int k) {
+        boolean[] c = new boolean[IMAGES];
+        for (int i = 0; i < k; i++) c[i] = true;
+        return org.emomc4j.metrics.Correctness.of(c);
+    }
+
+    static EmomcProblem perImageProblem(Objective o) {
+        return new EmomcProblem(RemainingGrid.parse("0.20:0.80:0.01"), LAYERS, 2, 12, o,
+                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, perImage(), cost());
+    }
+
     static CostOracle cost() {
         return new CostOracle() {
             @Override
