@@ -91,6 +91,10 @@ public final class SearchCommand implements Callable<Integer> {
             description = "Bit-width range MIN:MAX, 2 <= MIN <= MAX <= 32 (default: ${DEFAULT-VALUE}, the paper's).")
     Bits bits;
 
+    @Option(names = "--seed-corner", description = {"Seed the initial population with the least-compressed corner (largest r, 8 bits",
+            "in every layer), to widen the fronts' high-accuracy end (ours; the profiles do it; the reference does not)."})
+    boolean seedCorner;
+
     @Option(names = "--size-limit", paramLabel = "KiB", description = "Energy mode: size <= limit (the reference's constraint).")
     Double sizeLimit;
 
@@ -148,7 +152,7 @@ public final class SearchCommand implements Callable<Integer> {
         // Built (and checked) before any data is loaded: a bad value fails at once with exit 2.
         SearchConfig cfg = SearchConfig.builder(obj).dataflow(df.name()).coding(cd.cliName()).algorithm(algorithm)
                 .budget(pop, offspring, generations).seed(seed).sizeLimit(sizeLimit).energyLimit(energyLimit)
-                .bits(minBits, maxBits).extra(extra).build();
+                .bits(minBits, maxBits).seedCorner(seedCorner).extra(extra).build();
         Splits s = data.load();
         ImageSet evalSet = s.get(evalSplit);
         if (evalImages > 0) evalSet = evalSet.balancedSample(evalImages, data.splitSeed);

@@ -40,9 +40,15 @@ public final class EmomcNSGAII extends NSGAII implements StageTwoAlgorithm {
     private final int offspringSize;
 
     public EmomcNSGAII(EmomcProblem problem, int populationSize, int offspringSize) {
+        this(problem, populationSize, offspringSize, new RandomInitialization(problem));
+    }
+
+    /** With another initial population (e.g. {@link CornerInitialization}). */
+    public EmomcNSGAII(EmomcProblem problem, int populationSize, int offspringSize,
+                       org.moeaframework.core.initialization.Initialization initialization) {
         super(problem, populationSize, new NondominatedSortingPopulation(), null,
                 new TournamentSelection(2, new ChainedComparator(new ParetoDominanceComparator(), new CrowdingComparator())),
-                referenceVariation(problem.getNumberOfVariables()), new RandomInitialization(problem));
+                referenceVariation(problem.getNumberOfVariables()), initialization);
         if (populationSize < 2 || offspringSize < 1)
             throw new IllegalArgumentException("population must be >= 2 and offspring >= 1");
         this.emomc = problem;

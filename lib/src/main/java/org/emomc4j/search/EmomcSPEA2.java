@@ -23,7 +23,13 @@ public final class EmomcSPEA2 extends SPEA2 implements StageTwoAlgorithm {
     private final TournamentSelection selection;
 
     public EmomcSPEA2(EmomcProblem problem, int populationSize, int offspringSize) {
-        super(problem, populationSize, new RandomInitialization(problem),
+        this(problem, populationSize, offspringSize, new RandomInitialization(problem));
+    }
+
+    /** With another initial population (e.g. {@link CornerInitialization}). */
+    public EmomcSPEA2(EmomcProblem problem, int populationSize, int offspringSize,
+                      org.moeaframework.core.initialization.Initialization initialization) {
+        super(problem, populationSize, initialization,
                 EmomcNSGAII.referenceVariation(problem.getNumberOfVariables()), offspringSize, 1);
         if (populationSize < 2 || offspringSize < 1) throw new IllegalArgumentException("population must be >= 2 and offspring >= 1");
         this.offspringSize = offspringSize;

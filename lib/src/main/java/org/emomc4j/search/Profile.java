@@ -77,7 +77,8 @@ public record Profile(String name, double width, int trainImages, int valImages,
 
     /**
      * The stage-2 search of one objective as this profile runs it (NSGA-II, the profile's budget,
-     * seed 1, bits 2..12, no constraint), scored on the profile's validation images.
+     * seed 1, bits 2..12, no constraint, the initial population seeded with the least-compressed
+     * corner, {@link CornerInitialization}), scored on the profile's validation images.
      */
     public SearchConfig searchConfig(Objective objective, String dataflow, String coding) {
         java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
@@ -85,7 +86,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
         extra.put("eval_split", "val");
         extra.put("eval_images", valImages);
         return SearchConfig.builder(objective).dataflow(dataflow).coding(coding).budget(pop, offspring, generations).seed(1)
-                .extra(extra).build();
+                .seedCorner(true).extra(extra).build();
     }
 
     /** Describes the data a figure came from, for titles. */

@@ -49,8 +49,10 @@ public final class SearchAlgorithms {
     /** Creates the configured algorithm on a problem, with the reference operators and budget. */
     public static StageTwoAlgorithm create(SearchConfig config, EmomcProblem problem) {
         return switch (canonical(config.algorithm())) {
-            case "NSGAII" -> new EmomcNSGAII(problem, config.populationSize(), config.offspringSize());
-            case "SPEA2" -> new EmomcSPEA2(problem, config.populationSize(), config.offspringSize());
+            case "NSGAII" -> new EmomcNSGAII(problem, config.populationSize(), config.offspringSize(),
+                    CornerInitialization.of(config, problem));
+            case "SPEA2" -> new EmomcSPEA2(problem, config.populationSize(), config.offspringSize(),
+                    CornerInitialization.of(config, problem));
             default -> throw new IllegalStateException("offered but not built: " + config.algorithm());
         };
     }

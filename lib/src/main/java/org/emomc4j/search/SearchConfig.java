@@ -17,12 +17,17 @@ import java.util.Map;
  * @param algorithm   stage-2 algorithm: one of {@link SearchAlgorithms#OFFERED} (NSGAII is the reference)
  * @param minBits     smallest weight bit-width a genome may use (the paper: 2)
  * @param maxBits     largest weight bit-width a genome may use (the paper: 12)
+ * @param seedCorner  seed the initial population with the least-compressed corner ({@link CornerInitialization};
+ *                    ours, on for the profiles, off in the reference settings)
  * @param extra       descriptive settings recorded in summary.json and part of the resume check
  */
 public record SearchConfig(Objective objective, String dataflow, String coding, String algorithm,
                            int populationSize, int offspringSize, int generations, long seed,
-                           double sizeLimit, double energyLimit, int minBits, int maxBits,
+                           double sizeLimit, double energyLimit, int minBits, int maxBits, boolean seedCorner,
                            Map<String, Object> extra) {
+
+    /** summary.json's and the resume key's record of a seeded start (absent: the reference's random start). */
+    public static final String SEEDED = "random, first member the least-compressed corner (r max, 8 bits)";
 
     /** The paper's bit-width range. */
     public static final int PAPER_MIN_BITS = 2, PAPER_MAX_BITS = 12;
@@ -89,6 +94,7 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
         b.energyLimit = energyLimit;
         b.minBits = minBits;
         b.maxBits = maxBits;
+        b.seedCorner = seedCorner;
         b.extra = new LinkedHashMap<>(extra);
         return b;
     }
@@ -128,6 +134,8 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
         m.put("size_limit_kB", Double.isInfinite(sizeLimit) ? null : sizeLimit);
         m.put("energy_limit_mJ", Double.isInfinite(energyLimit) ? null : energyLimit);
         m.put("bits", minBits + ".." + maxBits);
+        // Only when seeded: the key of an unseeded search stays that of runs made before seeding existed.
+        if (seedCorner) m.put("initial_population", SEEDED);
         m.putAll(new java.util.TreeMap<>(extra));
         return m;
     }
@@ -146,6 +154,7 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
         private int pop = 40, offspring = 20, generations = 120, minBits = PAPER_MIN_BITS, maxBits = PAPER_MAX_BITS;
         private long seed = 1;
         private double sizeLimit = Double.POSITIVE_INFINITY, energyLimit = Double.POSITIVE_INFINITY;
+        private boolean seedCorner;
         private Map<String, Object> extra = new LinkedHashMap<>();
 
         private Builder(Objective objective) { this.objective = objective; }
@@ -175,12 +184,15 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
 
         public Builder bits(int min, int max) { minBits = min; maxBits = max; return this; }
 
+        /** Seed the initial population with the least-compressed corner ({@link CornerInitialization}). */
+        public Builder seedCorner(boolean seed) { seedCorner = seed; return this; }
+
         /** Adds descriptive settings (merged over those already set). */
         public Builder extra(Map<String, ?> more) { extra.putAll(more); return this; }
 
         public SearchConfig build() {
             return new SearchConfig(objective, dataflow, coding, algorithm, pop, offspring, generations, seed, sizeLimit,
-                    energyLimit, minBits, maxBits, extra);
+                    energyLimit, minBits, maxBits, seedCorner, extra);
         }
     }
 }

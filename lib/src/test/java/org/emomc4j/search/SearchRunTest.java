@@ -90,6 +90,41 @@ class SearchRunTest {
         return new Evaluation(e.genome(), e.accuracy(), e.energyMilliJoules(), e.sizeKiB(), 0, e.correct());
     }
 
+    /**
+     * The seeded start: generation 0 holds the least-compressed corner (r = 0.80, 8 bits everywhere),
+     * the other members are the unseeded run's, the seed is in the resume key, and a seeded run
+     * resumes exactly.
+     */
+    @Test
+    void seededStartHoldsTheCornerInGenerationZeroAndResumesExactly() throws Exception {
+        Objective o = Objective.ENERGY;
+        SearchConfig seeded = SyntheticOracles.config(o, 0).toBuilder().seedCorner(true).build();
+        SearchRun.Result g0 = new SearchRun(seeded, SyntheticOracles.problem(o), tmp.resolve("s0")).run(false, null);
+        SearchRun.Result plain = new SearchRun(SyntheticOracles.config(o, 0), SyntheticOracles.problem(o), tmp.resolve("p0")).run(false, null);
+        int[] eight = new int[SyntheticOracles.LAYERS];
+        java.util.Arrays.fill(eight, 8);
+        Genome corner = new Genome(0.80, eight);
+        assertEquals(corner, CornerInitialization.corner(SyntheticOracles.problem(o)));
+        assertTrue(g0.evaluations().stream().anyMatch(e -> e.genome().equals(corner)), "the corner is measured in generation 0");
+        assertFalse(plain.evaluations().stream().anyMatch(e -> e.genome().equals(corner)), "a random start does not draw it");
+        assertEquals(plain.evaluations().subList(1, plain.evaluations().size()).stream().map(Evaluation::genome).toList(),
+                g0.evaluations().subList(1, g0.evaluations().size()).stream().map(Evaluation::genome).toList(),
+                "the other members are the random start's");
+        for (String[] row : SearchRun.readCsv(tmp.resolve("s0").resolve(SearchRun.EVALUATIONS)))
+            if (row[1].equals(SearchRun.csvKey(corner))) assertEquals("0", row[0], "written as generation 0");
+        assertEquals(SearchConfig.SEEDED, seeded.toMap().get("initial_population"));
+        assertNotEquals(seeded.resumeKey(), SyntheticOracles.config(o, 0).resumeKey());
+        assertNull(SyntheticOracles.config(o, 0).toMap().get("initial_population"), "unseeded keys stay as before");
+
+        SearchRun.Result full = new SearchRun(seeded.toBuilder().generations(6).build(), SyntheticOracles.problem(o), tmp.resolve("sf"))
+                .run(false, null);
+        Path part = tmp.resolve("sp");
+        new SearchRun(seeded.toBuilder().generations(2).build(), SyntheticOracles.problem(o), part).run(false, null);
+        SearchRun.Result resumed = new SearchRun(seeded.toBuilder().generations(6).build(), SyntheticOracles.problem(o), part).run(true, null);
+        assertEquals(Files.readString(tmp.resolve("sf").resolve(SearchRun.FRONT)), Files.readString(part.resolve(SearchRun.FRONT)));
+        assertEquals(full.front().size(), resumed.front().size());
+    }
+
     /** Per-image correctness is stored with the evaluations (correctness.txt) and comes back on resume. */
     @Test
     void resumeKeepsPerImageCorrectness() throws Exception {
