@@ -1,7 +1,9 @@
 package org.emomc4j.cli;
 
 import org.emomc4j.data.DataLocation;
+import org.emomc4j.metrics.PaperResults;
 import org.emomc4j.report.Figures;
+import org.emomc4j.report.Tables;
 import org.emomc4j.search.Profile;
 import org.emomc4j.search.Reproduce;
 import org.emomc4j.search.RunLayout;
@@ -16,7 +18,8 @@ import java.util.concurrent.Callable;
 /** {@code emomc reproduce}: the paper's whole pipeline for a profile, resumable. */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
         description = {"Baseline training, stage 1 (pruning grid), stage 2 for every dataflow and coding scheme, reports.",
-                "Run it again after an interruption: every stage resumes where it stopped."})
+                "Run it again after an interruption: every stage resumes where it stopped. On a finished run nothing is",
+                "computed: Tables II/III (report/) and the figures are rebuilt from its searches."})
 public final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--profile", defaultValue = "smoke",
@@ -48,16 +51,25 @@ public final class ReproduceCommand implements Callable<Integer> {
         Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, DataLocation.resolve(data), seed, baseline),
                 line -> System.out.println(line));
         Figures.saveReproduction(r, f);
+        RunLayout layout = new RunLayout(o);
+        Tables.saveReproduction(r, layout.tablesMarkdown());
         System.out.println();
-        System.out.println(r.tableII().printAll());
+        System.out.println(Tables.rounded(r.tableII(), 3).printAll());
         System.out.println();
-        System.out.println(r.tableIII().printAll());
+        System.out.println(Tables.rounded(PaperResults.tableII(), 1).printAll());
+        System.out.println(PaperResults.ENERGY_NOTE);
+        System.out.println();
+        System.out.println(Tables.rounded(r.tableIII(), 3).printAll());
+        System.out.println();
+        System.out.println(Tables.rounded(PaperResults.tableIII(), 1).printAll());
+        System.out.println(PaperResults.SIZE_NOTE);
         System.out.println();
         StringBuilder sb = new StringBuilder("wall time:");
         for (Map.Entry<String, Double> e : r.wallSeconds().entrySet())
             sb.append(String.format(Locale.ROOT, " %s %s", e.getKey(), Reproduce.eta(e.getValue())));
         System.out.println(sb);
-        System.out.println("run directory: " + o.toAbsolutePath() + "\nfigures: " + f.toAbsolutePath());
+        System.out.println("run directory: " + o.toAbsolutePath() + "\ntables: " + layout.tablesMarkdown().toAbsolutePath()
+                + "\nfigures: " + f.toAbsolutePath());
         return 0;
     }
 

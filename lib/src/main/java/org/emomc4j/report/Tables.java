@@ -2,10 +2,15 @@ package org.emomc4j.report;
 
 import org.emomc4j.metrics.Gains;
 import org.emomc4j.search.Evaluation;
+import org.emomc4j.search.Reproduce;
+import org.emomc4j.util.AtomicFiles;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,5 +88,24 @@ public final class Tables {
             if (c instanceof DoubleColumn d) d.setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(digits));
         }
         return table;
+    }
+
+    /**
+     * Tables II and III of a reproduction as Markdown, ours beside the paper's rows with the notes on
+     * their baselines, written to {@code file}.
+     */
+    public static void saveReproduction(Reproduce.Report r, Path file) throws IOException {
+        StringBuilder sb = new StringBuilder("# Tables II and III (").append(r.profile().label()).append(", CIFAR-10 test)\n\n");
+        sb.append("Ours: for each loss budget, the cheapest front member whose test accuracy is within the budget of the ")
+                .append("uncompressed network; the loss with its exact McNemar-based 95 % interval (paired, same test images; ")
+                .append("docs/method.md), and whether the interval's upper end is within the budget.\n\n");
+        sb.append("## Table II: energy (ours)\n\n").append(Tables.markdown(r.tableII(), 3)).append('\n');
+        sb.append("## Table II as printed in the paper\n\n").append(Tables.markdown(org.emomc4j.metrics.PaperResults.tableII(), 1))
+                .append('\n').append(org.emomc4j.metrics.PaperResults.ENERGY_NOTE).append("\n\n");
+        sb.append("## Table III: size (ours)\n\n").append(Tables.markdown(r.tableIII(), 3)).append('\n');
+        sb.append("## Table III as printed in the paper\n\n").append(Tables.markdown(org.emomc4j.metrics.PaperResults.tableIII(), 1))
+                .append('\n').append(org.emomc4j.metrics.PaperResults.SIZE_NOTE).append('\n');
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFiles.writeString(file, sb.toString());
     }
 }

@@ -62,4 +62,41 @@ class ReportTest {
         String svg = Files.readString(tmp.resolve("fig/front.svg"));
         assertTrue(svg.contains("<svg"), "svg content");
     }
+
+    /**
+     * Figure rules: paper names, baseline and budget lines, the accuracy axis on the trade-off
+     * region with a degenerate plan marked below it (not stretching the axis), a title that fits,
+     * and the data (with the true accuracy of the outlier) saved as CSV beside the picture.
+     */
+    @Test
+    void frontChartsFollowTheFigureRules() throws Exception {
+        Map<String, List<Evaluation>> fronts = new LinkedHashMap<>();
+        fronts.put("XY", List.of(ev(0.93, 4.0, 10), ev(0.925, 2.0, 8), ev(0.20, 0.5, 2)));
+        fronts.put("ICOC", List.of(ev(0.929, 3.0, 9)));
+        var chart = Charts.fronts("Fig. 5: test accuracy vs energy per dataflow",
+                "profile quick, VGG-16 width 0.25, CIFAR-10 test (10000 images)", Charts.Cost.ENERGY, fronts, 0.931, 0.003, 0.01, 0.02);
+        assertTrue(chart.getTitle().length() <= Charts.TITLE_CHARS, chart.getTitle());
+        assertTrue(chart.getTitle().startsWith("Fig. 5: test accuracy vs energy per dataflow [profile quick"), chart.getTitle());
+        var series = chart.getSeriesMap().keySet();
+        assertTrue(series.containsAll(List.of("X|Y", "IC|OC", "uncompressed 93.10 %", "-0.3 % loss", "-1 % loss", "-2 % loss")), series.toString());
+        assertTrue(series.contains("1 plans below 87.1 %"), series.toString());
+        assertEquals(87.1, chart.getStyler().getYAxisMin(), 1e-9, "6 points (3 x the 2 % budget) below the baseline");
+        assertEquals(4.0 * 1.05, chart.getStyler().getXAxisMax(), 1e-9);
+        Figures.save(chart, tmp.resolve("f/fig5"));
+        List<String[]> rows = org.emomc4j.util.Csv.readRows(tmp.resolve("f/fig5.csv"));
+        assertEquals(4, rows.size());
+        assertTrue(rows.stream().anyMatch(r -> r[0].equals("X|Y") && Double.parseDouble(r[3]) == 20.0 && r[5].equals("below")));
+        assertTrue(Files.exists(tmp.resolve("f/fig5.png")) && Files.exists(tmp.resolve("f/fig5.svg")));
+    }
+
+    /** Fig. 7 (our score): the uncompressed network's point would score 1; each front's peak is marked and flagged in the CSV. */
+    @Test
+    void aggregationChartMarksThePeak() throws Exception {
+        Map<String, List<Evaluation>> fronts = Map.of("XY", List.of(ev(0.89, 2.0, 1), ev(0.80, 1.0, 1)));
+        var chart = Charts.aggregation("profile test", 5, fronts, Map.of("XY", new double[]{0.90, 10}));
+        assertTrue(chart.getSeriesMap().containsKey("peak X|Y: 5.55 at 80.00 %"), chart.getSeriesMap().keySet().toString());
+        Figures.save(chart, tmp.resolve("f7"));
+        List<String[]> rows = org.emomc4j.util.Csv.readRows(tmp.resolve("f7.csv"));
+        assertEquals("yes", rows.stream().filter(r -> r[4].equals("80.0")).findFirst().orElseThrow()[7]);
+    }
 }
