@@ -1,8 +1,7 @@
 package org.emomc4j.metrics;
 
-import org.emomc4j.util.AtomicFiles;
+import org.emomc4j.util.ChecksummedFile;
 import org.emomc4j.util.Csv;
-import org.emomc4j.util.Hashes;
 import org.emomc4j.util.UserError;
 
 import java.io.IOException;
@@ -44,12 +43,7 @@ public final class CorrectnessFile {
                 throw new IllegalArgumentException("a correctness key may hold no comma or newline: " + e.getKey());
             csv.row(e.getKey(), e.getValue().images(), e.getValue().encode());
         }
-        byte[] body = csv.text().getBytes(StandardCharsets.UTF_8);
-        byte[] head = (MAGIC + " " + VERSION + " sha256=" + Hashes.sha256(body) + "\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] all = new byte[head.length + body.length];
-        System.arraycopy(head, 0, all, 0, head.length);
-        System.arraycopy(body, 0, all, head.length, body.length);
-        AtomicFiles.write(file, all);
+        ChecksummedFile.write(file, MAGIC, VERSION, csv.text().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -61,19 +55,10 @@ public final class CorrectnessFile {
     public static Map<String, Correctness> read(Path file) throws IOException {
         Map<String, Correctness> out = new LinkedHashMap<>();
         if (!Files.exists(file)) return out;
-        if (Files.size(file) > MAX_BYTES) throw bad(file, "is larger than " + MAX_BYTES + " bytes");
-        byte[] all = Files.readAllBytes(file);
-        int nl = -1;
-        for (int i = 0; i < Math.min(all.length, 200); i++) if (all[i] == '\n') { nl = i; break; }
-        if (nl < 0) throw bad(file, "has no '" + MAGIC + "' header line");
-        String[] head = new String(all, 0, nl, StandardCharsets.US_ASCII).split(" ");
-        if (head.length != 3 || !head[0].equals(MAGIC) || !head[2].startsWith("sha256="))
-            throw bad(file, "does not start with '" + MAGIC + " <version> sha256=<hex>'");
-        if (!head[1].equals(Integer.toString(VERSION))) throw bad(file, "is format version " + head[1] + ", not " + VERSION);
-        if (!Hashes.sha256(all, nl + 1, all.length - nl - 1).equals(head[2].substring(7))) throw bad(file, "is corrupt (checksum mismatch)");
+        String body = ChecksummedFile.read(file, MAGIC, VERSION, MAX_BYTES, what -> bad(file, what));
         List<String[]> rows;
         try {
-            rows = Csv.parse(new String(all, nl + 1, all.length - nl - 1, StandardCharsets.UTF_8));
+            rows = Csv.parse(body);
         } catch (IllegalArgumentException e) {
             throw bad(file, "is not CSV: " + e.getMessage());
         }

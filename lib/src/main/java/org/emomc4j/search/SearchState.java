@@ -8,14 +8,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.emomc4j.util.AtomicFiles;
-import org.emomc4j.util.Hashes;
+import org.emomc4j.util.ChecksummedFile;
 import org.emomc4j.util.ResumeKey;
 import org.emomc4j.util.UserError;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,12 +114,7 @@ public final class SearchState {
             if (m.crowding() != null) number(x, "crowding", m.crowding());
             if (m.fitness() != null) number(x, "fitness", m.fitness());
         }
-        byte[] body = JSON.writeValueAsBytes(o);
-        byte[] header = (MAGIC + " " + VERSION + " sha256=" + Hashes.sha256(body) + "\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] all = new byte[header.length + body.length];
-        System.arraycopy(header, 0, all, 0, header.length);
-        System.arraycopy(body, 0, all, header.length, body.length);
-        AtomicFiles.write(file, all);
+        ChecksummedFile.write(file, MAGIC, VERSION, JSON.writeValueAsBytes(o));
     }
 
     private static void numbers(ArrayNode a, double[] v) {
@@ -144,23 +136,10 @@ public final class SearchState {
      * @throws UserError naming the file when it is not a well-formed search state
      */
     public static SearchState read(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > MAX_BYTES) throw bad(file, "is " + size + " bytes, more than any search state (" + MAX_BYTES + ")");
-        byte[] all = Files.readAllBytes(file);
-        int nl = -1;
-        for (int i = 0; i < Math.min(all.length, 200); i++) if (all[i] == '\n') { nl = i; break; }
-        if (nl < 0) throw bad(file, "has no '" + MAGIC + "' header line");
-        String[] head = new String(all, 0, nl, StandardCharsets.US_ASCII).split(" ");
-        if (head.length != 3 || !head[0].equals(MAGIC) || !head[2].startsWith("sha256="))
-            throw bad(file, "does not start with '" + MAGIC + " <version> sha256=<hex>'");
-        if (!head[1].equals(Integer.toString(VERSION)))
-            throw bad(file, "is format version " + head[1] + "; this emomc4j reads version " + VERSION);
-        String sum = Hashes.sha256(all, nl + 1, all.length - nl - 1);
-        if (!sum.equals(head[2].substring("sha256=".length())))
-            throw bad(file, "is corrupt (checksum mismatch)");
+        String body = ChecksummedFile.read(file, MAGIC, VERSION, MAX_BYTES, what -> bad(file, what));
         JsonNode o;
         try {
-            o = JSON.readTree(new String(all, nl + 1, all.length - nl - 1, StandardCharsets.UTF_8));
+            o = JSON.readTree(body);
         } catch (IOException e) {
             throw bad(file, "is not valid JSON: " + e.getMessage());
         }
