@@ -83,8 +83,8 @@ public final class AblationCommand implements Runnable {
             OneStageAblation.Result r = exp.oneStageAblation(d, System.out::println);
             Path csv = OneStageAblation.writeCsv(r, exp.oneStageDir(d));
             Path fig = exp.figure("one-stage-vs-two-stage-" + d.name());
-            Figures.save(Charts.fronts("Two- vs one-stage (" + d.label() + ")", exp.profile().label() + ", CIFAR-10 test",
-                    Charts.Cost.ENERGY, r.testFronts()), fig);
+            Figures.save(Charts.fronts("Two- vs one-stage, test accuracy vs energy " + d.label(), exp.profile().label(),
+                    Charts.Cost.ENERGY, r.testFronts(), r.baselineTestAccuracy(), org.emomc4j.metrics.Gains.TABLE_BUDGETS), fig);
             System.out.println();
             System.out.println(Tables.rounded(r.table(), 3).printAll());
             System.out.printf(Locale.ROOT, "baseline test accuracy %.2f %%; one-stage fine-tuning: %,d images per candidate%n",
