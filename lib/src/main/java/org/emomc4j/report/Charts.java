@@ -151,9 +151,10 @@ public final class Charts {
         if (!Double.isNaN(baselineAccuracy)) {
             hline(c, String.format(Locale.ROOT, "uncompressed %.2f %%", 100 * baselineAccuracy), 100 * baselineAccuracy, xMax,
                     SeriesLines.SOLID, Color.BLACK);
-            for (double b : budgets)
-                hline(c, String.format(Locale.ROOT, "-%s %% loss", trim(100 * b)), 100 * (baselineAccuracy - b), xMax,
-                        SeriesLines.DASH_DASH, Color.GRAY);
+            java.awt.BasicStroke[] styles = {SeriesLines.DASH_DASH, SeriesLines.DOT_DOT, SeriesLines.DASH_DOT};
+            for (int i = 0; i < budgets.length; i++)
+                hline(c, String.format(Locale.ROOT, "-%s %% loss", trim(100 * budgets[i])), 100 * (baselineAccuracy - budgets[i]), xMax,
+                        styles[i % styles.length], Color.GRAY);
         }
         if (!below.isEmpty()) {
             XYSeries s = c.addSeries(String.format(Locale.ROOT, "%d plans below %.1f %%", below.size(), 100 * floor),
