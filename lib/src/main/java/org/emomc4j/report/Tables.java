@@ -60,7 +60,7 @@ public final class Tables {
         return Gains.table(name, kind, Gains.rows(f, b, budgets.length == 0 ? Gains.TABLE_BUDGETS : budgets));
     }
 
-    /** A table as GitHub Markdown (numbers with {@code digits} decimals, NaN and missing as "-"). */
+    /** A table as GitHub Markdown (numbers with {@code digits} decimals, NaN and missing as "-", '|' in a cell escaped). */
     public static String markdown(Table t, int digits) {
         StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", t.columnNames())).append(" |\n|");
         sb.append("---|".repeat(t.columnCount())).append('\n');
@@ -70,7 +70,7 @@ public final class Tables {
                 Object v = t.column(c).get(r);
                 String s = v instanceof Double d ? (Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%." + digits + "f", d))
                         : v == null ? "-" : v.toString();
-                sb.append(' ').append(s).append(" |");
+                sb.append(' ').append(s.replace("|", "\\|")).append(" |"); // X|Y would end the cell
             }
             sb.append('\n');
         }

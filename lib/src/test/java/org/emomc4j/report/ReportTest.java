@@ -47,6 +47,8 @@ class ReportTest {
         // ICOC at 1 %: 0.92 is within (loss 1.1 points? no: 0.931 - 0.92 = 1.1 points > 1 %), so 2.0 mJ, gain 7.5.
         assertEquals(7.5, t.doubleColumn("gain_x").get(3), 1e-12);
         assertTrue(Tables.markdown(t, 2).startsWith("| dataflow | budget_% |"), Tables.markdown(t, 2));
+        Table named = Table.create("n", tech.tablesaw.api.StringColumn.create("dataflow", "X|Y"));
+        assertEquals("| dataflow |\n|---|\n| X\\|Y |\n", Tables.markdown(named, 1), "the paper's names keep their cell");
         assertEquals(2, Tables.front("f", fronts.get("ICOC")).rowCount());
     }
 
