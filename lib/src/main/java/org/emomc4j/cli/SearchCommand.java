@@ -185,14 +185,25 @@ public final class SearchCommand implements Callable<Integer> {
         List<Summary.Member> front = o.front();
         double baseAcc = o.baseline().testAccuracy();
         SearchRun.Result r = o.result();
-        System.out.printf(Locale.ROOT, "%n%-8s %-40s %9s %9s %12s %12s%n", "r", "bits", "val %", "test %", "energy mJ", "size KiB");
-        for (Summary.Member m : front)
-            System.out.printf(Locale.ROOT, "%-8.2f %-40s %9.2f %9.2f %12.4f %12.1f%n", m.genome().remaining(),
+        // The paired test loss against the uncompressed network with its 95 % interval, when per-image results were kept.
+        java.util.Map<String, org.emomc4j.metrics.Correctness> correct = Summary.readTestCorrectness(out);
+        org.emomc4j.metrics.Correctness base = correct.get(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED);
+        System.out.printf(Locale.ROOT, "%n%-8s %-40s %9s %9s %12s %12s  %s%n", "r", "bits", "val %", "test %", "energy mJ", "size KiB",
+                "test loss % [95 % interval]");
+        for (Summary.Member m : front) {
+            org.emomc4j.metrics.Correctness c = correct.get(SearchRun.csvKey(m.genome()));
+            String loss = base == null || c == null ? "-" : lossText(org.emomc4j.metrics.PairedLoss.of(base, c));
+            System.out.printf(Locale.ROOT, "%-8.2f %-40s %9.2f %9.2f %12.4f %12.1f  %s%n", m.genome().remaining(),
                     java.util.Arrays.toString(m.genome().bits()), 100 * m.valAccuracy(), 100 * m.testAccuracy(),
-                    m.energyMilliJoules(), m.sizeKiB());
+                    m.energyMilliJoules(), m.sizeKiB(), loss);
+        }
         System.out.printf(Locale.ROOT, "baseline test accuracy %.2f %%; %s; summary in %s%n", 100 * baseAcc,
                 "wall time " + Reproduce.eta(r.seconds()), out.resolve(Summary.FILE).toAbsolutePath());
         return 0;
+    }
+
+    private static String lossText(org.emomc4j.metrics.PairedLoss l) {
+        return String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", 100 * l.loss(), 100 * l.lower(), 100 * l.upper());
     }
 
     /** A bit-width range. */
