@@ -11,7 +11,9 @@ import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 
+import org.emomc4j.util.Eta;
 import org.emomc4j.util.RunDirectory;
+import org.emomc4j.util.UserError;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -164,6 +166,55 @@ public final class Experiment {
             Trainer trainer = new Trainer(Model.create(spec(), seed), baselineConfig());
             boolean resume = Files.exists(baselineCheckpoint()) || RunDirectory.storedKey(baselineDir()) != null;
             return trainer.fit(data().train(), data().val(), baselineDir(), resume, listener);
+        }
+    }
+
+    /**
+     * The baseline checkpoint, trained first when it is missing, but only when that is cheap
+     * (the smoke profile) or {@code train} says so: a notebook never starts a long training silently.
+     * Otherwise a {@link UserError} gives the time it would take (from the committed run's log when
+     * there is one) and the command that does the same. While training, {@code log} gets one line
+     * per epoch with the time left.
+     */
+    public Path baseline(boolean train, Consumer<String> log) throws IOException {
+        Path ckpt = baselineCheckpoint();
+        if (Files.exists(ckpt)) {
+            log.accept("baseline: " + ckpt);
+            return ckpt;
+        }
+        TrainConfig cfg = baselineConfig();
+        String cli = "./emomc reproduce --profile " + profile.name() + "   (trains the baseline first; interrupt and resume at will)";
+        String eta = committedBaselineSeconds().map(s -> " (the committed run took " + Eta.format(s) + ")").orElse("");
+        if (!train && profile != Profile.SMOKE)
+            throw new UserError("the " + profile.name() + " baseline is not trained in " + baselineDir() + ": " + cfg.epochs()
+                    + " epochs" + eta + ". Set the knob TRAIN_BASELINE = true to train it here, or run " + cli);
+        log.accept("training the " + profile.name() + " baseline: " + cfg.epochs() + " epochs" + eta + "; same as " + cli);
+        long t0 = System.nanoTime();
+        trainBaseline(new Trainer.Listener() {
+            @Override public void epoch(Trainer.EpochResult r) {
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                log.accept(String.format(Locale.ROOT, "epoch %d/%d: val acc %.2f %%, %.0f img/s, %s left", r.epoch(), cfg.epochs(),
+                        100 * r.valAccuracy(), r.imagesPerSecond(), Eta.format(Eta.remaining(elapsed, r.epoch(), cfg.epochs()))));
+            }
+        });
+        return ckpt;
+    }
+
+    /** Seconds the baseline of the committed (or finished) run took, from its training log. */
+    private java.util.Optional<Double> committedBaselineSeconds() {
+        try {
+            Path log = source().baselineLog();
+            if (!Files.exists(log) && committed != null) log = committed.baselineLog();   // unfinished committed runs log too
+            if (!Files.exists(log)) return java.util.Optional.empty();
+            List<String> lines = Files.readAllLines(log);
+            if (lines.size() < 2) return java.util.Optional.empty();
+            int col = List.of(lines.get(0).split(",")).indexOf("seconds");
+            if (col < 0) return java.util.Optional.empty();
+            double s = 0;
+            for (String line : lines.subList(1, lines.size())) s += Double.parseDouble(line.split(",")[col]);
+            return java.util.Optional.of(s);
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();   // an estimate only: no log, no estimate
         }
     }
 

@@ -143,4 +143,19 @@ class ExperimentTest {
         assertEquals(13.0, Summary.readBaseline(dir).energyMilliJoules());
         assertFalse(Experiment.of(Profile.SMOKE, tmp, tmp.resolve("runs"), null, 1).finished());
     }
+
+    @Test
+    void aLongBaselineIsRefusedWithItsDurationAndCommandUnlessAsked() throws Exception {
+        Path results = tmp.resolve("results/quick/baseline");
+        Files.createDirectories(results);
+        Files.writeString(results.resolve("train-log.csv"), "epoch,lr,train_loss,train_acc,val_loss,val_acc,seconds,img_per_s\n"
+                + "1,0.1,1,0.3,1,0.3,600.0,700\n2,0.1,1,0.4,1,0.4,660.0,700\n");
+        Experiment e = Experiment.of(Profile.QUICK, tmp, tmp.resolve("runs"), null, 1);
+        var log = new java.util.ArrayList<String>();
+        var err = assertThrows(org.emomc4j.util.UserError.class, () -> e.baseline(false, log::add));
+        assertTrue(err.getMessage().contains("TRAIN_BASELINE = true"), err.getMessage());
+        assertTrue(err.getMessage().contains("./emomc reproduce --profile quick"), err.getMessage());
+        assertTrue(err.getMessage().contains("21 min"), "the committed log's 1,260 s: " + err.getMessage());
+        assertFalse(Files.exists(e.runDir().resolve("baseline")), "nothing trained, nothing written");
+    }
 }
