@@ -63,6 +63,14 @@ public final class Experiment {
     }
 
     /** The experiment of the profile named by {@code EMOMC_PROFILE} (default smoke), in this project. */
+    /**
+     * The experiment of a profile named in a notebook's knobs cell ({@code smoke}, {@code quick},
+     * {@code paper}); null or blank: {@code EMOMC_PROFILE}, as {@link #fromEnvironment()}.
+     */
+    public static Experiment fromEnvironment(String profile) {
+        return profile == null || profile.isBlank() ? fromEnvironment() : of(Profile.parse(profile));
+    }
+
     public static Experiment fromEnvironment() { return of(Profile.fromEnvironment()); }
 
     /** The experiment of a profile in this project (found as the data is: EMOMC_HOME or walking up). */
