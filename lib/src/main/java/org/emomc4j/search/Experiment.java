@@ -11,7 +11,6 @@ import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 
-import org.emomc4j.util.Eta;
 import org.emomc4j.util.RunDirectory;
 import org.emomc4j.util.UserError;
 
@@ -192,7 +191,7 @@ public final class Experiment {
         }
         TrainConfig cfg = baselineConfig();
         String cli = "./emomc reproduce --profile " + profile.name() + "   (trains the baseline first; interrupt and resume at will)";
-        String eta = committedBaselineSeconds().map(s -> " (the committed run took " + Eta.format(s) + ")").orElse("");
+        String eta = committedBaselineSeconds().map(s -> " (the committed run took " + Reproduce.eta(s) + " h:min:s" + ")").orElse("");
         if (!train && profile != Profile.SMOKE)
             throw new UserError("the " + profile.name() + " baseline is not trained in " + baselineDir() + ": " + cfg.epochs()
                     + " epochs" + eta + ". Set the knob TRAIN_BASELINE = true to train it here, or run " + cli);
@@ -202,7 +201,7 @@ public final class Experiment {
             @Override public void epoch(Trainer.EpochResult r) {
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 log.accept(String.format(Locale.ROOT, "epoch %d/%d: val acc %.2f %%, %.0f img/s, %s left", r.epoch(), cfg.epochs(),
-                        100 * r.valAccuracy(), r.imagesPerSecond(), Eta.format(Eta.remaining(elapsed, r.epoch(), cfg.epochs()))));
+                        100 * r.valAccuracy(), r.imagesPerSecond(), Reproduce.eta(elapsed / r.epoch() * Math.max(0, cfg.epochs() - r.epoch()))));
             }
         });
         return ckpt;
@@ -224,6 +223,22 @@ public final class Experiment {
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();   // an estimate only: no log, no estimate
         }
+    }
+
+    /**
+     * Stage 1 in both modes as a finished run recorded it ({@code stage1-modes.csv}, written by
+     * {@code ./emomc ablation stage1}), read from {@link #source()}, else from the committed results;
+     * empty when neither holds one. Reading never trains: {@link #stage1Modes} computes.
+     */
+    public Map<String, List<Stage1.Point>> recordedStage1Modes() throws IOException {
+        Path csv = source().stage1ModesCsv();
+        if (!Files.exists(csv) && committed != null) csv = committed.stage1ModesCsv();
+        Map<String, List<Stage1.Point>> m = new LinkedHashMap<>();
+        if (!Files.exists(csv)) return m;
+        for (String[] row : org.emomc4j.util.Csv.readRows(csv))
+            m.computeIfAbsent(row[0], k -> new java.util.ArrayList<>()).add(new Stage1.Point(Double.parseDouble(row[1]),
+                    Double.parseDouble(row[2]), Integer.parseInt(row[3]), Double.parseDouble(row[4])));
+        return m;
     }
 
     /** The baseline's per-epoch log (epoch, lr, losses, accuracies, ...) as CSV text, from {@link #source()}. */

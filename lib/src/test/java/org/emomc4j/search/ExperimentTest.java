@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -155,7 +156,22 @@ class ExperimentTest {
         var err = assertThrows(org.emomc4j.util.UserError.class, () -> e.baseline(false, log::add));
         assertTrue(err.getMessage().contains("TRAIN_BASELINE = true"), err.getMessage());
         assertTrue(err.getMessage().contains("./emomc reproduce --profile quick"), err.getMessage());
-        assertTrue(err.getMessage().contains("21 min"), "the committed log's 1,260 s: " + err.getMessage());
+        assertTrue(err.getMessage().contains("0:21:00"), "the committed log's 1,260 s: " + err.getMessage());
         assertFalse(Files.exists(e.runDir().resolve("baseline")), "nothing trained, nothing written");
+    }
+
+    @Test
+    void recordedStage1ModesAreReadFromTheCommittedRunWithoutTraining() throws Exception {
+        Path results = tmp.resolve("results/quick");
+        Files.createDirectories(results);
+        Files.writeString(results.resolve("stage1-modes.csv"), "mode,remaining,val_accuracy,epochs,seconds\n"
+                + "chained,0.2000,0.8185,1,71.69\nchained,0.5000,0.84,1,70\nindependent,0.2000,0.80,4,280.5\n");
+        Experiment e = Experiment.of(Profile.QUICK, tmp, tmp.resolve("runs"), null, 1);
+        var modes = e.recordedStage1Modes();
+        assertEquals(List.of("chained", "independent"), List.copyOf(modes.keySet()));
+        assertEquals(2, modes.get("chained").size());
+        assertEquals(new Stage1.Point(0.2, 0.80, 4, 280.5), modes.get("independent").get(0));
+        assertFalse(Files.exists(e.runDir()), "reading claims no run directory");
+        assertTrue(Experiment.of(Profile.SMOKE, tmp, tmp.resolve("runs"), null, 1).recordedStage1Modes().isEmpty());
     }
 }
