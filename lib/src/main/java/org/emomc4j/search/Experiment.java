@@ -286,6 +286,27 @@ public final class Experiment {
     }
 
     /**
+     * A stage-2 energy search of this profile (its budget and grid, the run's stage-1 checkpoints,
+     * validation accuracy) with another algorithm by name ({@link SearchAlgorithms}) and seed, in
+     * its own resumable directory under the run's ablation directory: the algorithm ablation.
+     * Needs the run's stage 1 (notebook 03 or {@code ./emomc reproduce}).
+     */
+    public SearchRun.Result algorithmSearch(Dataflow dataflow, String algorithm, long searchSeed,
+                                            Consumer<SearchRun.Progress> progress) throws IOException {
+        Path stage1 = stage1Dir(profile.stage1Mode());
+        RemainingGrid grid = Stage1.available(stage1);   // a UserError naming the directory when stage 1 is missing
+        SearchConfig cfg = profile.searchConfig(Objective.ENERGY, dataflow.name(), Coding.DENSE.cliName()).toBuilder()
+                .algorithm(algorithm).seed(searchSeed).build();
+        var accuracy = new MemoAccuracy(new CheckpointAccuracy(stage1, data().val(), 256, 4));
+        var problem = EmomcProblem.of(cfg, grid, spec().size(), accuracy, new ReferenceCosts(spec(), dataflow, Coding.DENSE));
+        Path dir = run.algorithmDir(dataflow, algorithm);
+        if (searchSeed != seed) dir = dir.resolveSibling(dir.getFileName() + "-seed" + searchSeed);
+        try (RunDirectory c = claim()) {
+            return new SearchRun(cfg, problem, dir).run(true, progress);
+        }
+    }
+
+    /**
      * The one-stage ablation (see {@link OneStageAblation}) against this run's two-stage energy
      * search for a dataflow, at an equal training budget; the pipeline runs first if it has not
      * finished. The one-stage run lives in {@link #oneStageDir} and resumes.
@@ -330,6 +351,19 @@ public final class Experiment {
 
     /** True when the whole pipeline has finished in the run that is read ({@link #source()}). */
     public boolean finished() { return source().finished(); }
+
+    /**
+     * {@link #report(Consumer)}, but under quick and paper a pipeline that has not finished (here or in
+     * the committed results) runs only when {@code compute} says so; otherwise a {@link UserError}
+     * names the knob and the command. While it runs, {@code log} gets the stages' lines with the time left.
+     */
+    public Reproduce.Report report(boolean compute, Consumer<String> log) throws IOException {
+        if (!compute && profile != Profile.SMOKE && !finished())
+            throw new UserError("the " + profile.name() + " pipeline has not finished in " + runDir()
+                    + " and no finished run is committed: set the knob RUN_PIPELINE = true to run it here (hours under quick,"
+                    + " its log prints the time left of every stage), or run ./emomc reproduce --profile " + profile.name());
+        return report(log);
+    }
 
     /**
      * The pipeline's report, read when the pipeline has finished in {@link #source()} (nothing is

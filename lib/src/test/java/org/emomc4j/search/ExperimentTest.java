@@ -174,4 +174,21 @@ class ExperimentTest {
         assertFalse(Files.exists(e.runDir()), "reading claims no run directory");
         assertTrue(Experiment.of(Profile.SMOKE, tmp, tmp.resolve("runs"), null, 1).recordedStage1Modes().isEmpty());
     }
+
+    @Test
+    void anUnfinishedQuickPipelineIsRefusedUnlessAskedAndAlgorithmSearchNeedsStage1() throws Exception {
+        Experiment e = Experiment.of(Profile.QUICK, tmp, tmp.resolve("runs"), null, 1);
+        var err = assertThrows(org.emomc4j.util.UserError.class, () -> e.report(false, line -> { }));
+        assertTrue(err.getMessage().contains("RUN_PIPELINE = true") && err.getMessage().contains("./emomc reproduce --profile quick"), err.getMessage());
+        var none = assertThrows(org.emomc4j.util.UserError.class, () -> e.algorithmSearch(org.emomc4j.hw.Dataflow.XY, "SPEA2", 1, p -> { }));
+        assertTrue(none.getMessage().contains("no stage-1 checkpoints"), none.getMessage());
+    }
+
+    @Test
+    void meanBitsPerLayerOverAFront() {
+        var front = List.of(new Genome(0.5, new int[]{2, 8, 4}), new Genome(0.3, new int[]{4, 8, 12}));
+        assertArrayEquals(new double[]{3, 8, 8}, Genome.meanBits(front, 3), 0.0);
+        assertTrue(Double.isNaN(Genome.meanBits(List.of(), 2)[1]));
+        assertThrows(IllegalArgumentException.class, () -> Genome.meanBits(front, 4));
+    }
 }
