@@ -145,13 +145,18 @@ class ExperimentTest {
         assertFalse(Experiment.of(Profile.SMOKE, tmp, tmp.resolve("runs"), null, 1).finished());
     }
 
+    /** A quick experiment in tmp whose committed results hold one file (path under results/quick). */
+    Experiment quickWithCommitted(String file, String content) throws IOException {
+        Path p = tmp.resolve("results/quick").resolve(file);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+        return Experiment.of(Profile.QUICK, tmp, tmp.resolve("runs"), null, 1);
+    }
+
     @Test
     void aLongBaselineIsRefusedWithItsDurationAndCommandUnlessAsked() throws Exception {
-        Path results = tmp.resolve("results/quick/baseline");
-        Files.createDirectories(results);
-        Files.writeString(results.resolve("train-log.csv"), "epoch,lr,train_loss,train_acc,val_loss,val_acc,seconds,img_per_s\n"
+        Experiment e = quickWithCommitted("baseline/train-log.csv", "epoch,lr,train_loss,train_acc,val_loss,val_acc,seconds,img_per_s\n"
                 + "1,0.1,1,0.3,1,0.3,600.0,700\n2,0.1,1,0.4,1,0.4,660.0,700\n");
-        Experiment e = Experiment.of(Profile.QUICK, tmp, tmp.resolve("runs"), null, 1);
         var log = new java.util.ArrayList<String>();
         var err = assertThrows(org.emomc4j.util.UserError.class, () -> e.baseline(false, log::add));
         assertTrue(err.getMessage().contains("TRAIN_BASELINE = true"), err.getMessage());
@@ -162,11 +167,8 @@ class ExperimentTest {
 
     @Test
     void recordedStage1ModesAreReadFromTheCommittedRunWithoutTraining() throws Exception {
-        Path results = tmp.resolve("results/quick");
-        Files.createDirectories(results);
-        Files.writeString(results.resolve("stage1-modes.csv"), "mode,remaining,val_accuracy,epochs,seconds\n"
+        Experiment e = quickWithCommitted("stage1-modes.csv", "mode,remaining,val_accuracy,epochs,seconds\n"
                 + "chained,0.2000,0.8185,1,71.69\nchained,0.5000,0.84,1,70\nindependent,0.2000,0.80,4,280.5\n");
-        Experiment e = Experiment.of(Profile.QUICK, tmp, tmp.resolve("runs"), null, 1);
         var modes = e.recordedStage1Modes();
         assertEquals(List.of("chained", "independent"), List.copyOf(modes.keySet()));
         assertEquals(2, modes.get("chained").size());
