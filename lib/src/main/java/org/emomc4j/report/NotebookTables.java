@@ -1,8 +1,8 @@
 package org.emomc4j.report;
 
 import org.emomc4j.compress.CompressionPlan;
+import org.emomc4j.compress.StreamSizes;
 import org.emomc4j.compress.coding.Coding;
-import org.emomc4j.compress.coding.StreamSizes;
 import org.emomc4j.compress.prune.OneShotPruning;
 import org.emomc4j.compress.quant.LayerSensitivity;
 import org.emomc4j.hw.Dataflow;

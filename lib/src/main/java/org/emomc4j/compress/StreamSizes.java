@@ -1,7 +1,8 @@
-package org.emomc4j.compress.coding;
+package org.emomc4j.compress;
 
-import org.emomc4j.compress.CompressionPlan;
-import org.emomc4j.compress.ReferenceCompression;
+import org.emomc4j.compress.coding.Coding;
+import org.emomc4j.compress.coding.ParameterCoder;
+import org.emomc4j.compress.coding.SizeModel;
 import org.emomc4j.nn.Model;
 
 import java.util.ArrayList;

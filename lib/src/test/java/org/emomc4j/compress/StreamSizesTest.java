@@ -1,5 +1,9 @@
-package org.emomc4j.compress.coding;
+package org.emomc4j.compress;
 
+import org.emomc4j.compress.coding.Coding;
+import org.emomc4j.compress.coding.CsrCoder;
+import org.emomc4j.compress.coding.DenseCoder;
+import org.emomc4j.compress.coding.SizeModel;
 import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
 import org.junit.jupiter.api.Test;
@@ -22,7 +26,7 @@ class StreamSizesTest {
             long bytes = 0;
             for (var l : TINY.layers()) bytes += (144 + l.weightCount() * 4 + 7) / 8;   // header, N codes, padding
             assertEquals(bytes / 1024.0, row.streamKiB().get("dense"), 1e-12, "r = " + row.remaining());
-            assertEquals(SizeModel.of(TINY).kibibytes(org.emomc4j.compress.CompressionPlan.uniform(TINY, row.remaining(), 4), Coding.CSR),
+            assertEquals(SizeModel.of(TINY).kibibytes(CompressionPlan.uniform(TINY, row.remaining(), 4), Coding.CSR),
                     row.closedFormKiB().get(Coding.CSR), 1e-12);
         }
         // CSR stores only the kept weights: half the weights, a much smaller stream
