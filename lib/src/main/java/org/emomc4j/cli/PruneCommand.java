@@ -72,16 +72,21 @@ public final class PruneCommand implements Callable<Integer> {
         ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
         ImageSet val = valImages > 0 ? s.val().balancedSample(valImages, seed) : s.val();
         Stage1 stage1 = new Stage1(g, steps, m, Stage1.fineTuning(1, batch, lr, seed));
-        Stage1.Listener progress = Stage1.progress(System.out::println);
+        long t0 = System.nanoTime();
+        int[] finished = {0};
         List<Stage1.Point> pts = stage1.run(base, train, val, 256, out, resume, new Stage1.Listener() {
             @Override
             public void point(int index, int count, double r, int step, int stepCount) {
                 System.out.printf(Locale.ROOT, "grid point %d/%d: r = %.2f, step %d/%d%n", index + 1, count, r, step, stepCount);
-                progress.point(index, count, r, step, stepCount);
             }
 
             @Override
-            public void finished(Stage1.Point p) { progress.finished(p); }
+            public void finished(Stage1.Point p) {
+                finished[0]++;
+                double per = (System.nanoTime() - t0) / 1e9 / finished[0];
+                System.out.printf(Locale.ROOT, "  r = %.2f done: val accuracy %.2f %% (%.0f s); ETA %s%n", p.remaining(),
+                        100 * p.valAccuracy(), p.seconds(), Reproduce.eta(per * Math.max(0, g.size() - finished[0])));
+            }
         });
         System.out.printf(Locale.ROOT, "%n%-10s %14s%n", "remaining", "val accuracy");
         double[][] curve = new double[2][pts.size()];
