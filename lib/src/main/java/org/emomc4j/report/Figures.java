@@ -64,7 +64,7 @@ public final class Figures {
         String label = r.profile().label();
         double[] budgets = org.emomc4j.metrics.Gains.TABLE_BUDGETS;
         java.util.List<Path> out = new java.util.ArrayList<>();
-        Path fe = dir.resolve("fig5-fronts-energy"), fs = dir.resolve("fig6-fronts-size");
+        Path fe = dir.resolve("fronts-energy"), fs = dir.resolve("fronts-size");
         save(Charts.fronts("Fig. 5: test accuracy vs energy per dataflow", label, Charts.Cost.ENERGY, r.energyTestFronts(),
                 r.baselineTestAccuracy(), budgets), fe);
         save(Charts.fronts("Fig. 6: test accuracy vs size per coding", label, Charts.Cost.SIZE, r.sizeTestFronts(),
