@@ -91,13 +91,15 @@ final class CompressionHooks {
         return ps.w[layer].dup('c').data().asFloat();
     }
 
-    /** Recomputes every transformed copy from the stored weights (before each forward pass). */
+    /**
+     * Recomputes every transformed copy from the stored weights (before each forward pass).
+     * Transforms are deterministic functions of (layer, weights), so this does not change
+     * {@link #version()}: only new weights, masks or transforms do.
+     */
     void refresh() {
-        boolean any = false;
         for (int l = 0; l < ps.spec.size(); l++) {
             WeightTransform t = transforms[l];
             if (t == null) continue;
-            any = true;
             LayerSpec s = ps.spec.layer(l);
             float[] out = t.apply(s, stored(l));
             if (out == null || out.length != s.weightCount())
@@ -105,7 +107,6 @@ final class CompressionHooks {
                         + (out == null ? "null" : out.length + " weights") + ", expected " + s.weightCount());
             effW[l].assign(Nd4j.create(out, s.weightShape(), 'c').castTo(ps.dtype));
         }
-        if (any) version++;
     }
 
     /** The weights a layer's forward pass uses: the transformed copy, or the stored weights. */

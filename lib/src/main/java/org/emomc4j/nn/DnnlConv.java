@@ -28,7 +28,7 @@ final class DnnlConv {
 
     private final int h, w, ic, oc, k;
     private final memory.data_type src, wei, dst;
-    private final boolean relu, scaled;
+    private final boolean relu, scaled, integer;
     private final Map<Integer, Prim> prims = new HashMap<>();
     private float[] weights, bias, scales;
     private long version;
@@ -37,7 +37,7 @@ final class DnnlConv {
     private final class Prim {
         final convolution_forward.primitive_desc pd;
         final convolution_forward conv;
-        final memory wMem, bMem;
+        final memory wMem, bMem, sMem;
         final long wVersion;
 
         Prim(int n) {
@@ -47,12 +47,13 @@ final class DnnlConv {
                     Dnnl.nhwc(n, ic, h, w, src), wd, Dnnl.vector(oc, memory.data_type.f32), Dnnl.nhwc(n, oc, h, w, dst),
                     stride, pad, pad);
             primitive_attr attr = new primitive_attr();
-            if (scaled) attr.set_output_scales(1 << 1, scales);
-            if (relu) {
-                post_ops po = new post_ops();
-                po.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
-                attr.set_post_ops(po);
-            }
+            post_ops po = new post_ops();
+            // Per-channel output scales exist only for int8 convolutions in oneDNN 2.5; f32 and
+            // bf16 ones multiply by a per-channel tensor in a binary post-op instead (same formula).
+            if (scaled && integer) attr.set_output_scales(1 << 1, scales);
+            if (scaled && !integer) po.append_binary(algorithm.binary_mul, Dnnl.nhwc(1, oc, 1, 1, memory.data_type.f32));
+            if (relu) po.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
+            if (po.len() > 0) attr.set_post_ops(po);
             try {
                 pd = new convolution_forward.primitive_desc(d, attr, Dnnl.engine());
             } catch (RuntimeException e) {
@@ -67,6 +68,8 @@ final class DnnlConv {
             Dnnl.reorder(user, wMem, 1f);
             user.close();
             Dnnl.write(bMem, bias, oc);
+            sMem = scaled && !integer ? Dnnl.alloc(Dnnl.nhwc(1, oc, 1, 1, memory.data_type.f32)) : null;
+            if (sMem != null) Dnnl.write(sMem, scales, oc);
             wVersion = version;
         }
     }
@@ -82,6 +85,7 @@ final class DnnlConv {
         this.src = src; this.wei = wei; this.dst = dst;
         this.scaled = scaled;
         this.relu = relu;
+        this.integer = src == memory.data_type.u8 || src == memory.data_type.s8;
     }
 
     /**
@@ -117,6 +121,7 @@ final class DnnlConv {
         a.put(DNNL_ARG_WEIGHTS, p.wMem);
         a.put(DNNL_ARG_BIAS, p.bMem);
         a.put(DNNL_ARG_DST, dstMem);
+        if (p.sMem != null) a.put(DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE | DNNL_ARG_SRC_1, p.sMem);
         Dnnl.run(p.conv, a);
     }
 

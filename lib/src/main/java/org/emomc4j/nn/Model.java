@@ -49,7 +49,7 @@ public final class Model {
     final NdBackend nd;
     private final Map<Precision, Backend> lowPrecision = new EnumMap<>(Precision.class);
     private ImageSet calibration;
-    private int calibrationImages = 512;
+    private int calibrationImages = DnnlBackend.DEFAULT_CALIBRATION_IMAGES;
     // Aliases of the store's flat buffers (the optimizer, checkpoints and gradient checks use them).
     final INDArray params, grads, runMean, runVar;
 
@@ -234,23 +234,24 @@ public final class Model {
 
     /**
      * Training images for int8's activation-range calibration: the first {@code count} images of
-     * the set (see {@link Int8Backend} for the rule). Required before int8 evaluation.
+     * the set (see {@link DnnlBackend} for the rule). Required before int8 evaluation.
      */
     public void setCalibration(ImageSet images, int count) {
         if (count < 1) throw new IllegalArgumentException("calibration needs at least one image, got " + count);
         this.calibration = images;
         this.calibrationImages = count;
-        // STEP3 recalibrate
     }
 
     ImageSet calibrationSet() { return calibration; }
 
     int calibrationCount() { return calibrationImages; }
 
+    Backend backendFor(Precision p) { return backend(p); }
+
     private Backend backend(Precision p) {
         if (p == Precision.FP32) return nd;
         if (store.dtype != DataType.FLOAT) throw new IllegalStateException(p.id() + " evaluation needs a float model");
-        throw new UnsupportedOperationException(p.id() + " backend: not yet"); // STEP3
+        return lowPrecision.computeIfAbsent(p, k -> new DnnlBackend(this, k));
     }
 
     INDArray input(float[] nhwc, int n) {
