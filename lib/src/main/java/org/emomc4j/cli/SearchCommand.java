@@ -97,6 +97,11 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run directory.")
     Path out;
 
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            description = "Arithmetic candidates are scored in (two-stage search): fp32, bf16 or int8 (default: ${DEFAULT-VALUE}). "
+                    + "The front's test re-scoring stays fp32.")
+    String precision;
+
     @Option(names = "--resume", description = "Continue the run in --out.")
     boolean resume;
 
@@ -129,6 +134,10 @@ public final class SearchCommand implements Callable<Integer> {
             extra.put("finetune_epochs", finetuneEpochs);
             extra.put("finetune_lr", finetuneLr);
         }
+        org.emomc4j.nn.Precision prec = org.emomc4j.nn.Precision.parse(precision);
+        if (prec != org.emomc4j.nn.Precision.FP32 && stage1 == null)
+            throw new IllegalArgumentException("--precision " + prec.id() + " applies to the two-stage search (--stage1); the one-stage ablation scores in fp32");
+        extra.put("precision", prec.id());
         extra.put("eval_split", evalSplit);
         extra.put("eval_images", evalImages);
         extra.put("model", spec.id());
@@ -145,7 +154,9 @@ public final class SearchCommand implements Callable<Integer> {
         java.util.function.Function<ImageSet, AccuracyOracle> oracleOn = images -> stage1 != null
                 ? new CheckpointAccuracy(stage1, images, 256, 4)
                 : new FineTuneAccuracy(joint, finetune, images, Stage1.fineTuning(finetuneEpochs, 128, finetuneLr, seed), 256);
-        AccuracyOracle oracle = oracleOn.apply(evalSet);
+        AccuracyOracle oracle = stage1 != null && prec != org.emomc4j.nn.Precision.FP32
+                ? new CheckpointAccuracy(stage1, evalSet, 256, 4, prec, s.train(), org.emomc4j.nn.Precision.CALIBRATION_IMAGES)
+                : oracleOn.apply(evalSet);
         EmomcProblem problem = new EmomcProblem(rGrid, spec.size(), minBits, maxBits, obj, cfg.sizeLimit(), cfg.energyLimit(),
                 new MemoAccuracy(oracle), costs);
         SearchRun run = new SearchRun(cfg, problem, out);

@@ -27,7 +27,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  */
 final class DnnlBackend implements Backend {
 
-    static final int DEFAULT_CALIBRATION_IMAGES = 512;
+    static final int DEFAULT_CALIBRATION_IMAGES = Precision.CALIBRATION_IMAGES;
     private static final memory.data_type F32 = memory.data_type.f32, BF16 = memory.data_type.bf16,
             U8 = memory.data_type.u8, S8 = memory.data_type.s8;
     /** Largest grid bit-width whose codes bf16 holds exactly (8 significant bits: |code| <= 255). */

@@ -25,6 +25,9 @@ import java.util.Locale;
 public enum Precision {
     FP32, BF16, INT8;
 
+    /** Training images int8 calibrates its activation ranges on, by default (the first ones of the set given). */
+    public static final int CALIBRATION_IMAGES = 512;
+
     /** Parses "fp32", "bf16" or "int8" (case-insensitive), naming the choices on error. */
     public static Precision parse(String s) {
         try {

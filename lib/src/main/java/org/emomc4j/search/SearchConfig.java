@@ -89,6 +89,8 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
         Map<String, Object> m = new LinkedHashMap<>(toMap());
         m.remove("generations");
         m.remove("threads");
+        // Runs from before the precision setting scored in fp32: they resume as fp32 runs.
+        if ("fp32".equals(m.get("precision"))) m.remove("precision");
         return m.toString();
     }
 }
