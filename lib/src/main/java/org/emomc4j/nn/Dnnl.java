@@ -54,13 +54,26 @@ final class Dnnl {
 
     /** Copies {@code src} into {@code dst} converting layout/type, with an optional output scale. */
     static void reorder(memory src, memory dst, float scale) {
-        primitive_attr attr = new primitive_attr();
-        if (scale != 1f) attr.set_output_scales(0, new float[]{scale});
-        reorder r = new reorder(new reorder.primitive_desc(src, dst, attr, false));
-        IntMemoryMap a = new IntMemoryMap();
-        a.put(org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM, src);
-        a.put(org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO, dst);
-        run(r, a);
+        new Reorder(src, dst, scale).run();
+    }
+
+    /**
+     * A reorder built once and run many times (per batch): building one costs as much as
+     * running it on a small tensor. dst = saturate(round_half_even(scale * src)) for integer dst.
+     */
+    static final class Reorder {
+        private final reorder prim;
+        private final IntMemoryMap args = new IntMemoryMap();
+
+        Reorder(memory src, memory dst, float scale) {
+            primitive_attr attr = new primitive_attr();
+            if (scale != 1f) attr.set_output_scales(0, new float[]{scale});
+            prim = new reorder(new reorder.primitive_desc(src, dst, attr, false));
+            args.put(org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM, src);
+            args.put(org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO, dst);
+        }
+
+        void run() { Dnnl.run(prim, args); }
     }
 
     /** Writes floats into an f32 memory. */

@@ -32,6 +32,11 @@ final class DnnlBackend implements Backend {
             U8 = memory.data_type.u8, S8 = memory.data_type.s8;
     /** Largest grid bit-width whose codes bf16 holds exactly (8 significant bits: |code| <= 255). */
     static final int BF16_EXACT_BITS = 9;
+    /**
+     * Images per pass through oneDNN: larger batches are split. Measured on this CPU, the
+     * 512-channel layers on 2x2 and 4x4 maps run 2-5x faster at batch 128 than at 256.
+     */
+    static final int CHUNK = 128;
 
     private final Model model;
     private final boolean int8;
@@ -85,9 +90,10 @@ final class DnnlBackend implements Backend {
 
     @Override
     public void prepare() {
-        model.hooks.refresh();
         Object cal = int8 ? model.calibrationSet() + "/" + model.calibrationCount() : null;
         if (packed == model.hooks.version() && java.util.Objects.equals(cal, packedCalibration)) return;
+        // Transforms are deterministic in (layer, weights): rerun only for a new weight version.
+        model.hooks.refresh();
         if (int8) calibrate();
         float[] rm = ps.runMean.toFloatVector(), rv = ps.runVar.toFloatVector();
         for (int l = 0; l < nConv; l++) {
@@ -156,6 +162,12 @@ final class DnnlBackend implements Backend {
         final memory xF32, x0;
         final memory[] out, pooled, srcF32, dstF32;
         final pooling_forward[] pool;
+        final IntMemoryMap[] poolArgs;
+        /** The input reorder (its scale is int8's input code step, fixed per weight version). */
+        Dnnl.Reorder in;
+        float inFor = Float.NaN;
+        final Dnnl.Reorder[] toF32, fromF32;
+        final float[] toF32For, fromF32For;
 
         Batch(int n) {
             memory.data_type act = int8 ? U8 : BF16;
@@ -163,6 +175,9 @@ final class DnnlBackend implements Backend {
             x0 = Dnnl.alloc(Dnnl.nhwc(n, spec.inputChannels(), spec.inputSize(), spec.inputSize(), int8 ? S8 : BF16));
             out = new memory[nConv]; pooled = new memory[nConv]; srcF32 = new memory[nConv]; dstF32 = new memory[nConv];
             pool = new pooling_forward[nConv];
+            poolArgs = new IntMemoryMap[nConv];
+            toF32 = new Dnnl.Reorder[nConv]; fromF32 = new Dnnl.Reorder[nConv];
+            toF32For = new float[nConv]; fromF32For = new float[nConv];
             for (int l = 0; l < nConv; l++) {
                 LayerSpec s = spec.layer(l);
                 out[l] = Dnnl.alloc(Dnnl.nhwc(n, s.outChannels(), s.outH(), s.outW(), act));
@@ -173,6 +188,9 @@ final class DnnlBackend implements Backend {
                     pool[l] = new pooling_forward(new pooling_forward.primitive_desc(new pooling_forward.desc(
                             prop_kind.forward_inference, algorithm.pooling_max, out[l].get_desc(), pd, two, two, zero, zero),
                             Dnnl.engine()));
+                    poolArgs[l] = new IntMemoryMap();
+                    poolArgs[l].put(DNNL_ARG_SRC, out[l]);
+                    poolArgs[l].put(DNNL_ARG_DST, pooled[l]);
                 }
             }
         }
@@ -189,6 +207,21 @@ final class DnnlBackend implements Backend {
 
     @Override
     public double[] logits(INDArray x, int n) {
+        int pix = spec.inputSize() * spec.inputSize() * spec.inputChannels(), c = spec.layer(nConv).outChannels();
+        INDArray xc = x.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && x.ordering() == 'c' && !x.isView()
+                && x.length() == (long) n * pix ? x : x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c');
+        org.bytedeco.javacpp.Pointer base = xc.data().addressPointer();
+        double[] out = new double[n * c];
+        for (int o = 0; o < n; o += CHUNK) {
+            int m = Math.min(CHUNK, n - o);
+            org.bytedeco.javacpp.Pointer at = new org.bytedeco.javacpp.BytePointer(base).position(4L * o * pix);
+            System.arraycopy(chunk(at, m), 0, out, o * c, m * c);
+        }
+        return out;
+    }
+
+    /** The logits of m images at {@code x} (NHWC floats). */
+    private double[] chunk(org.bytedeco.javacpp.Pointer x, int n) {
         Batch B = batches.get(n);
         if (B == null) {
             if (batches.size() >= 2) batches.remove(batches.keySet().iterator().next());
@@ -196,24 +229,25 @@ final class DnnlBackend implements Backend {
             batches.put(n, B);
         }
         int len = n * spec.inputSize() * spec.inputSize() * spec.inputChannels();
-        float[] xv = x.dup('c').data().asFloat();
-        Dnnl.write(B.xF32, xv, len);
-        Dnnl.reorder(B.xF32, B.x0, int8 ? 1f / inScale : 1f);
+        org.bytedeco.javacpp.Pointer.memcpy(B.xF32.get_data_handle(), x, 4L * len);
+        float inS = int8 ? 1f / inScale : 1f;
+        if (B.in == null || B.inFor != inS) { B.in = new Dnnl.Reorder(B.xF32, B.x0, inS); B.inFor = inS; }
+        B.in.run();
         memory cur = B.x0;
         for (int l = 0; l < nConv; l++) {
             if (fallback[l]) {
                 memory sf = B.srcF32(l, n);
-                Dnnl.reorder(cur, sf, l == 0 ? inScale : actScale[l - 1]);
+                float a = l == 0 ? inScale : actScale[l - 1], b = 1f / actScale[l];
+                if (B.toF32[l] == null || B.toF32For[l] != a) { B.toF32[l] = new Dnnl.Reorder(cur, sf, a); B.toF32For[l] = a; }
+                if (B.fromF32[l] == null || B.fromF32For[l] != b) { B.fromF32[l] = new Dnnl.Reorder(B.dstF32[l], B.out[l], b); B.fromF32For[l] = b; }
+                B.toF32[l].run();
                 fallbackConv[l].forward(n, sf, B.dstF32[l]);
-                Dnnl.reorder(B.dstF32[l], B.out[l], 1f / actScale[l]);
+                B.fromF32[l].run();
             } else {
                 fast[l].forward(n, cur, B.out[l]);
             }
             if (B.pool[l] != null) {
-                IntMemoryMap a = new IntMemoryMap();
-                a.put(DNNL_ARG_SRC, B.out[l]);
-                a.put(DNNL_ARG_DST, B.pooled[l]);
-                Dnnl.run(B.pool[l], a);
+                Dnnl.run(B.pool[l], B.poolArgs[l]);
                 cur = B.pooled[l];
             } else {
                 cur = B.out[l];

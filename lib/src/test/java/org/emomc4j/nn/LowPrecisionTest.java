@@ -93,6 +93,21 @@ class LowPrecisionTest {
         assertTrue(d < 0.15 && d > 0, "int8 vs fp32 relative logit difference " + d);
     }
 
+    /** Batches above the backend's chunk are split; integer arithmetic makes the split invisible. */
+    @Test
+    void int8LargeBatchEqualsItsChunks() {
+        Model m = model(6);
+        m.setCalibration(ImageSet.random(64, 9), 64);
+        plan(m, 0.7, 7);
+        int n = DnnlBackend.CHUNK + 3;
+        INDArray x = batch(ImageSet.random(n, 8), n);
+        float[][] all = m.logits(x, Precision.INT8);
+        INDArray tail = x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(DnnlBackend.CHUNK, n)).dup('c');
+        float[][] part = m.logits(tail, Precision.INT8);
+        for (int i = 0; i < 3; i++) assertArrayEquals(part[i], all[DnnlBackend.CHUNK + i], "image " + (DnnlBackend.CHUNK + i));
+        assertFalse(java.util.Arrays.equals(all[0], all[DnnlBackend.CHUNK]), "different images give different logits");
+    }
+
     /**
      * A plan with a 12-bit layer: that layer runs in the documented fp32 fallback (on
      * dequantized 8-bit activations, output requantized), every other layer on int8 codes.
