@@ -49,6 +49,7 @@ public final class Model {
     final NdBackend nd;
     private final Map<Precision, Backend> lowPrecision = new EnumMap<>(Precision.class);
     private ImageSet calibration;
+    private Precision trainingPrecision = Precision.FP32;
     private int calibrationImages = DnnlBackend.DEFAULT_CALIBRATION_IMAGES;
     // Aliases of the store's flat buffers (the optimizer, checkpoints and gradient checks use them).
     final INDArray params, grads, runMean, runVar;
@@ -280,6 +281,24 @@ public final class Model {
     double trainLoss(INDArray x, int[] labels) {
         return nd.trainLoss(x, labels);
     }
+
+    /**
+     * The arithmetic of training steps: {@link Precision#FP32} (ND4J, the default) or
+     * {@link Precision#BF16} (convolutions forward, backward-data and backward-weights in bf16 on
+     * oneDNN with fp32 accumulation; master weights, gradients, optimizer state, BatchNorm and
+     * its statistics stay fp32; masks and weight transforms work as in fp32). Evaluation is
+     * unaffected (see {@link #evaluate(ImageSet, int, Precision)}).
+     */
+    public void setTrainingPrecision(Precision p) {
+        switch (p) {
+            case FP32 -> nd.trainOnDnnl(null);
+            case BF16 -> nd.trainOnDnnl(org.bytedeco.dnnl.memory.data_type.bf16);
+            default -> throw new IllegalArgumentException("training runs in fp32 or bf16, not " + p.id());
+        }
+        trainingPrecision = p;
+    }
+
+    public Precision trainingPrecision() { return trainingPrecision; }
 
     void applyMasks() {
         hooks.applyMasks();

@@ -33,6 +33,9 @@ final class NdBackend implements Backend.Training {
     final boolean[] padded;
     /** dLoss/dLogits of the last training batch. */
     private INDArray gLogits;
+    /** Training convolutions on oneDNN (bf16 training), or null for ND4J's fp32 ops. */
+    private DnnlTrainConv[] dnnl;
+    private final boolean[] noPadding;
 
     NdBackend(ParameterStore ps, CompressionHooks hooks) {
         this.ps = ps;
@@ -45,7 +48,23 @@ final class NdBackend implements Backend.Training {
             LayerSpec s = spec.layer(l);
             padded[l] = s.kernel() == 3 && (s.inH() >= 32 || (s.inH() <= 2 && s.inChannels() >= 256));
         }
+        this.noPadding = new boolean[spec.size()];
     }
+
+    /**
+     * Training convolutions in another compute type on oneDNN (bf16; f32 for measurements), or
+     * back on ND4J with null. Everything else (BatchNorm+ReLU, pooling, FC, loss, the fp32
+     * master weights and gradients) is unchanged.
+     */
+    void trainOnDnnl(org.bytedeco.dnnl.memory.data_type t) {
+        if (t != null && ps.dtype != DataType.FLOAT) throw new IllegalStateException("oneDNN training needs a float model");
+        ws.clear();
+        if (t == null) { dnnl = null; return; }
+        dnnl = new DnnlTrainConv[ps.nConv];
+        for (int l = 0; l < ps.nConv; l++) dnnl[l] = new DnnlTrainConv(ps.spec.layer(l), t);
+    }
+
+    private boolean[] padding() { return dnnl != null ? noPadding : padded; }
 
     @Override public void prepare() { hooks.refresh(); }
 
@@ -69,7 +88,7 @@ final class NdBackend implements Backend.Training {
     public double[] forwardBackward(INDArray x, int[] labels) {
         int n = (int) x.size(0);
         hooks.refresh();
-        Workspace.Batch B = ws.get(n, true, fused, padded);
+        Workspace.Batch B = ws.get(n, true, fused, padding());
         forward(x, true, B);
         double[] lc = lossAndGrad(B, labels, n, true);
         backward(B);
@@ -82,7 +101,7 @@ final class NdBackend implements Backend.Training {
     public double trainLoss(INDArray x, int[] labels) {
         int n = (int) x.size(0);
         hooks.refresh();
-        Workspace.Batch B = ws.get(n, true, fused, padded);
+        Workspace.Batch B = ws.get(n, true, fused, padding());
         forward(x, true, B);
         return lossAndGrad(B, labels, n, false)[0];
     }
@@ -109,7 +128,9 @@ final class NdBackend implements Backend.Training {
         for (int l = 0; l < ps.nConv; l++) {
             LayerSpec s = ps.spec.layer(l);
             B.xin[l] = cur;
-            if (B.xpad[l] != null) {
+            if (train && dnnl != null) {
+                dnnl[l].forward(B.n, cur, hooks.forward(l), B.z[l]);
+            } else if (B.xpad[l] != null) {
                 final INDArray c0 = cur;
                 final int layer = l;
                 NdOps.timed("pad-copy", () -> B.xint[layer].assign(c0));
@@ -184,7 +205,9 @@ final class NdBackend implements Backend.Training {
                 NdOps.batchnormBp(B.z[l], B.mean[l], B.var[l], ps.gamma[l], ps.beta[l], B.gY[l],
                         B.gZ[l], B.dMean[l], B.dVar[l], ps.gGamma[l], ps.gBeta[l], BN_EPS);
             }
-            if (B.gpad[l] != null) {
+            if (dnnl != null) {
+                dnnl[l].backward(B.n, B.gZ[l], hooks.forward(l), l > 0 ? B.gX[l] : null, ps.gW[l]);
+            } else if (B.gpad[l] != null) {
                 final int layer = l;
                 NdOps.timed("pad-copy", () -> B.gint[layer].assign(B.gZ[layer]));
                 if (B.cols[l] != null) {
