@@ -27,6 +27,8 @@ final class DnnlTrainConv {
     private final int h, w, ic, oc, k;
     private final memory.data_type t;
     private final Map<Integer, P> prims = new HashMap<>();
+    /** Largest map side whose weight gradient is taken in fp32 (see {@link P}). */
+    static final int SMALL_MAP = 16;
 
     DnnlTrainConv(LayerSpec s, memory.data_type t) {
         if (!s.isConv() || s.groups() != 1 || s.kernel() % 2 == 0 || s.inH() != s.outH() || s.inW() != s.outW())
@@ -44,6 +46,8 @@ final class DnnlTrainConv {
         final memory xT, wF, wB, gzT, gwA;         // owned: converted operands, oneDNN layouts
         final Dnnl.Reorder xToT, wToF, wToB, gzToT, gwToU;
         final IntMemoryMap fa = new IntMemoryMap(), da = new IntMemoryMap(), wa = new IntMemoryMap();
+        /** Weight gradient in fp32 (small maps). */
+        final boolean wF32;
 
         P(int n) {
             memory.data_type f32 = memory.data_type.f32;
@@ -56,8 +60,17 @@ final class DnnlTrainConv {
                     prop_kind.forward_training, algorithm.convolution_direct, xd, wd, zd, st, pad, pad), Dnnl.engine());
             convolution_backward_data.primitive_desc dp = new convolution_backward_data.primitive_desc(
                     new convolution_backward_data.desc(algorithm.convolution_direct, gxd, wd, gzd, st, pad, pad), Dnnl.engine(), fp);
+            // Measured on this CPU (AMX): oneDNN 2.5's bf16 weight-gradient kernels beat fp32 only on
+            // 32x32 maps (513 vs 173 GFLOP/s) and lose below (28-114 vs 96-183; 1-5 GFLOP/s in the
+            // engine's 2x2 and 4x4 layers), so on maps up to 16x16 the weight gradient is taken in
+            // fp32 from the fp32 activations and gradients.
+            wF32 = t != f32 && h <= SMALL_MAP;
+            memory.desc bwx = wF32 ? Dnnl.nhwc(n, ic, h, w, f32) : xd, bwz = wF32 ? Dnnl.nhwc(n, oc, h, w, f32) : gzd;
+            convolution_forward.primitive_desc hint = !wF32 ? fp : new convolution_forward.primitive_desc(new convolution_forward.desc(
+                    prop_kind.forward_training, algorithm.convolution_direct, bwx,
+                    new memory.desc(new long[]{oc, ic, k, k}, f32, memory.format_tag.any), zd, st, pad, pad), Dnnl.engine());
             convolution_backward_weights.primitive_desc wp = new convolution_backward_weights.primitive_desc(
-                    new convolution_backward_weights.desc(algorithm.convolution_direct, xd, gwd, gzd, st, pad, pad), Dnnl.engine(), fp);
+                    new convolution_backward_weights.desc(algorithm.convolution_direct, bwx, gwd, bwz, st, pad, pad), Dnnl.engine(), hint);
             fwd = new convolution_forward(fp);
             bd = new convolution_backward_data(dp);
             bw = new convolution_backward_weights(wp);
@@ -71,7 +84,7 @@ final class DnnlTrainConv {
             xT = Dnnl.alloc(fp.src_desc());
             wF = Dnnl.alloc(fp.weights_desc());
             wB = Dnnl.alloc(dp.weights_desc());
-            gzT = Dnnl.alloc(wp.diff_dst_desc());
+            gzT = Dnnl.alloc(dp.diff_dst_desc());
             gwA = Dnnl.alloc(wp.diff_weights_desc());
             xToT = new Dnnl.Reorder(xU, xT, 1f);
             wToF = new Dnnl.Reorder(wU, wF, 1f);
@@ -80,7 +93,7 @@ final class DnnlTrainConv {
             gwToU = new Dnnl.Reorder(gwA, gwU, 1f);
             fa.put(DNNL_ARG_SRC, xT); fa.put(DNNL_ARG_WEIGHTS, wF); fa.put(DNNL_ARG_DST, zU);
             da.put(DNNL_ARG_DIFF_SRC, gxU); da.put(DNNL_ARG_WEIGHTS, wB); da.put(DNNL_ARG_DIFF_DST, gzT);
-            wa.put(DNNL_ARG_SRC, xT); wa.put(DNNL_ARG_DIFF_DST, gzT); wa.put(DNNL_ARG_DIFF_WEIGHTS, gwA);
+            wa.put(DNNL_ARG_SRC, wF32 ? xU : xT); wa.put(DNNL_ARG_DIFF_DST, wF32 ? gzU : gzT); wa.put(DNNL_ARG_DIFF_WEIGHTS, gwA);
         }
 
         private memory user(memory.desc d) {
@@ -113,13 +126,14 @@ final class DnnlTrainConv {
 
     /**
      * From gZ (dLoss/dz): the weight gradient into gW (HWIO, overwritten) and, unless gX is null,
-     * the input gradient into gX, for the last {@link #forward} of batch size n.
+     * the input gradient into gX, for the last {@link #forward} of batch size n (whose input x was).
      */
-    void backward(int n, INDArray gZ, INDArray wHwio, INDArray gX, INDArray gW) {
+    void backward(int n, INDArray x, INDArray gZ, INDArray wHwio, INDArray gX, INDArray gW) {
         P p = prim(n);
         p.gzU.set_data_handle(address(gZ));
         p.gwU.set_data_handle(address(gW));
-        p.gzToT.run();
+        p.xU.set_data_handle(address(x));
+        if (!p.wF32 || gX != null) p.gzToT.run();
         Dnnl.run(p.bw, p.wa);
         p.gwToU.run();
         if (gX != null) {

@@ -12,7 +12,7 @@ import java.util.Random;
 /**
  * Benchmark of the engine on random data, the same protocol as the PyTorch yardstick
  * ({@code ../shared/bench/pytorch-vgg16}): median time of a training step at batch 128
- * (forward, backward, SGD update) and of an inference pass at batch 256, in fp32; then inference
+ * (forward, backward, SGD update) in fp32 and bf16 and of an inference pass at batch 256 in fp32; then inference
  * of a compressed plan (the given transform, e.g. r 0.5 and 6 bits) in bf16 and int8.
  */
 public final class EngineBench implements BenchSection {
@@ -55,12 +55,16 @@ public final class EngineBench implements BenchSection {
         for (int i = 0; i < trainBatch; i++) labels[i] = r.nextInt(ImageSet.CLASSES);
         int reps = quick ? 3 : 6;
         double tTrain = median(2, reps, () -> { m.forwardBackward(x, labels); sgd.step(0.01); });
+        m.setTrainingPrecision(Precision.BF16);
+        double tTrainBf16 = median(2, reps, () -> { m.forwardBackward(x, labels); sgd.step(0.01); });
+        m.setTrainingPrecision(Precision.FP32);
         INDArray xi = Nd4j.randn(r.nextLong(), new long[]{inferBatch, 32, 32, 3}).castTo(m.dtype());
         double tInfer = median(1, quick ? 3 : 5, () -> m.logits(xi));
         m.releaseBuffers();
         LinkedHashMap<String, Object> f = new LinkedHashMap<>();
         f.put("train_img_per_s", round(trainBatch / tTrain));
         f.put("infer_img_per_s", round(inferBatch / tInfer));
+        f.put("train_bf16_img_per_s", round(trainBatch / tTrainBf16));
         return f;
     }
 

@@ -206,7 +206,7 @@ final class NdBackend implements Backend.Training {
                         B.gZ[l], B.dMean[l], B.dVar[l], ps.gGamma[l], ps.gBeta[l], BN_EPS);
             }
             if (dnnl != null) {
-                dnnl[l].backward(B.n, B.gZ[l], hooks.forward(l), l > 0 ? B.gX[l] : null, ps.gW[l]);
+                dnnl[l].backward(B.n, B.xin[l], B.gZ[l], hooks.forward(l), l > 0 ? B.gX[l] : null, ps.gW[l]);
             } else if (B.gpad[l] != null) {
                 final int layer = l;
                 NdOps.timed("pad-copy", () -> B.gint[layer].assign(B.gZ[layer]));
