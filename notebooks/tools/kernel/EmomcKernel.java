@@ -1,3 +1,4 @@
+import org.emomc4j.notebook.KernelGuard;
 import org.rapaio.jupyter.kernel.MainApp;
 import org.rapaio.jupyter.kernel.channels.Channels;
 import org.rapaio.jupyter.kernel.core.ConnectionProperties;
@@ -43,6 +44,10 @@ import java.util.logging.LogManager;
  *       still nothing arrives within a few seconds (detects 2). A kernel whose shell delivered
  *       anything is never restarted.</li>
  * </ul>
+ * Both JVMs end when their client is gone ({@code org.emomc4j.notebook.KernelGuard}, compiled in
+ * beside this file): the supervisor when the Jupyter process that launched it ({@code JPY_PARENT_PID})
+ * or its parent dies, then it kills the child; the child also when the supervisor dies, so a
+ * cell that is still training stops with its client.
  */
 public final class EmomcKernel {
     static final int RESTART = 75;
@@ -58,12 +63,18 @@ public final class EmomcKernel {
     }
 
     static int supervise(String connectionFile, String[] jvmOptions) throws Exception {
+        AtomicReference<Process> current = new AtomicReference<>();
+        KernelGuard.exitWhenClientGone("EmomcKernel", () -> {
+            Process p = current.get();
+            if (p != null) p.destroyForcibly();
+        });
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(List.of(jvmOptions));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EmomcKernel.class.getName(), "--child", connectionFile));
         for (int attempt = 1; ; attempt++) {
             Process p = new ProcessBuilder(cmd).inheritIO().start();
+            current.set(p);
             Thread hook = new Thread(p::destroy);
             Runtime.getRuntime().addShutdownHook(hook);
             int code = p.waitFor();
@@ -74,6 +85,7 @@ public final class EmomcKernel {
     }
 
     static void child(String connectionFile) throws Exception {
+        KernelGuard.exitWhenClientGone("EmomcKernel (kernel)", null);
         LogManager.getLogManager().readConfiguration(MainApp.class.getClassLoader().getResourceAsStream("logging.properties"));
         ConnectionProperties props = Transform.fromJson(Files.readString(Path.of(connectionFile)), ConnectionProperties.class);
         Channels channels = new Channels(props);

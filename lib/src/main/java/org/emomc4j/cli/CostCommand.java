@@ -13,6 +13,7 @@ import org.emomc4j.hw.LayerEnergy;
 import org.emomc4j.nn.LayerSpec;
 import org.emomc4j.nn.NetworkSpec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -40,15 +41,11 @@ public final class CostCommand implements Callable<Integer> {
     @Option(names = "--width", defaultValue = "1", description = "Channel width multiplier in (0, 1], e.g. 1, 1/2, 0.25 (default: ${DEFAULT-VALUE}).")
     String width;
 
-    @Option(names = "--remaining", required = true, paramLabel = "R", description = "Remaining fraction of weights in every layer, in (0, 1].")
-    String remaining;
+    @Option(names = "--dl4j", paramLabel = "ZIP", description = "Price a DL4J model zip (32x32x3 input) instead of --model/--width.")
+    java.nio.file.Path dl4j;
 
-    @Option(names = "--bits", required = true, paramLabel = "B|b0,b1,..",
-            description = "Weight bit-width (1..32): one number for every layer, or one per compressible layer, comma-separated.")
-    String bits;
-
-    @Option(names = "--activation-bits", paramLabel = "A", description = "Activation bit-width for the hierarchy models (default: not quantized, fp16).")
-    Integer activationBits;
+    @Mixin
+    PlanOptions planOptions = new PlanOptions();
 
     @Option(names = "--dataflow", paramLabel = "DF", description = "XY, ICOC, FXFY or XFX (default: all four).")
     String dataflow;
@@ -65,8 +62,8 @@ public final class CostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        NetworkSpec spec = NetworkSpec.vgg(model, NetworkSpec.parseWidth(width));
-        CompressionPlan plan = plan(spec, remaining, bits, activationBits);
+        NetworkSpec spec = dl4j != null ? ImportCommand.load(dl4j, "32x32x3").spec() : NetworkSpec.vgg(model, NetworkSpec.parseWidth(width));
+        CompressionPlan plan = planOptions.require(spec);
         EnergyModel em = EnergyModels.byName(energyModel, spec);
         List<Dataflow> dfs = dataflow == null ? List.of(Dataflow.values()) : List.of(Dataflow.parse(dataflow));
         List<Coding> cods = coding == null ? List.of(Coding.PAPER) : List.of(Coding.parse(coding, Coding.PAPER));
@@ -121,43 +118,6 @@ public final class CostCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** Builds the plan from the CLI's text values, with messages that name the option. */
-    static CompressionPlan plan(NetworkSpec spec, String remainingText, String bitsText, Integer activationBits) {
-        double r;
-        try {
-            r = Double.parseDouble(remainingText.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--remaining must be a number in (0, 1], got '" + remainingText + "'");
-        }
-        if (!(r > 0 && r <= 1))
-            throw new IllegalArgumentException("--remaining must be in (0, 1], got " + remainingText.trim());
-        String[] parts = bitsText.split(",", -1);
-        int layers = spec.size();
-        if (parts.length != 1 && parts.length != layers)
-            throw new IllegalArgumentException("--bits has " + parts.length + " bit-widths but " + spec.id() + " has "
-                    + layers + " compressible layers: give one number for all layers or " + layers + " comma-separated");
-        int[] b = new int[layers];
-        for (int i = 0; i < parts.length; i++) {
-            int v;
-            try {
-                v = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--bits: '" + parts[i] + "' is not an integer bit-width"
-                        + (parts.length > 1 ? " (layer " + i + ")" : ""));
-            }
-            if (v < CompressionPlan.MIN_BITS || v > CompressionPlan.MAX_BITS)
-                throw new IllegalArgumentException("--bits: bit-width " + v + (parts.length > 1 ? " of layer " + i : "")
-                        + " is out of range " + CompressionPlan.MIN_BITS + ".." + CompressionPlan.MAX_BITS);
-            b[i] = v;
-        }
-        if (parts.length == 1) java.util.Arrays.fill(b, b[0]);
-        if (activationBits != null && (activationBits < CompressionPlan.MIN_BITS || activationBits > CompressionPlan.MAX_BITS))
-            throw new IllegalArgumentException("--activation-bits must be in " + CompressionPlan.MIN_BITS + ".."
-                    + CompressionPlan.MAX_BITS + ", got " + activationBits);
-        CompressionPlan p = CompressionPlan.of(r, b);
-        return activationBits == null ? p : p.withActivationBits(activationBits);
     }
 
     private static String table(NetworkSpec spec, CompressionPlan plan, EnergyModel em, Map<Dataflow, EnergyReport> reports,

@@ -19,6 +19,8 @@ import java.io.PrintWriter;
                 TrainCommand.class,
                 EvalCommand.class,
                 CostCommand.class,
+                ExportCommand.class,
+                ImportCommand.class,
                 PruneCommand.class,
                 SearchCommand.class,
                 ReproduceCommand.class,

@@ -2,6 +2,8 @@ package org.emomc4j.cli;
 
 import org.emomc4j.compress.coding.Coding;
 import org.emomc4j.data.ImageSet;
+import org.emomc4j.dl4j.Dl4jNetwork;
+import org.emomc4j.dl4j.ImportedAccuracy;
 import org.emomc4j.data.Splits;
 import org.emomc4j.hw.Dataflow;
 import org.emomc4j.nn.Model;
@@ -44,7 +46,14 @@ public final class SearchCommand implements Callable<Integer> {
             "quantized from this base checkpoint and fine-tuned briefly (--finetune-images, --finetune-epochs)."})
     Path joint;
 
-    @Option(names = "--grid", defaultValue = "0.20:0.80:0.01", description = "With --joint: the grid r is snapped to (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dl4j", paramLabel = "ZIP", description = {"Stage 2 on a DL4J model zip instead of --stage1: every r prunes the same",
+            "trained weights (no fine-tuning); scored by our engine when it runs the architecture, else by DL4J."})
+    Path dl4j;
+
+    @Option(names = "--input", defaultValue = "32x32x3", paramLabel = "HxWxC", description = "With --dl4j: input images (default: ${DEFAULT-VALUE}).")
+    String input;
+
+    @Option(names = "--grid", defaultValue = "0.20:0.80:0.01", description = "With --joint or --dl4j: the grid r is snapped to (default: ${DEFAULT-VALUE}).")
     String grid;
 
     @Option(names = "--finetune-images", defaultValue = "2000", description = "With --joint: training images per candidate's fine-tuning (default: ${DEFAULT-VALUE}).")
@@ -116,8 +125,8 @@ public final class SearchCommand implements Callable<Integer> {
         String[] b = bits.split(":");
         if (b.length != 2) throw new IllegalArgumentException("--bits must be MIN:MAX such as 2:12, got " + bits);
         int minBits = Integer.parseInt(b[0].trim()), maxBits = Integer.parseInt(b[1].trim());
-        if ((stage1 == null) == (joint == null))
-            throw new IllegalArgumentException("give exactly one of --stage1 DIR (two-stage search) or --joint BASE (one-stage ablation)");
+        if ((stage1 != null ? 1 : 0) + (joint != null ? 1 : 0) + (dl4j != null ? 1 : 0) != 1)
+            throw new IllegalArgumentException("give exactly one of --stage1 DIR (two-stage search), --joint BASE (one-stage ablation) or --dl4j ZIP");
         if (stage1 != null && !Files.isDirectory(stage1))
             throw new IllegalArgumentException("stage-1 directory " + stage1 + " does not exist: run './emomc prune --out " + stage1 + "' first");
         if (joint != null && !Files.isRegularFile(joint))
@@ -125,9 +134,11 @@ public final class SearchCommand implements Callable<Integer> {
         RemainingGrid rGrid = stage1 != null ? Stage1.available(stage1) : RemainingGrid.parse(this.grid);
         if (!evalSplit.equals("val") && !evalSplit.equals("test"))
             throw new IllegalArgumentException("--eval-split must be val or test, got " + evalSplit);
-        NetworkSpec spec = Model.load(stage1 != null ? Stage1.checkpoint(stage1, rGrid.max()) : joint).spec();
+        Dl4jNetwork imported = dl4j == null ? null : ImportCommand.load(dl4j, input);
+        NetworkSpec spec = imported != null ? imported.spec() : Model.load(stage1 != null ? Stage1.checkpoint(stage1, rGrid.max()) : joint).spec();
         Map<String, Object> extra = new LinkedHashMap<>();
         if (stage1 != null) extra.put("stage1", stage1.toAbsolutePath().toString());
+        else if (imported != null) extra.put("dl4j", dl4j.toAbsolutePath().toString());
         else {
             extra.put("joint_base", joint.toAbsolutePath().toString());
             extra.put("finetune_images", finetuneImages);
@@ -136,7 +147,7 @@ public final class SearchCommand implements Callable<Integer> {
         }
         org.emomc4j.nn.Precision prec = org.emomc4j.nn.Precision.parse(precision);
         if (prec != org.emomc4j.nn.Precision.FP32 && stage1 == null)
-            throw new IllegalArgumentException("--precision " + prec.id() + " applies to the two-stage search (--stage1); the one-stage ablation scores in fp32");
+            throw new IllegalArgumentException("--precision " + prec.id() + " applies to the two-stage search (--stage1); the one-stage ablation and --dl4j score in fp32");
         extra.put("precision", prec.id());
         extra.put("eval_split", evalSplit);
         extra.put("eval_images", evalImages);
@@ -151,12 +162,16 @@ public final class SearchCommand implements Callable<Integer> {
         ImageSet test = testImages > 0 ? s.test().balancedSample(testImages, data.splitSeed) : s.test();
         ReferenceCosts costs = new ReferenceCosts(spec, df, cd);
         ImageSet finetune = joint == null ? null : s.train().balancedSample(finetuneImages, seed);
-        java.util.function.Function<ImageSet, AccuracyOracle> oracleOn = images -> stage1 != null
-                ? new CheckpointAccuracy(stage1, images, 256, 4)
+        java.util.function.Function<ImageSet, AccuracyOracle> oracleOn = images -> imported != null
+                ? ImportedAccuracy.of(imported, images, 256)
+                : stage1 != null ? new CheckpointAccuracy(stage1, images, 256, 4)
                 : new FineTuneAccuracy(joint, finetune, images, Stage1.fineTuning(finetuneEpochs, 128, finetuneLr, seed), 256);
-        AccuracyOracle oracle = stage1 != null && prec != org.emomc4j.nn.Precision.FP32
+        AccuracyOracle oracle = stage1 != null && imported == null && prec != org.emomc4j.nn.Precision.FP32
                 ? new CheckpointAccuracy(stage1, evalSet, 256, 4, prec, s.train(), org.emomc4j.nn.Precision.CALIBRATION_IMAGES)
                 : oracleOn.apply(evalSet);
+        if (oracle instanceof ImportedAccuracy ia)
+            System.out.println(spec.id() + ": candidates scored by " + (ia.backend() == ImportedAccuracy.Backend.ENGINE
+                    ? "our engine" : "DL4J (" + imported.architecture().engineRefusal().orElse("") + ")"));
         EmomcProblem problem = new EmomcProblem(rGrid, spec.size(), minBits, maxBits, obj, cfg.sizeLimit(), cfg.energyLimit(),
                 new MemoAccuracy(oracle), costs);
         SearchRun run = new SearchRun(cfg, problem, out);
@@ -170,7 +185,8 @@ public final class SearchCommand implements Callable<Integer> {
         // Two-stage: the stage-1 network of each r; one-stage: the same fine-tuning, measured on test.
         List<Summary.Member> front = Summary.rescore(r.front(), oracleOn.apply(test));
         Path basePath = stage1 != null ? Stage1.baseOf(stage1) : joint;
-        double baseAcc = basePath != null && Files.exists(basePath) ? Model.load(basePath).accuracy(test, 256) : Double.NaN;
+        double baseAcc = imported != null ? ImportedAccuracy.of(imported, test, 256).uncompressed()
+                : basePath != null && Files.exists(basePath) ? Model.load(basePath).accuracy(test, 256) : Double.NaN;
         Summary.write(out, cfg, r, front, new Summary.Baseline(baseAcc, costs.baselineEnergy(), costs.baselineSize()),
                 run.hypervolumeReference(), (System.nanoTime() - t1) / 1e9);
         System.out.printf(Locale.ROOT, "%n%-8s %-40s %9s %9s %12s %12s%n", "r", "bits", "val %", "test %", "energy mJ", "size KiB");

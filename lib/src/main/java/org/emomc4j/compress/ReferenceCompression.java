@@ -14,6 +14,8 @@ import org.emomc4j.nn.WeightTransform;
  * fraction (round(n(1-r)) smallest |w| zeroed), then symmetric per-tensor quantization at its
  * bit-width. Use {@link #transform} in the engine's forward hook (stage-2 evaluation, QAT) and
  * {@link #compressLayer} to get the integer codes the coders write to disk.
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#quantization}.
  */
 public final class ReferenceCompression {
 

@@ -6,6 +6,8 @@ package org.emomc4j.hw;
  * word and scale linearly with the bits moved; a MAC's multiplier scales with w_bits * a_bits
  * and its adder with the accumulator width.
  *
+ * <p>The method, formulas and presets: {@code docs/method.md#energy}.
+ *
  * @param name        preset name
  * @param unit        unit of the energies after {@link #toUnit} scaling ({@code normalised} or {@code mJ})
  * @param toUnit      factor from the table's numbers to {@code unit} (1 for normalised, 1e-9 for pJ -> mJ)

@@ -14,6 +14,8 @@ import java.util.Locale;
  * when weights are pruned (an output or input is skipped only if all the weights it meets are
  * zero, hence the factors 1-(1-r)^n of the reference). Fully connected layers are always
  * output-stationary, whatever the dataflow ({@link #fcAccesses}).
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#energy}.
  */
 public enum Dataflow {
     /** Output rows and columns unrolled: weights broadcast over the map, each output written once. */

@@ -30,6 +30,8 @@ import java.util.Map;
  * (16 = fp16 when not quantized), partial sums at max(16, min(32, w + a)) when activations are
  * quantized, else 16. Zero skipping (default on) skips MACs with a zero weight (fraction 1-r) or a
  * zero activation (1 - activation density, default density 1).
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#energy}.
  */
 public final class HierarchyEnergyModel implements EnergyModel {
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The EMOMC reference energy model (docs/emomc-reference.md), exactly: per layer
+ * The EMOMC reference energy model (docs/method.md#energy: "Reference model"), exactly: per layer
  * E_mac = e_mac*MAC*r*(b+1), E_weight = e_read*weightReads*(b+1)/16, input reads and output
  * writes/reads thinned by the dataflow's survival factors; total / 1e8 in mJ.
  *

@@ -13,6 +13,8 @@
  *       {@link org.emomc4j.nn.Schedule}: {@code trainEpoch}, {@code fit(train, val, dir, resume, listener)},
  *       {@code save}, {@code restore}; progress through {@link org.emomc4j.nn.Trainer.Listener}.</li>
  *   <li>{@link org.emomc4j.nn.Checkpoint}: the documented, checksummed file format.</li>
+ *   <li>{@link org.emomc4j.nn.NetworkParameters}: every parameter layer by layer (BatchNorm and
+ *       bias included), for other frameworks (the DL4J bridge).</li>
  * </ul>
  *
  * <h2>How the engine is built (and why)</h2>

@@ -29,6 +29,8 @@ import java.util.concurrent.Future;
  * elimination: an offspring whose decoded genome is already in the population or in this
  * generation's offspring is discarded and bred again. Offspring are scored in parallel when
  * the accuracy oracle allows it.
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#stage-2-search}.
  */
 public final class EmomcNSGAII extends NSGAII {
 

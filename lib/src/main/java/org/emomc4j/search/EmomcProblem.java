@@ -18,6 +18,8 @@ import java.util.function.Consumer;
  * (size <= limit in energy mode, energy <= limit in size mode), as in the reference.
  *
  * <p>Results are cached by decoded genome: duplicates and resumed runs cost nothing.
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#stage-2-search}.
  */
 public final class EmomcProblem extends AbstractProblem {
 

@@ -37,6 +37,8 @@ import java.util.zip.CRC32;
  * the same front as an uninterrupted one: the random generator is re-seeded from (seed,
  * generation) before every generation, so no generator state needs saving, and measured
  * accuracies come back from {@code evaluations.csv} instead of being measured again.
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#stage-2-search}.
  */
 public final class SearchRun {
 

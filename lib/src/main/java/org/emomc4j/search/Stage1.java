@@ -28,6 +28,8 @@ import java.util.TreeMap;
  *
  * <p>Resumable at step granularity: every finished step leaves {@code rX.partial.ckpt} (model
  * and optimizer), every finished grid point {@code rX.ckpt} and a row in {@code stage1.csv}.
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#stage-1}.
  */
 public final class Stage1 {
 

@@ -1,7 +1,7 @@
 package org.emomc4j.cli;
 
-import org.emomc4j.data.Cifar10;
-import org.emomc4j.data.DataLocation;
+import org.emomc4j.data.RealCifar;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code emomc train} / {@code emomc eval} end to end on a tiny profile (needs CIFAR-10). */
 class TrainEvalCommandTest {
@@ -18,8 +17,9 @@ class TrainEvalCommandTest {
     Path tmp;
 
     @Test
+    @Tag(RealCifar.TAG)
     void trainResumeAndEval() throws Exception {
-        assumeTrue(Files.isRegularFile(DataLocation.resolve(null).resolve(Cifar10.TEST_FILE)), "CIFAR-10 not present");
+        RealCifar.dir();
         Path run = tmp.resolve("run");
         String[] common = {"train", "--width", "1/16", "--batch", "64", "--schedule", "cosine", "--train-images", "300",
                 "--val-images", "100", "--no-progress", "--out", run.toString()};

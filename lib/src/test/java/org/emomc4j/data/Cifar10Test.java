@@ -1,5 +1,6 @@
 package org.emomc4j.data;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,11 +133,9 @@ class Cifar10Test {
     }
 
     @Test
+    @Tag(RealCifar.TAG)
     void realDatasetHasExpectedClassCounts() {
-        Path dir = DataLocation.resolve(null);
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(dir.resolve(Cifar10.TEST_FILE)),
-                "real CIFAR-10 not present at " + dir);
-        Cifar10 c = Cifar10.load(dir);
+        Cifar10 c = Cifar10.load(RealCifar.dir());
         Splits s = c.splits();
         assertEquals(45_000, s.train().size());
         assertEquals(5_000, s.val().size());

@@ -1,25 +1,24 @@
 package org.emomc4j.nn;
 
 import org.emomc4j.data.Cifar10;
-import org.emomc4j.data.DataLocation;
 import org.emomc4j.data.ImageSet;
+import org.emomc4j.data.RealCifar;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 
-/** Small data sets for engine tests: a two-class CIFAR-10 slice when present, else separable synthetic images. */
+/** Small data sets for engine tests: a two-class slice of the real CIFAR-10, or separable synthetic images. */
 final class EngineTestData {
 
     private EngineTestData() { }
 
-    /** {train, test} of two classes (airplane vs frog), or synthetic data of the same shape. */
-    static ImageSet[] twoClass(int train, int test) {
-        Path dir = DataLocation.resolve(null);
-        if (Files.isRegularFile(dir.resolve(Cifar10.TEST_FILE))) {
-            Cifar10 c = Cifar10.load(dir);
-            return new ImageSet[]{c.officialTrain().classes(0, 6).head(train), c.test().classes(0, 6).head(test)};
-        }
+    /** {train, test} of two real classes (airplane vs frog); skips the test without the data (see {@link RealCifar}). */
+    static ImageSet[] twoCifarClasses(int train, int test) {
+        Cifar10 c = Cifar10.load(RealCifar.dir());
+        return new ImageSet[]{c.officialTrain().classes(0, 6).head(train), c.test().classes(0, 6).head(test)};
+    }
+
+    /** {train, test} of two synthetic classes of the same shape. */
+    static ImageSet[] twoSyntheticClasses(int train, int test) {
         return new ImageSet[]{synthetic(train, 1), synthetic(test, 2)};
     }
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class ReferenceCostsTest {
 
+    /** Golden values: docs/method.md#where-the-golden-values-come-from. */
     @Test
     void matchesGoldenValuesThroughTheGenomeInterface() {
         int[] four = new int[14];

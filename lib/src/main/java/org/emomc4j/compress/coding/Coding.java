@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Parameter coding schemes of the paper's size objective, with the reference's closed-form
- * sizes (docs/emomc-reference.md). A layer has N weights, remaining fraction r, bit-width b.
+ * sizes (docs/method.md#model-size). A layer has N weights, remaining fraction r, bit-width b.
  *
  * <p>{@link #DENSE}, {@link #CSR} and {@link #COO} are the paper's three; {@link #BITMAP} (one
  * presence bit per weight plus the kept values) is an extra scheme with a closed form of the same

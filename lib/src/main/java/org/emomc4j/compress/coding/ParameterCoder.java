@@ -13,6 +13,8 @@ import java.util.List;
  *
  * <p>{@link #closedFormBits} is the reference's closed-form size of the scheme (or of the
  * scheme it entropy-codes, for Huffman), for comparison with the exact stream size.
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#model-size}.
  */
 public interface ParameterCoder {
 

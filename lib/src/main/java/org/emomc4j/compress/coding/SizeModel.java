@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The reference's model size: the closed-form size of every compressible layer under one
  * {@link Coding}, summed; KiB = bits / 8192. Needs only the network spec and a plan; per-layer
  * N and log2 N are precomputed, so a call is a handful of multiply-adds.
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#model-size}.
  */
 public final class SizeModel {
 

@@ -15,6 +15,8 @@ import java.util.function.ToDoubleFunction;
  * <p>The remaining fraction comes from a function of the layer, so a schedule can change it
  * between steps (e.g. {@code new DynamicPruning(l -> schedule.remaining(step))}). Thread-safe if
  * that function is.
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#pruning}.
  */
 public final class DynamicPruning implements WeightTransform {
 

@@ -6,6 +6,8 @@ import org.emomc4j.nn.LayerSpec;
  * The reference's unstructured per-layer magnitude pruning: in a layer of n weights with remaining
  * fraction r, the round(n*(1-r)) smallest |w| become zero. round is Python's (half to even, as
  * {@link Math#rint}); ties in |w| are broken by position, lower index pruned first.
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#pruning}.
  */
 public final class MagnitudePruning {
 

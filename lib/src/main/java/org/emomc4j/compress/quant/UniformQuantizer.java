@@ -5,6 +5,8 @@ package org.emomc4j.compress.quant;
  * step = max|w| / (2^(q-1) - 1), w_q = round(w / step) * step, with round half to even (as
  * torch.round); computed in double and stored as float. The error of every weight is at most
  * step/2 (plus float rounding of the result).
+ *
+ * <p>The method, formulas and choices: {@code docs/method.md#quantization}.
  */
 public final class UniformQuantizer {
 

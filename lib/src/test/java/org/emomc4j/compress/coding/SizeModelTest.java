@@ -15,6 +15,7 @@ class SizeModelTest {
 
     static final NetworkSpec VGG = NetworkSpec.vgg16();
 
+    /** The golden sizes of docs/method.md#where-the-golden-values-come-from (reference closed forms, recomputed by docs/golden_values.py). */
     @ParameterizedTest
     @CsvSource({
             "1.0, 32, 57482.7500, 62871.7578, 94514.0703",

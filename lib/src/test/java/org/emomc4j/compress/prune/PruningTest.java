@@ -94,16 +94,34 @@ class PruningTest {
         layers.add(random(rnd, 120, 3));
         boolean[][] keep = GlobalMagnitudePruning.masks(layers, r, minKept, 0.0);
         int total = 0;
-        float threshold = Float.POSITIVE_INFINITY;
+        float largestPruned = Float.NEGATIVE_INFINITY;
         for (int l = 0; l < 3; l++) {
             int kept = MagnitudePruning.countKept(keep[l]);
             assertTrue(kept >= Math.min(minKept, layers.get(l).length));
             total += kept;
+            for (int i = 0; i < keep[l].length; i++) if (!keep[l][i]) largestPruned = Math.max(largestPruned, Math.abs(layers.get(l)[i]));
         }
         assertEquals(370 - Math.rint(370 * (1 - r)), total);
-        // every pruned weight that was not protected is no larger than any unprotected kept weight of layer 0
-        for (int i = 0; i < 50; i++) if (!keep[0][i]) threshold = Math.min(threshold, 0);
-        assertTrue(threshold >= 0);
+        // One global threshold: a kept weight smaller than some pruned weight can only be one its layer
+        // reserved (its largest minKept), so each layer has at most minKept of them.
+        for (int l = 0; l < 3; l++) {
+            int belowThreshold = 0;
+            for (int i = 0; i < keep[l].length; i++) if (keep[l][i] && Math.abs(layers.get(l)[i]) < largestPruned) belowThreshold++;
+            assertTrue(belowThreshold <= minKept, "layer " + l + " keeps " + belowThreshold + " weights below the global threshold "
+                    + largestPruned + " with minimum " + minKept);
+        }
+    }
+
+    @Test
+    void globalPruningThresholdOnHandMadeLayers() {
+        // |w| sorted over both layers: 0.1 0.2 0.3 0.4 | 1 2 | 5 6; r = 0.5 prunes the 4 smallest, all in layer 1
+        List<float[]> layers = List.of(new float[]{5, -1, 6, 2}, new float[]{0.3f, -0.1f, 0.4f, 0.2f});
+        boolean[][] keep = GlobalMagnitudePruning.masks(layers, 0.5, 0, 0);
+        assertArrayEquals(new boolean[]{true, true, true, true}, keep[0]);
+        assertArrayEquals(new boolean[]{false, false, false, false}, keep[1]);
+        // r = 0.25 prunes 6: the four of layer 1, then 1 and 2 from layer 0
+        keep = GlobalMagnitudePruning.masks(layers, 0.25, 0, 0);
+        assertArrayEquals(new boolean[]{true, false, true, false}, keep[0]);
     }
 
     @Test

@@ -60,16 +60,36 @@ class QuantizationTest {
     void asymmetricAndPerChannelWithinHalfStep(@ForAll @IntRange(min = 2, max = 16) int bits, @ForAll long seed) {
         float[] w = gaussian(seed, 96);
         for (int i = 0; i < w.length; i++) w[i] += 0.03f; // off-centre
+        for (int i = 0; i < w.length; i += 7) w[i] = 0f; // pruned weights
         QuantizedTensor a = UniformQuantizer.asymmetric(w, bits);
         float[] da = a.dequantize();
         for (int i = 0; i < w.length; i++) assertTrue(Math.abs(da[i] - w[i]) <= a.scales()[0] / 2 * (1 + 1e-5) + 1e-7);
-        assertEquals(0f, (float) ((a.zeroPoint() - a.zeroPoint()) * a.scales()[0])); // zero is exact
+        // zero is exact: a pruned weight gets the zero point's code and comes back as 0, not as a step's remainder
+        assertTrue(a.zeroPoint() >= 0 && a.zeroPoint() <= (1L << bits) - 1, "zero point " + a.zeroPoint());
+        for (int i = 0; i < w.length; i += 7) {
+            assertEquals(a.zeroPoint(), a.codes()[i], "code of a zero weight");
+            assertEquals(0f, da[i]);
+        }
         QuantizedTensor pc = UniformQuantizer.symmetricPerChannel(w, bits, 8);
         float[] dp = pc.dequantize();
         for (int i = 0; i < w.length; i++) assertTrue(Math.abs(dp[i] - w[i]) <= pc.scales()[i % 8] / 2 * (1 + 1e-5) + 1e-7);
         // per-channel is never worse than per-tensor in total squared error... per channel at least as fine a step
         double st = UniformQuantizer.symmetricStep(UniformQuantizer.maxAbs(w), bits);
         for (float s : pc.scales()) assertTrue(s <= st * (1 + 1e-6));
+    }
+
+    @Test
+    void asymmetricByHand() {
+        // range [-1, 2] in 2 bits: step (2 - -1) / 3 = 1, zero point round(1 / 1) = 1, codes rint(w / 1) + 1
+        QuantizedTensor a = UniformQuantizer.asymmetric(new float[]{-1f, 0f, 2f, 0.4f, 1.6f}, 2);
+        assertArrayEquals(new int[]{0, 1, 3, 1, 3}, a.codes());
+        assertEquals(1, a.zeroPoint());
+        assertArrayEquals(new float[]{1f}, a.scales());
+        assertArrayEquals(new float[]{-1f, 0f, 2f, 0f, 2f}, a.dequantize());
+        // all weights positive: the range still includes 0, so the zero point is code 0
+        QuantizedTensor p = UniformQuantizer.asymmetric(new float[]{0.5f, 1.5f}, 2);
+        assertEquals(0, p.zeroPoint());
+        assertArrayEquals(new int[]{1, 3}, p.codes()); // step 0.5
     }
 
     @Test
@@ -118,8 +138,19 @@ class QuantizationTest {
         for (float v : out) { levels.add(v); if (v == 0) zeros++; }
         assertTrue(levels.size() <= 15, "levels " + levels.size());
         assertTrue(zeros >= w.length - Math.round(w.length * 0.3));
-        assertTrue(FakeQuantization.perChannel(plan).apply(l, w.clone()).length == w.length);
-        assertTrue(FakeQuantization.powerOfTwo(plan).apply(l, w.clone()).length == w.length);
+        // per channel (HWIO: channel = index % C_out): each output channel on its own 4-bit grid, at most 15 levels
+        float[] pc = FakeQuantization.perChannel(plan).apply(l, w.clone());
+        int co = l.outChannels();
+        for (int c = 0; c < co; c += 17) {
+            java.util.Set<Float> channelLevels = new java.util.HashSet<>();
+            float max = 0;
+            for (int i = c; i < w.length; i += co) { channelLevels.add(pc[i]); max = Math.max(max, Math.abs(w[i])); }
+            assertTrue(channelLevels.size() <= 15, "channel " + c + " has " + channelLevels.size() + " levels");
+            for (int i = c; i < w.length; i += co) assertTrue(Math.abs(pc[i] - w[i]) <= max / 7 / 2 * (1 + 1e-5), "channel " + c);
+        }
+        // power of two: every non-zero weight is +-2^e
+        for (float v : FakeQuantization.powerOfTwo(plan).apply(l, w.clone()))
+            if (v != 0) assertEquals(0, Float.floatToIntBits(Math.abs(v)) & 0x7FFFFF, "not a power of two: " + v);
         assertArrayEquals(w, FakeQuantization.symmetric(CompressionPlan.uniform(vgg, 1, 32)).apply(l, w.clone()));
     }
 
