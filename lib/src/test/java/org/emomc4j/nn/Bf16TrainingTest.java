@@ -42,10 +42,10 @@ class Bf16TrainingTest {
         assertThrows(IllegalArgumentException.class, () -> a.setTrainingPrecision(Precision.INT8));
     }
 
-    /** A tiny VGG-16 learns a two-class slice in bf16 as in fp32 (LearningTest's bar). */
+    /** A tiny VGG-16 learns two synthetic classes in bf16 as in fp32 (LearningTest's bar). */
     @Test
     void bf16Learns() {
-        ImageSet[] d = EngineTestData.twoClass(2000, 600);
+        ImageSet[] d = EngineTestData.twoSyntheticClasses(1000, 300);
         Model m = Model.create(TINY, 1);
         Trainer t = new Trainer(m, new TrainConfig(3, 64, 0.05, 0.9, 5e-4, Schedule.ONECYCLE, 30, 1, Precision.BF16));
         for (int e = 0; e < 3; e++) t.trainEpoch(d[0], d[1], null);

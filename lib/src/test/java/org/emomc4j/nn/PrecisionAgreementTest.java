@@ -26,7 +26,7 @@ class PrecisionAgreementTest {
 
     @Test
     void bf16AndInt8ScoresStayCloseToFp32OnATrainedTinyNetwork() {
-        ImageSet[] d = EngineTestData.twoClass(1500, 400);
+        ImageSet[] d = EngineTestData.twoSyntheticClasses(1000, 300);
         Model m = Model.create(NetworkSpec.vgg("vgg16", 1.0 / 16), 1);
         Trainer t = new Trainer(m, new TrainConfig(2, 64, 0.05, 0.9, 5e-4, Schedule.ONECYCLE, 30, 1));
         for (int e = 0; e < 2; e++) t.trainEpoch(d[0], d[1], null);
