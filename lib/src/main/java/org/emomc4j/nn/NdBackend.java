@@ -58,6 +58,7 @@ final class NdBackend implements Backend.Training {
      */
     void trainOnDnnl(org.bytedeco.dnnl.memory.data_type t) {
         if (t != null && ps.dtype != DataType.FLOAT) throw new IllegalStateException("oneDNN training needs a float model");
+        if (t == null && dnnl == null) return; // already on ND4J: keep the buffers
         ws.clear();
         if (t == null) { dnnl = null; return; }
         dnnl = new DnnlTrainConv[ps.nConv];
