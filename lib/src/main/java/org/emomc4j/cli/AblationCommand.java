@@ -10,7 +10,8 @@ import org.emomc4j.search.Profile;
 import org.emomc4j.search.RemainingGrid;
 import org.emomc4j.search.Reproduce;
 import org.emomc4j.search.Stage1;
-import org.emomc4j.util.AtomicFiles;
+import org.emomc4j.search.RunLayout;
+import org.emomc4j.util.Csv;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,7 +44,7 @@ public final class AblationCommand implements Runnable {
         @Option(names = "--profile", defaultValue = "smoke", description = "smoke, quick or paper (default: ${DEFAULT-VALUE}).")
         String profile;
 
-        @Option(names = "--out", paramLabel = "DIR", description = "The reproduction's run directory (default: runs/<profile>).")
+        @Option(names = "--out", paramLabel = "DIR", description = "The reproduction's run directory (default: $EMOMC_RUNS/<profile>, else runs/<profile>).")
         Path out;
 
         @Option(names = "--figures", paramLabel = "DIR", description = "Where figures go (default: figures/<profile>).")
@@ -58,7 +59,7 @@ public final class AblationCommand implements Runnable {
         Experiment experiment() {
             Profile p = Profile.parse(profile);
             Path home = ReproduceCommand.home();
-            return Experiment.at(p, out != null ? out : home.resolve("runs").resolve(p.name()),
+            return Experiment.at(p, out != null ? out : RunLayout.of(RunLayout.runsRoot(home), p).root(),
                     figures != null ? figures : home.resolve("figures").resolve(p.name()), data, seed);
         }
     }
@@ -117,20 +118,20 @@ public final class AblationCommand implements Runnable {
                 }
             });
             Map<String, double[][]> curves = new LinkedHashMap<>();
-            StringBuilder csv = new StringBuilder("mode,remaining,val_accuracy,epochs,seconds\n");
+            Csv.Builder csv = new Csv.Builder("mode", "remaining", "val_accuracy", "epochs", "seconds");
             System.out.printf(Locale.ROOT, "%n%-12s %6s %9s %7s %9s%n", "mode", "r", "val %", "epochs", "time");
             for (var e : modes.entrySet()) {
                 curves.put(e.getKey() + " (" + e.getValue().stream().mapToInt(Stage1.Point::epochs).sum() + " epochs)",
                         Stage1.curve(e.getValue()));
                 for (Stage1.Point p : e.getValue()) {
-                    csv.append(String.format(Locale.ROOT, "%s,%.4f,%s,%d,%.2f%n", e.getKey(), p.remaining(), p.valAccuracy(),
-                            p.epochs(), p.seconds()));
+                    csv.row(e.getKey(), String.format(Locale.ROOT, "%.4f", p.remaining()), p.valAccuracy(), p.epochs(),
+                            String.format(Locale.ROOT, "%.2f", p.seconds()));
                     System.out.printf(Locale.ROOT, "%-12s %6.2f %9.2f %7d %9s%n", e.getKey(), p.remaining(), 100 * p.valAccuracy(),
                             p.epochs(), Reproduce.eta(p.seconds()));
                 }
             }
-            Path file = exp.runDir().resolve("stage1-modes.csv");
-            AtomicFiles.writeString(file, csv.toString());
+            Path file = exp.layout().stage1ModesCsv();
+            csv.write(file);
             Path fig = exp.figure("stage1-modes");
             Figures.save(Charts.accuracyVsRemaining("Stage 1: independent vs chained pruning", exp.label("val"), curves), fig);
             System.out.println("table: " + file.toAbsolutePath() + "\nfigure: " + fig.toAbsolutePath() + ".png");

@@ -1,5 +1,7 @@
 package org.emomc4j.cli;
 
+import org.emomc4j.util.UserError;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.emomc4j.bench.BenchSection;
 import picocli.CommandLine.Command;
@@ -48,7 +50,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (String o : only) {
             if (SECTIONS.stream().noneMatch(s -> s.name().equals(o)))
-                throw new IllegalArgumentException("unknown bench section '" + o + "': use one of "
+                throw new UserError("unknown bench section '" + o + "': use one of "
                         + SECTIONS.stream().map(BenchSection::name).toList());
         }
         BenchSection.BenchContext ctx = new BenchSection.BenchContext(data, quick, only);

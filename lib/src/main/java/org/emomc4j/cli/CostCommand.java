@@ -1,5 +1,6 @@
 package org.emomc4j.cli;
 
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.emomc4j.compress.CompressionPlan;

@@ -1,5 +1,6 @@
 package org.emomc4j.cli;
 
+import org.emomc4j.util.UserError;
 import org.emomc4j.compress.CompressionPlan;
 import org.emomc4j.compress.ReferenceCompression;
 import org.emomc4j.data.ImageSet;
@@ -69,21 +70,21 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!split.equals("val") && !split.equals("test"))
-            throw new IllegalArgumentException("--split must be val or test, got '" + split + "'");
+            throw new UserError("--split must be val or test, got '" + split + "'");
         if ((checkpoint == null) == (dl4j == null))
-            throw new IllegalArgumentException("give exactly one of --checkpoint C or --dl4j ZIP");
+            throw new UserError("give exactly one of --checkpoint C or --dl4j ZIP");
         List<Precision> ps = precision.stream().map(Precision::parse).toList();
         if (agreement == 0 && ps.size() != 1)
-            throw new IllegalArgumentException("give one --precision (several only with --agreement N)");
+            throw new UserError("give one --precision (several only with --agreement N)");
         if (dl4j != null) {
             if (ps.size() != 1 || ps.get(0) != Precision.FP32 || agreement > 0)
-                throw new IllegalArgumentException("--dl4j evaluates with DL4J in fp32: --precision and --agreement need --checkpoint");
+                throw new UserError("--dl4j evaluates with DL4J in fp32: --precision and --agreement need --checkpoint");
             return evalDl4j();
         }
         Model m = Model.load(checkpoint);
         CompressionPlan p = plan.weightsOnly().plan(m.spec());
         if (p != null && agreement > 0)
-            throw new IllegalArgumentException("--agreement draws its own random plans: drop --remaining/--bits");
+            throw new UserError("--agreement draws its own random plans: drop --remaining/--bits");
         if (p != null) {
             WeightTransform t = ReferenceCompression.transform(p);
             for (int l = 0; l < m.spec().size(); l++) m.setWeightTransform(l, t);

@@ -39,7 +39,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!format.equals("dl4j")) throw new IllegalArgumentException("--format must be dl4j, got '" + format + "'");
+        if (!format.equals("dl4j")) throw new org.emomc4j.util.UserError("--format must be dl4j, got '" + format + "'");
         Dl4jNetwork net = source.network(input);
         CompressionPlan p = plan.weightsOnly().plan(net.spec());
         Dl4jNetwork written = p == null ? net : net.compressed(p);

@@ -28,7 +28,7 @@ public final class ImportCommand implements Callable<Integer> {
     public Integer call() {
         Dl4jNetwork net = load(dl4j, input);
         net.architecture().engineRefusal().ifPresent(r -> {
-            throw new IllegalArgumentException("our engine does not run " + dl4j + ": " + r + "; price, search and export it with "
+            throw new org.emomc4j.util.UserError("our engine does not run " + dl4j + ": " + r + "; price, search and export it with "
                     + "'./emomc cost|search|export --dl4j " + dl4j + "' instead");
         });
         Model m = net.toModel();
@@ -46,7 +46,7 @@ public final class ImportCommand implements Callable<Integer> {
             if (p.length != 3) throw new NumberFormatException();
             for (int i = 0; i < 3; i++) v[i] = Long.parseLong(p[i].trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--input must be HxWxC such as 32x32x3, got '" + input + "'");
+            throw new org.emomc4j.util.UserError("--input must be HxWxC such as 32x32x3, got '" + input + "'");
         }
         String name = zip.getFileName().toString().replaceFirst("\\.zip$", "");
         return Dl4jNetwork.load(zip, InputType.convolutional(v[0], v[1], v[2]), name);

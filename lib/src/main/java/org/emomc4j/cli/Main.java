@@ -1,5 +1,6 @@
 package org.emomc4j.cli;
 
+import org.emomc4j.util.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,8 +10,10 @@ import java.io.PrintWriter;
  * Entry point of {@code ./emomc}. Every command is a thin shell over the library's public API,
  * the same API the notebooks and tests call.
  *
- * <p>Exit codes: 0 success, 1 a run failed, 2 bad input (unknown option, wrong value, missing
- * or malformed file), with a message that names the input and how to fix it.
+ * <p>Exit codes: 0 success; 2 a user error (unknown option, wrong value, missing or malformed
+ * file, a refused resume, a run directory locked by another run): one message that names the
+ * input and the fix ({@link UserError}, or picocli's own parameter errors); 1 anything else,
+ * which is a bug or a failure of the machine: the message and the stack trace.
  */
 @Command(name = "emomc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Evolutionary multi-objective model compression (EMOMC) of VGG on CIFAR-10.",
@@ -30,7 +33,7 @@ import java.io.PrintWriter;
         })
 public final class Main implements Runnable {
 
-    /** Exit code for bad input, used by every command. */
+    /** Exit code for a user error, used by every command. */
     public static final int EXIT_BAD_INPUT = 2;
 
     @CommandLine.Spec
@@ -54,7 +57,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
-            if (ex instanceof IllegalArgumentException) {
+            if (ex instanceof UserError) {
                 err.println("error: " + ex.getMessage());
                 err.flush();
                 return EXIT_BAD_INPUT;

@@ -1,5 +1,7 @@
 package org.emomc4j.cli;
 
+import org.emomc4j.util.UserError;
+
 import org.emomc4j.compress.CompressionPlan;
 import org.emomc4j.nn.NetworkSpec;
 import picocli.CommandLine.Option;
@@ -30,7 +32,7 @@ public final class PlanOptions {
     /** The plan for {@code spec}; --remaining and --bits must both be given. */
     public CompressionPlan require(NetworkSpec spec) {
         if (remaining == null || bits == null)
-            throw new IllegalArgumentException("a plan needs both --remaining R and --bits B (missing "
+            throw new UserError("a plan needs both --remaining R and --bits B (missing "
                     + (remaining == null ? "--remaining" : "--bits") + ")");
         return parse(spec, remaining, bits, activationBits);
     }
@@ -38,7 +40,7 @@ public final class PlanOptions {
     /** Refuses --activation-bits where only weights are compressed (eval, export). */
     public PlanOptions weightsOnly() {
         if (activationBits != null)
-            throw new IllegalArgumentException("--activation-bits only prices activations in the cost models; "
+            throw new UserError("--activation-bits only prices activations in the cost models; "
                     + "eval and export compress weights: drop it");
         return this;
     }
@@ -49,14 +51,14 @@ public final class PlanOptions {
         try {
             r = Double.parseDouble(remainingText.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--remaining must be a number in (0, 1], got '" + remainingText + "'");
+            throw new UserError("--remaining must be a number in (0, 1], got '" + remainingText + "'");
         }
         if (!(r > 0 && r <= 1))
-            throw new IllegalArgumentException("--remaining must be in (0, 1], got " + remainingText.trim());
+            throw new UserError("--remaining must be in (0, 1], got " + remainingText.trim());
         String[] parts = bitsText.split(",", -1);
         int layers = spec.size();
         if (parts.length != 1 && parts.length != layers)
-            throw new IllegalArgumentException("--bits has " + parts.length + " bit-widths but " + spec.id() + " has "
+            throw new UserError("--bits has " + parts.length + " bit-widths but " + spec.id() + " has "
                     + layers + " compressible layers: give one number for all layers or " + layers + " comma-separated");
         int[] b = new int[layers];
         for (int i = 0; i < parts.length; i++) {
@@ -64,17 +66,17 @@ public final class PlanOptions {
             try {
                 v = Integer.parseInt(parts[i].trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--bits: '" + parts[i] + "' is not an integer bit-width"
+                throw new UserError("--bits: '" + parts[i] + "' is not an integer bit-width"
                         + (parts.length > 1 ? " (layer " + i + ")" : ""));
             }
             if (v < CompressionPlan.MIN_BITS || v > CompressionPlan.MAX_BITS)
-                throw new IllegalArgumentException("--bits: bit-width " + v + (parts.length > 1 ? " of layer " + i : "")
+                throw new UserError("--bits: bit-width " + v + (parts.length > 1 ? " of layer " + i : "")
                         + " is out of range " + CompressionPlan.MIN_BITS + ".." + CompressionPlan.MAX_BITS);
             b[i] = v;
         }
         if (parts.length == 1) java.util.Arrays.fill(b, b[0]);
         if (activationBits != null && (activationBits < CompressionPlan.MIN_BITS || activationBits > CompressionPlan.MAX_BITS))
-            throw new IllegalArgumentException("--activation-bits must be in " + CompressionPlan.MIN_BITS + ".."
+            throw new UserError("--activation-bits must be in " + CompressionPlan.MIN_BITS + ".."
                     + CompressionPlan.MAX_BITS + ", got " + activationBits);
         CompressionPlan p = CompressionPlan.of(r, b);
         return activationBits == null ? p : p.withActivationBits(activationBits);

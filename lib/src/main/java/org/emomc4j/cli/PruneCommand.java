@@ -7,6 +7,7 @@ import org.emomc4j.report.Figures;
 import org.emomc4j.search.RemainingGrid;
 import org.emomc4j.search.Reproduce;
 import org.emomc4j.search.Stage1;
+import org.emomc4j.util.UserError;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,9 +71,7 @@ public final class PruneCommand implements Callable<Integer> {
         RemainingGrid g = RemainingGrid.parse(grid);
         Stage1.Mode m = Stage1.Mode.parse(mode);
         if (!Files.isRegularFile(base))
-            throw new IllegalArgumentException("base checkpoint " + base + " does not exist: train one with './emomc train --out DIR' and pass DIR/last.ckpt");
-        if (!resume && Files.exists(out.resolve(Stage1.CSV)))
-            throw new IllegalArgumentException(out + " already holds stage-1 results: add --resume to continue, or choose another --out");
+            throw new UserError("base checkpoint " + base + " does not exist: train one with './emomc train --out DIR' and pass DIR/last.ckpt");
         Splits s = data.load();
         ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
         ImageSet val = valImages > 0 ? s.val().balancedSample(valImages, seed) : s.val();
@@ -80,7 +79,7 @@ public final class PruneCommand implements Callable<Integer> {
                 .withPrecision(org.emomc4j.nn.Precision.parse(precision)));
         long t0 = System.nanoTime();
         int[] finished = {0};
-        List<Stage1.Point> pts = stage1.run(base, train, val, 256, out, new Stage1.Listener() {
+        List<Stage1.Point> pts = stage1.run(base, train, val, 256, out, resume, new Stage1.Listener() {
             @Override
             public void point(int index, int count, double r, int step, int stepCount) {
                 System.out.printf(Locale.ROOT, "grid point %d/%d: r = %.2f, step %d/%d%n", index + 1, count, r, step, stepCount);

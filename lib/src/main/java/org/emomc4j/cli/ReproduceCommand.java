@@ -1,8 +1,10 @@
 package org.emomc4j.cli;
 
 import org.emomc4j.data.DataLocation;
+import org.emomc4j.report.Figures;
 import org.emomc4j.search.Profile;
 import org.emomc4j.search.Reproduce;
+import org.emomc4j.search.RunLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +23,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = "smoke (minutes, CI), quick (about 2 h on 2 cores), paper (the reference settings). Default: ${DEFAULT-VALUE}.")
     String profile;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<profile>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: $EMOMC_RUNS/<profile>, else runs/<profile>).")
     Path out;
 
     @Option(names = "--figures", paramLabel = "DIR", description = "Where figures go (default: figures/<profile>).")
@@ -46,10 +48,11 @@ public final class ReproduceCommand implements Callable<Integer> {
         Profile p = Profile.parse(profile);
         if (precision != null) p = p.withPrecision(org.emomc4j.nn.Precision.parse(precision));
         Path home = home();
-        Path o = out != null ? out : home.resolve("runs").resolve(p.name());
+        Path o = out != null ? out : RunLayout.of(RunLayout.runsRoot(home), p).root();
         Path f = figures != null ? figures : home.resolve("figures").resolve(p.name());
-        Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, f, DataLocation.resolve(data), seed, baseline),
+        Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, DataLocation.resolve(data), seed, baseline),
                 line -> System.out.println(line));
+        Figures.saveReproduction(r, f);
         System.out.println();
         System.out.println(r.tableII().printAll());
         System.out.println();

@@ -11,7 +11,6 @@ import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.search.AccuracyOracle;
 import org.emomc4j.search.CheckpointAccuracy;
 import org.emomc4j.search.FineTuneAccuracy;
-import org.emomc4j.search.EmomcProblem;
 import org.emomc4j.search.MemoAccuracy;
 import org.emomc4j.search.Objective;
 import org.emomc4j.search.ReferenceCosts;
@@ -21,6 +20,11 @@ import org.emomc4j.search.SearchConfig;
 import org.emomc4j.search.SearchRun;
 import org.emomc4j.search.Stage1;
 import org.emomc4j.search.Summary;
+import org.emomc4j.search.SearchAlgorithms;
+import org.emomc4j.search.Stage2;
+import org.emomc4j.util.Hashes;
+import org.emomc4j.util.UserError;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,8 +39,8 @@ import java.util.concurrent.Callable;
 
 /** {@code emomc search}: stage 2, the evolutionary search over per-layer bit-widths and r. */
 @Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Stage 2: NSGA-II (or another MOEA Framework algorithm) over genomes [r, q0..q13] on the stage-1 checkpoints.",
-                "Writes evaluations.csv, front.csv, progress.csv and state.bin after every generation; --resume continues."})
+        description = {"Stage 2: NSGA-II (or SPEA2) over genomes [r, q0..q13] on the stage-1 checkpoints.",
+                "Writes evaluations.csv, front.csv, progress.csv and state.json after every generation; --resume continues."})
 public final class SearchCommand implements Callable<Integer> {
 
     @Option(names = "--stage1", paramLabel = "DIR", description = "Stage-1 directory (./emomc prune --out DIR): the two-stage search.")
@@ -74,7 +78,8 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--coding", defaultValue = "dense", description = "dense, csr or coo (default: ${DEFAULT-VALUE}).")
     String coding;
 
-    @Option(names = "--algorithm", defaultValue = "NSGAII", description = "NSGAII (reference), NSGAIII, SPEA2, MOEAD, SMSEMOA, ... (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--algorithm", defaultValue = "NSGAII", description = {"NSGAII (the reference) or SPEA2 (default: ${DEFAULT-VALUE}).",
+            "Others are refused: they do not keep NSGA-II's budget (population + generations x offspring) or cannot resume exactly."})
     String algorithm;
 
     @Option(names = "--pop", defaultValue = "40") int pop;
@@ -82,8 +87,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--generations", defaultValue = "120") int generations;
     @Option(names = "--seed", defaultValue = "1") long seed;
 
-    @Option(names = "--bits", defaultValue = "2:12", description = "Bit-width range MIN:MAX (default: ${DEFAULT-VALUE}).")
-    String bits;
+    @Option(names = "--bits", defaultValue = "2:12", converter = BitsConverter.class,
+            description = "Bit-width range MIN:MAX, 2 <= MIN <= MAX <= 32 (default: ${DEFAULT-VALUE}, the paper's).")
+    Bits bits;
 
     @Option(names = "--size-limit", paramLabel = "KiB", description = "Energy mode: size <= limit (the reference's constraint).")
     Double sizeLimit;
@@ -99,9 +105,6 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Option(names = "--test-images", defaultValue = "0", description = "Test images for the final re-scoring (0 = all 10,000).")
     int testImages;
-
-    @Option(names = "--threads", defaultValue = "1", description = "Candidates scored at once (each uses all cores through ND4J; default: ${DEFAULT-VALUE}).")
-    int threads;
 
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run directory.")
     Path out;
@@ -122,18 +125,17 @@ public final class SearchCommand implements Callable<Integer> {
         Objective obj = Objective.parse(objective);
         Dataflow df = Dataflow.parse(dataflow);
         Coding cd = Coding.parse(coding, Coding.PAPER);
-        String[] b = bits.split(":");
-        if (b.length != 2) throw new IllegalArgumentException("--bits must be MIN:MAX such as 2:12, got " + bits);
-        int minBits = Integer.parseInt(b[0].trim()), maxBits = Integer.parseInt(b[1].trim());
+        int minBits = bits.min(), maxBits = bits.max();
+        SearchAlgorithms.canonical(algorithm); // an algorithm off NSGA-II's budget is refused before anything is read
         if ((stage1 != null ? 1 : 0) + (joint != null ? 1 : 0) + (dl4j != null ? 1 : 0) != 1)
-            throw new IllegalArgumentException("give exactly one of --stage1 DIR (two-stage search), --joint BASE (one-stage ablation) or --dl4j ZIP");
+            throw new UserError("give exactly one of --stage1 DIR (two-stage search), --joint BASE (one-stage ablation) or --dl4j ZIP");
         if (stage1 != null && !Files.isDirectory(stage1))
-            throw new IllegalArgumentException("stage-1 directory " + stage1 + " does not exist: run './emomc prune --out " + stage1 + "' first");
+            throw new UserError("stage-1 directory " + stage1 + " does not exist: run './emomc prune --out " + stage1 + "' first");
         if (joint != null && !Files.isRegularFile(joint))
-            throw new IllegalArgumentException("base checkpoint " + joint + " does not exist");
+            throw new UserError("base checkpoint " + joint + " does not exist");
         RemainingGrid rGrid = stage1 != null ? Stage1.available(stage1) : RemainingGrid.parse(this.grid);
         if (!evalSplit.equals("val") && !evalSplit.equals("test"))
-            throw new IllegalArgumentException("--eval-split must be val or test, got " + evalSplit);
+            throw new UserError("--eval-split must be val or test, got " + evalSplit);
         Dl4jNetwork imported = dl4j == null ? null : ImportCommand.load(dl4j, input);
         NetworkSpec spec = imported != null ? imported.spec() : Model.load(stage1 != null ? Stage1.checkpoint(stage1, rGrid.max()) : joint).spec();
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -147,21 +149,28 @@ public final class SearchCommand implements Callable<Integer> {
         }
         org.emomc4j.nn.Precision prec = org.emomc4j.nn.Precision.parse(precision);
         if (prec != org.emomc4j.nn.Precision.FP32 && stage1 == null)
-            throw new IllegalArgumentException("--precision " + prec.id() + " applies to the two-stage search (--stage1); the one-stage ablation and --dl4j score in fp32");
+            throw new UserError("--precision " + prec.id() + " applies to the two-stage search (--stage1); the one-stage ablation and --dl4j score in fp32");
         extra.put("precision", prec.id());
         extra.put("eval_split", evalSplit);
         extra.put("eval_images", evalImages);
         extra.put("model", spec.id());
-        SearchConfig cfg = new SearchConfig(obj, df.name(), cd.cliName(), algorithm, pop, offspring, generations, seed,
-                sizeLimit == null ? Double.POSITIVE_INFINITY : sizeLimit, energyLimit == null ? Double.POSITIVE_INFINITY : energyLimit,
-                minBits, maxBits, threads, extra);
-        SearchRun.checkAlgorithm(cfg); // fails fast (exit 2) on an unknown algorithm name
+        // Built (and checked) before any data is loaded: a bad value fails at once with exit 2.
+        SearchConfig cfg = SearchConfig.builder(obj).dataflow(df.name()).coding(cd.cliName()).algorithm(algorithm)
+                .budget(pop, offspring, generations).seed(seed).sizeLimit(sizeLimit).energyLimit(energyLimit)
+                .bits(minBits, maxBits).extra(extra).build();
         Splits s = data.load();
         ImageSet evalSet = s.get(evalSplit);
         if (evalImages > 0) evalSet = evalSet.balancedSample(evalImages, data.splitSeed);
         ImageSet test = testImages > 0 ? s.test().balancedSample(testImages, data.splitSeed) : s.test();
-        ReferenceCosts costs = new ReferenceCosts(spec, df, cd);
         ImageSet finetune = joint == null ? null : s.train().balancedSample(finetuneImages, seed);
+        extra.put("eval_images_sha256", evalSet.fingerprint());
+        if (stage1 != null) extra.put("stage1_key", Reproduce.stage1Identity(stage1));
+        else if (imported != null) extra.put("dl4j_sha256", Hashes.sha256(dl4j));
+        else {
+            extra.put("joint_base_sha256", Hashes.sha256(joint));
+            extra.put("finetune_images_sha256", finetune.fingerprint());
+        }
+        cfg = cfg.withExtra(extra);
         java.util.function.Function<ImageSet, AccuracyOracle> oracleOn = images -> imported != null
                 ? ImportedAccuracy.of(imported, images, 256)
                 : stage1 != null ? new CheckpointAccuracy(stage1, images, 256, 4)
@@ -172,23 +181,17 @@ public final class SearchCommand implements Callable<Integer> {
         if (oracle instanceof ImportedAccuracy ia)
             System.out.println(spec.id() + ": candidates scored by " + (ia.backend() == ImportedAccuracy.Backend.ENGINE
                     ? "our engine" : "DL4J (" + imported.architecture().engineRefusal().orElse("") + ")"));
-        EmomcProblem problem = new EmomcProblem(rGrid, spec.size(), minBits, maxBits, obj, cfg.sizeLimit(), cfg.energyLimit(),
-                new MemoAccuracy(oracle), costs);
-        SearchRun run = new SearchRun(cfg, problem, out);
-        long t0 = System.nanoTime();
-        SearchRun.Result r = run.run(resume, p -> System.out.printf(Locale.ROOT,
-                "generation %d/%d: %d evaluations (%d measured), hypervolume %.5f, front %d, ETA %s%n", p.generation(),
-                p.generations(), p.evaluations(), p.measured(), p.hypervolume(), p.frontSize(),
-                Reproduce.eta((System.nanoTime() - t0) / 1e9 / (p.generation() + 1) * (p.generations() - p.generation()))));
-        System.out.println("re-scoring the front (" + r.front().size() + " genomes) on " + test.size() + " test images ...");
-        long t1 = System.nanoTime();
-        // Two-stage: the stage-1 network of each r; one-stage: the same fine-tuning, measured on test.
-        List<Summary.Member> front = Summary.rescore(r.front(), oracleOn.apply(test));
         Path basePath = stage1 != null ? Stage1.baseOf(stage1) : joint;
-        double baseAcc = imported != null ? ImportedAccuracy.of(imported, test, 256).uncompressed()
-                : basePath != null && Files.exists(basePath) ? Model.load(basePath).accuracy(test, 256) : Double.NaN;
-        Summary.write(out, cfg, r, front, new Summary.Baseline(baseAcc, costs.baselineEnergy(), costs.baselineSize()),
-                run.hypervolumeReference(), (System.nanoTime() - t1) / 1e9);
+        ImageSet testSet = test;
+        // Two-stage: the stage-1 network of each r re-scored on test; one-stage: the same fine-tuning, measured on test.
+        Stage2.Outcome o = Stage2.run(new Stage2.Plan(out.getFileName().toString(), cfg, rGrid, new ReferenceCosts(spec, df, cd),
+                new MemoAccuracy(oracle), oracleOn.apply(test),
+                () -> imported != null ? ImportedAccuracy.of(imported, testSet, 256).uncompressed()
+                        : basePath != null && Files.exists(basePath) ? Model.load(basePath).accuracy(testSet, 256) : Double.NaN, out),
+                resume, System.out::println);
+        List<Summary.Member> front = o.front();
+        double baseAcc = o.baseline().testAccuracy();
+        SearchRun.Result r = o.result();
         System.out.printf(Locale.ROOT, "%n%-8s %-40s %9s %9s %12s %12s%n", "r", "bits", "val %", "test %", "energy mJ", "size KiB");
         for (Summary.Member m : front)
             System.out.printf(Locale.ROOT, "%-8.2f %-40s %9.2f %9.2f %12.4f %12.1f%n", m.genome().remaining(),
@@ -197,6 +200,22 @@ public final class SearchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "baseline test accuracy %.2f %%; %s; summary in %s%n", 100 * baseAcc,
                 "wall time " + Reproduce.eta(r.seconds()), out.resolve(Summary.FILE).toAbsolutePath());
         return 0;
+    }
+
+    /** A bit-width range. */
+    record Bits(int min, int max) { }
+
+    /** {@code MIN:MAX}, checked while the command line is parsed (a bad range exits 2 before anything runs). */
+    static final class BitsConverter implements CommandLine.ITypeConverter<Bits> {
+        @Override
+        public Bits convert(String value) {
+            try {
+                int[] b = SearchConfig.parseBits(value);
+                return new Bits(b[0], b[1]);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
 }

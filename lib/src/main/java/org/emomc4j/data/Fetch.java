@@ -65,7 +65,7 @@ public final class Fetch {
             Files.deleteIfExists(partial);
             throw new IOException("downloaded archive has md5 " + got + ", expected " + MD5 + "; deleted it, try again");
         }
-        Files.move(partial, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.emomc4j.util.AtomicFiles.move(partial, archive);
         // The archive holds cifar-10-batches-bin/...; unpack beside the target and move if named otherwise.
         Process p = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", parent.toString()).inheritIO().start();
         if (p.waitFor() != 0) throw new IOException("tar could not unpack " + archive);

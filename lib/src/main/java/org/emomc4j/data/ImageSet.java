@@ -41,6 +41,20 @@ public final class ImageSet {
         return pixels[i * PIXELS + (row * SIDE + col) * CHANNELS + channel] & 0xff;
     }
 
+    private volatile String fingerprint;
+
+    /**
+     * SHA-256 of the labels and pixels: the identity of a run's data in its resume key (a run
+     * resumed on other images is refused). Computed once per set.
+     */
+    public String fingerprint() {
+        String f = fingerprint;
+        if (f == null) {
+            fingerprint = f = org.emomc4j.util.Hashes.sha256(labels, pixels);
+        }
+        return f;
+    }
+
     /** The backing NHWC bytes (not copied: do not modify). */
     public byte[] rawPixels() { return pixels; }
 

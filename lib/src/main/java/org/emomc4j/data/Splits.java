@@ -1,5 +1,7 @@
 package org.emomc4j.data;
 
+import org.emomc4j.util.UserError;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,7 +24,7 @@ public record Splits(ImageSet train, ImageSet val, ImageSet test) {
      */
     public static Splits of(ImageSet officialTrain, ImageSet test, int valSize, long seed) {
         if (valSize < 0 || valSize % ImageSet.CLASSES != 0 || valSize >= officialTrain.size())
-            throw new IllegalArgumentException("validation size " + valSize
+            throw new UserError("validation size " + valSize
                     + " must be a multiple of 10 in [0, " + officialTrain.size() + ")");
         int[][] idx = balancedIndices(officialTrain, valSize, seed);
         return new Splits(officialTrain.subset(idx[1]), officialTrain.subset(idx[0]), test);
@@ -34,7 +36,7 @@ public record Splits(ImageSet train, ImageSet val, ImageSet test) {
             case "train" -> train;
             case "val", "validation" -> val;
             case "test" -> test;
-            default -> throw new IllegalArgumentException("unknown split '" + name + "': use train, val or test");
+            default -> throw new UserError("unknown split '" + name + "': use train, val or test");
         };
     }
 

@@ -114,7 +114,7 @@ public final class Dl4jArchitecture {
     /** Reads a ComputationGraph configuration that is a chain of layers from one input. */
     public static Dl4jArchitecture of(ComputationGraphConfiguration conf, InputType input, String model) {
         if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1)
-            throw new IllegalArgumentException("the graph has " + conf.getNetworkInputs().size() + " inputs and "
+            throw new org.emomc4j.util.UserError("the graph has " + conf.getNetworkInputs().size() + " inputs and "
                     + conf.getNetworkOutputs().size() + " outputs: only a chain from one input to one output is supported");
         Map<String, GraphVertex> vertices = conf.getVertices();
         Map<String, List<String>> inputs = conf.getVertexInputs();
@@ -129,13 +129,13 @@ public final class Dl4jArchitecture {
             if (next.isEmpty()) break;
             int pos = nodes.size();
             if (next.size() > 1)
-                throw new IllegalArgumentException("vertex '" + prev + "' (position " + (pos - 1) + ") feeds " + next
+                throw new org.emomc4j.util.UserError("vertex '" + prev + "' (position " + (pos - 1) + ") feeds " + next
                         + ": only a chain of layers is supported, not branches");
             String name = next.get(0);
-            if (!seen.add(name)) throw new IllegalArgumentException("vertex '" + name + "' is part of a cycle");
+            if (!seen.add(name)) throw new org.emomc4j.util.UserError("vertex '" + name + "' is part of a cycle");
             GraphVertex v = vertices.get(name);
             if (inputs.get(name).size() != 1 || !(v instanceof LayerVertex lv))
-                throw new IllegalArgumentException("unsupported vertex '" + name + "' (" + v.getClass().getSimpleName()
+                throw new org.emomc4j.util.UserError("unsupported vertex '" + name + "' (" + v.getClass().getSimpleName()
                         + ") at position " + pos + ": only layer vertices with one input are supported");
             if (lv.getPreProcessor() != null) t = lv.getPreProcessor().getOutputType(t);
             Layer layer = lv.getLayerConf().getLayer();
@@ -145,7 +145,7 @@ public final class Dl4jArchitecture {
             prev = name;
         }
         if (!prev.equals(conf.getNetworkOutputs().get(0)))
-            throw new IllegalArgumentException("the chain from the input ends at '" + prev + "', not at the output '"
+            throw new org.emomc4j.util.UserError("the chain from the input ends at '" + prev + "', not at the output '"
                     + conf.getNetworkOutputs().get(0) + "'");
         return build(nodes, input, model);
     }
@@ -155,7 +155,7 @@ public final class Dl4jArchitecture {
         try {
             return layer.getOutputType(pos, in);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("layer '" + name + "' at position " + pos + " does not accept input "
+            throw new org.emomc4j.util.UserError("layer '" + name + "' at position " + pos + " does not accept input "
                     + in + ": " + e.getMessage());
         }
     }
@@ -167,18 +167,18 @@ public final class Dl4jArchitecture {
                 || c == SubsamplingLayer.class || c == Pooling2D.class || c == ActivationLayer.class
                 || c == DropoutLayer.class || c == DenseLayer.class || c == OutputLayer.class;
         if (!ok)
-            throw new IllegalArgumentException("unsupported layer type " + c.getSimpleName() + " ('" + name + "') at position "
+            throw new org.emomc4j.util.UserError("unsupported layer type " + c.getSimpleName() + " ('" + name + "') at position "
                     + pos + ": supported are ConvolutionLayer, BatchNormalization, SubsamplingLayer, ActivationLayer, "
                     + "DropoutLayer, DenseLayer and OutputLayer");
         if (layer instanceof SubsamplingLayer s && s.getPoolingType() != PoolingType.MAX && s.getPoolingType() != PoolingType.AVG)
-            throw new IllegalArgumentException("unsupported pooling " + s.getPoolingType() + " ('" + name + "') at position " + pos);
+            throw new org.emomc4j.util.UserError("unsupported pooling " + s.getPoolingType() + " ('" + name + "') at position " + pos);
     }
 
     private static Dl4jArchitecture build(List<Node> nodes, InputType input, String model) {
         if (!(input instanceof InputType.InputTypeConvolutional img))
-            throw new IllegalArgumentException("input must be images (InputType.convolutional), got " + input);
+            throw new org.emomc4j.util.UserError("input must be images (InputType.convolutional), got " + input);
         if (img.getHeight() != img.getWidth())
-            throw new IllegalArgumentException("input must be square images, got " + img.getHeight() + "x" + img.getWidth());
+            throw new org.emomc4j.util.UserError("input must be square images, got " + img.getHeight() + "x" + img.getWidth());
         List<LayerSpec> layers = new ArrayList<>();
         List<Compressible> comp = new ArrayList<>();
         int convs = 0, fcs = 0;
@@ -189,7 +189,7 @@ public final class Dl4jArchitecture {
                 InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) n.out();
                 int[] k = cl.getKernelSize();
                 if (k[0] != k[1])
-                    throw new IllegalArgumentException("layer '" + n.name() + "' at position " + n.position() + " has a "
+                    throw new org.emomc4j.util.UserError("layer '" + n.name() + "' at position " + n.position() + " has a "
                             + k[0] + "x" + k[1] + " kernel: the cost models need square kernels");
                 boolean pool = poolFollows(nodes, i);
                 String name = cl.getLayerName() != null ? cl.getLayerName() : "conv" + convs;
@@ -207,7 +207,7 @@ public final class Dl4jArchitecture {
                 comp.add(new Compressible(n, flattenedNchw(nodes, i)));
             }
         }
-        if (layers.isEmpty()) throw new IllegalArgumentException("the network has no convolution or dense layer to compress");
+        if (layers.isEmpty()) throw new org.emomc4j.util.UserError("the network has no convolution or dense layer to compress");
         Node last = nodes.get(nodes.size() - 1);
         int classes = last.out() instanceof InputType.InputTypeFeedForward ff ? (int) ff.getSize() : layers.get(layers.size() - 1).outChannels();
         if (model == null || model.isBlank()) model = "dl4j";

@@ -138,7 +138,7 @@ public final class Dl4jNetwork {
      */
     public org.emomc4j.nn.Model toModel() {
         arch.engineRefusal().ifPresent(r -> {
-            throw new IllegalArgumentException("our engine does not run this network: " + r);
+            throw new org.emomc4j.util.UserError("our engine does not run this network: " + r);
         });
         NetworkSpec spec = arch.spec();
         List<Dl4jArchitecture.VggBlock> blocks = arch.vggBlocks();
@@ -314,13 +314,13 @@ public final class Dl4jNetwork {
      * Java object deserialization happens on a file from someone else.
      */
     public static Dl4jNetwork load(Path zip, InputType input, String model) {
-        if (!Files.isRegularFile(zip)) throw new IllegalArgumentException("DL4J model " + zip + " does not exist");
+        if (!Files.isRegularFile(zip)) throw new org.emomc4j.util.UserError("DL4J model " + zip + " does not exist");
         String json;
         INDArray params;
         try (ZipFile z = new ZipFile(zip.toFile())) {
             ZipEntry conf = z.getEntry(ModelSerializer.CONFIGURATION_JSON), coef = z.getEntry(ModelSerializer.COEFFICIENTS_BIN);
             if (conf == null || coef == null)
-                throw new IllegalArgumentException("DL4J model " + zip + " refused: not a ModelSerializer zip (needs "
+                throw new org.emomc4j.util.UserError("DL4J model " + zip + " refused: not a ModelSerializer zip (needs "
                         + ModelSerializer.CONFIGURATION_JSON + " and " + ModelSerializer.COEFFICIENTS_BIN + ")");
             try (InputStream in = z.getInputStream(conf)) {
                 json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -329,10 +329,10 @@ public final class Dl4jNetwork {
                 params = Nd4j.read(new DataInputStream(new ByteArrayInputStream(in.readAllBytes())));
             }
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("DL4J model " + zip + " does not exist");
+            throw new org.emomc4j.util.UserError("DL4J model " + zip + " does not exist");
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith("DL4J model")) throw iae;
-            throw new IllegalArgumentException("DL4J model " + zip + " refused: unreadable (" + e.getMessage() + ")");
+            throw new org.emomc4j.util.UserError("DL4J model " + zip + " refused: unreadable (" + e.getMessage() + ")");
         }
         Dl4jNetwork d;
         if (json.contains("\"vertices\"")) {
@@ -355,14 +355,14 @@ public final class Dl4jNetwork {
         try {
             return f.get();
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("DL4J model " + zip + " refused: configuration.json is not a DL4J configuration ("
+            throw new org.emomc4j.util.UserError("DL4J model " + zip + " refused: configuration.json is not a DL4J configuration ("
                     + e.getMessage() + ")");
         }
     }
 
     private static void checkCount(Path zip, INDArray params, long want) {
         if (params.length() != want)
-            throw new IllegalArgumentException("DL4J model " + zip + " refused: coefficients.bin holds " + params.length()
+            throw new org.emomc4j.util.UserError("DL4J model " + zip + " refused: coefficients.bin holds " + params.length()
                     + " values but the configuration needs " + want);
     }
 

@@ -1,5 +1,7 @@
 package org.emomc4j.hw;
 
+import org.emomc4j.util.UserError;
+
 import org.emomc4j.nn.LayerSpec;
 
 import java.util.Arrays;
@@ -87,7 +89,7 @@ public enum Dataflow {
     public static Dataflow parse(String text) {
         String t = text == null ? "" : text.trim().toUpperCase(Locale.ROOT).replace("|", "").replace("_", "");
         for (Dataflow d : values()) if (d.name().equals(t)) return d;
-        throw new IllegalArgumentException("unknown dataflow '" + text + "': use one of "
+        throw new UserError("unknown dataflow '" + text + "': use one of "
                 + Arrays.stream(values()).map(Enum::name).toList() + " (or X|Y, IC|OC, Fx|Fy, X|Fx)");
     }
 

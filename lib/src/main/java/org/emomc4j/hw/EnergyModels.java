@@ -1,5 +1,7 @@
 package org.emomc4j.hw;
 
+import org.emomc4j.util.UserError;
+
 import org.emomc4j.nn.NetworkSpec;
 
 import java.util.List;
@@ -20,7 +22,7 @@ public final class EnergyModels {
             case "reference" -> ReferenceEnergyModel.of(spec);
             case "eyeriss" -> HierarchyEnergyModel.of(spec, Accelerator.eyeriss());
             case "horowitz45" -> HierarchyEnergyModel.of(spec, Accelerator.horowitz45());
-            default -> throw new IllegalArgumentException("unknown energy model '" + name + "': use one of " + NAMES);
+            default -> throw new UserError("unknown energy model '" + name + "': use one of " + NAMES);
         };
     }
 }

@@ -6,14 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
 
 /**
@@ -114,20 +110,7 @@ public final class Checkpoint {
             out.write(END);
             out.flush();
             byte[] all = bytes.toByteArray();
-            Path abs = file.toAbsolutePath();
-            if (abs.getParent() != null) Files.createDirectories(abs.getParent());
-            Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bb = ByteBuffer.wrap(all);
-                while (bb.hasRemaining()) ch.write(bb);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            org.emomc4j.util.AtomicFiles.write(file, all);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
         }
@@ -184,9 +167,9 @@ public final class Checkpoint {
         try {
             all = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("checkpoint " + file + " does not exist");
+            throw new org.emomc4j.util.UserError("checkpoint " + file + " does not exist");
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read checkpoint " + file + ": " + e.getMessage());
+            throw new org.emomc4j.util.UserError("cannot read checkpoint " + file + ": " + e.getMessage());
         }
         int n = all.length;
         if (n < MAGIC.length + 4 || !startsWith(all, MAGIC, 0))
@@ -235,7 +218,7 @@ public final class Checkpoint {
     }
 
     private static IllegalArgumentException bad(Path file, String why) {
-        return new IllegalArgumentException("checkpoint " + file + " refused: " + why);
+        return new org.emomc4j.util.UserError("checkpoint " + file + " refused: " + why);
     }
 
     private static boolean startsWith(byte[] a, byte[] m, int at) {

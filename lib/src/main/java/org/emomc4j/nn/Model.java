@@ -1,5 +1,6 @@
 package org.emomc4j.nn;
 
+import org.emomc4j.util.UserError;
 import org.emomc4j.data.BatchLoader;
 import org.emomc4j.data.ImageSet;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -81,7 +82,7 @@ public final class Model {
 
     static void checkCpu(boolean cpu, String backend) {
         if (!cpu)
-            throw new IllegalStateException("emomc4j's engine needs ND4J's CPU backend (nd4j-native), but ND4J loaded "
+            throw new UserError("emomc4j's engine needs ND4J's CPU backend (nd4j-native), but ND4J loaded "
                     + backend + ": the engine reads and writes host memory from Java. Remove the non-CPU ND4J backend "
                     + "(e.g. nd4j-cuda) from the classpath or select an nd4j-native classifier (EMOMC_ND4J_CLASSIFIER).");
     }
@@ -238,7 +239,7 @@ public final class Model {
      * the set (see {@link DnnlBackend} for the rule). Required before int8 evaluation.
      */
     public void setCalibration(ImageSet images, int count) {
-        if (count < 1) throw new IllegalArgumentException("calibration needs at least one image, got " + count);
+        if (count < 1) throw new UserError("calibration needs at least one image, got " + count);
         this.calibration = images;
         this.calibrationImages = count;
     }
@@ -293,7 +294,7 @@ public final class Model {
         switch (p) {
             case FP32 -> nd.trainOnDnnl(null);
             case BF16 -> nd.trainOnDnnl(org.bytedeco.dnnl.memory.data_type.bf16);
-            default -> throw new IllegalArgumentException("training runs in fp32 or bf16, not " + p.id());
+            default -> throw new UserError("training runs in fp32 or bf16, not " + p.id());
         }
         trainingPrecision = p;
     }

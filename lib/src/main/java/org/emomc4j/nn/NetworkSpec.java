@@ -1,5 +1,7 @@
 package org.emomc4j.nn;
 
+import org.emomc4j.util.UserError;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,11 +43,11 @@ public record NetworkSpec(String model, double width, int inputChannels, int inp
             case "vgg13" -> VGG13;
             case "vgg16" -> VGG16;
             case "vgg19" -> VGG19;
-            default -> throw new IllegalArgumentException("unknown model '" + model
+            default -> throw new UserError("unknown model '" + model
                     + "': use one of vgg11, vgg13, vgg16, vgg19");
         };
         if (!(width > 0 && width <= 1))
-            throw new IllegalArgumentException("width multiplier must be in (0, 1], got " + width);
+            throw new UserError("width multiplier must be in (0, 1], got " + width);
         List<LayerSpec> layers = new ArrayList<>();
         int c = 3, size = 32, convNo = 0;
         for (int i = 0; i < plan.length; i++) {
@@ -71,7 +73,7 @@ public record NetworkSpec(String model, double width, int inputChannels, int inp
             if (!(w > 0 && w <= 1)) throw new NumberFormatException();
             return w;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("bad width '" + text + "': give a fraction in (0, 1] such as 1, 1/2, 0.25, 1/8");
+            throw new UserError("bad width '" + text + "': give a fraction in (0, 1] such as 1, 1/2, 0.25, 1/8");
         }
     }
 

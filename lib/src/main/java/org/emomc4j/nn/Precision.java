@@ -1,5 +1,6 @@
 package org.emomc4j.nn;
 
+import org.emomc4j.util.UserError;
 import java.util.Locale;
 
 /**
@@ -33,7 +34,7 @@ public enum Precision {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown precision '" + s + "': use fp32, bf16 or int8");
+            throw new UserError("unknown precision '" + s + "': use fp32, bf16 or int8");
         }
     }
 

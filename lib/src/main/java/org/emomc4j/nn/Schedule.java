@@ -1,5 +1,7 @@
 package org.emomc4j.nn;
 
+import org.emomc4j.util.UserError;
+
 import java.util.Locale;
 
 /**
@@ -42,7 +44,7 @@ public enum Schedule {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT).replace("-", ""));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown schedule '" + s + "': use step, cosine or onecycle");
+            throw new UserError("unknown schedule '" + s + "': use step, cosine or onecycle");
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.emomc4j.nn;
 
+import org.emomc4j.util.UserError;
+
 /**
  * Hyper-parameters of one training run; saved in every checkpoint so a resumed run can check
  * it continues the same run.
@@ -26,14 +28,14 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
 
     public TrainConfig {
         if (precision == null) precision = Precision.FP32;
-        if (precision == Precision.INT8) throw new IllegalArgumentException("training runs in fp32 or bf16, not int8");
-        if (epochs < 0) throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
-        if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-        if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
-        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
-        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
-        if (schedule == null) throw new IllegalArgumentException("schedule is required");
-        if (stepEpochs < 1) throw new IllegalArgumentException("step epochs must be >= 1, got " + stepEpochs);
+        if (precision == Precision.INT8) throw new UserError("training runs in fp32 or bf16, not int8");
+        if (epochs < 0) throw new UserError("epochs must be >= 0, got " + epochs);
+        if (batchSize < 1) throw new UserError("batch size must be >= 1, got " + batchSize);
+        if (!(lr > 0)) throw new UserError("learning rate must be > 0, got " + lr);
+        if (!(momentum >= 0 && momentum < 1)) throw new UserError("momentum must be in [0, 1), got " + momentum);
+        if (!(weightDecay >= 0)) throw new UserError("weight decay must be >= 0, got " + weightDecay);
+        if (schedule == null) throw new UserError("schedule is required");
+        if (stepEpochs < 1) throw new UserError("step epochs must be >= 1, got " + stepEpochs);
     }
 
     /** The reference recipe: lr 0.05, momentum 0.9, weight decay 5e-4, batch 256, halve every 30 epochs. */

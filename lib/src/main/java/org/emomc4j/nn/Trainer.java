@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.emomc4j.data.BatchLoader;
 import org.emomc4j.data.ImageSet;
+import org.emomc4j.util.AtomicFiles;
+import org.emomc4j.util.Csv;
+import org.emomc4j.util.ResumeKey;
+import org.emomc4j.util.RunDirectory;
+import org.emomc4j.util.UserError;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -11,10 +16,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Trains a {@link Model} with SGD + momentum + weight decay under a learning-rate schedule: the
@@ -43,8 +49,10 @@ public final class Trainer {
     public record EpochResult(int epoch, double lr, double trainLoss, double trainAccuracy, double valLoss,
                               double valAccuracy, double seconds, double imagesPerSecond) {
         String csv() {
-            return String.format(Locale.ROOT, "%d,%.6g,%.6f,%.6f,%.6f,%.6f,%.2f,%.1f", epoch, lr, trainLoss,
-                    trainAccuracy, valLoss, valAccuracy, seconds, imagesPerSecond);
+            return Csv.line(epoch, String.format(Locale.ROOT, "%.6g", lr), String.format(Locale.ROOT, "%.6f", trainLoss),
+                    String.format(Locale.ROOT, "%.6f", trainAccuracy), String.format(Locale.ROOT, "%.6f", valLoss),
+                    String.format(Locale.ROOT, "%.6f", valAccuracy), String.format(Locale.ROOT, "%.2f", seconds),
+                    String.format(Locale.ROOT, "%.1f", imagesPerSecond));
         }
     }
 
@@ -122,38 +130,66 @@ public final class Trainer {
     }
 
     /**
-     * Runs the remaining epochs. With {@code outDir}, writes {@value #CHECKPOINT} after every
-     * epoch and appends to {@value #LOG}; with {@code resume}, first restores the run from its
-     * checkpoint (which must come from the same configuration).
+     * Runs the remaining epochs. With {@code outDir}, the run claims the directory
+     * ({@link RunDirectory}: locked, with the run's resume key) and after every epoch writes
+     * {@value #LOG} and then {@value #CHECKPOINT}, each atomically; a resumed run keeps only the
+     * log rows its checkpoint covers, so log and checkpoint always agree. With {@code resume}, it
+     * first restores the run from its checkpoint (which must come from the same configuration).
+     * Without it, a directory that holds a run is refused: nothing is overwritten.
      *
      * @return the results of the epochs run by this call
      */
     public List<EpochResult> fit(ImageSet train, ImageSet val, Path outDir, boolean resume, Listener listener) {
-        Path log = outDir == null ? null : outDir.resolve(LOG);
-        try {
-            if (outDir != null) Files.createDirectories(outDir);
-            if (resume) {
-                if (outDir == null) throw new IllegalArgumentException("resume needs a run directory");
-                Path ck = outDir.resolve(CHECKPOINT);
-                if (!Files.exists(ck)) throw new IllegalArgumentException("nothing to resume: " + ck + " does not exist");
+        if (outDir == null) {
+            if (resume) throw new UserError("resume needs a run directory");
+            List<EpochResult> out = new ArrayList<>();
+            while (completed < config.epochs()) out.add(trainEpoch(train, val, listener));
+            return out;
+        }
+        Path log = outDir.resolve(LOG), ck = outDir.resolve(CHECKPOINT);
+        if (resume && !Files.exists(ck) && RunDirectory.storedKey(outDir) == null)
+            throw new UserError("nothing to resume in " + outDir + ": " + ck + " does not exist (start without --resume)");
+        try (RunDirectory run = RunDirectory.claim(outDir, resumeKey(train, val), resume)) {
+            List<String> rows = new ArrayList<>();
+            if (Files.exists(ck)) {
                 restore(ck);
-                truncateLog(log, completed);
-            } else if (outDir != null) {
-                Files.writeString(log, LOG_HEADER + "\n", StandardCharsets.UTF_8);
+                rows = logRows(log, completed);
             }
             List<EpochResult> out = new ArrayList<>();
             while (completed < config.epochs()) {
                 EpochResult r = trainEpoch(train, val, listener);
                 out.add(r);
-                if (outDir != null) {
-                    save(outDir.resolve(CHECKPOINT));
-                    Files.writeString(log, r.csv() + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-                }
+                rows.add(r.csv());
+                // The log first: a run killed between the two files resumes from the older
+                // checkpoint and drops the log row it does not cover.
+                AtomicFiles.writeString(log, LOG_HEADER + "\n" + String.join("\n", rows) + "\n");
+                save(ck);
             }
+            if (rows.isEmpty()) AtomicFiles.writeString(log, LOG_HEADER + "\n");
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * What makes a training run the same run: the network, the configuration (the epoch count
+     * only for schedules that depend on it; a step schedule may be extended) and the data.
+     */
+    public ResumeKey resumeKey(ImageSet train, ImageSet val) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model.spec().id());
+        if (config.schedule() != Schedule.STEP) m.put("epochs", config.epochs());
+        m.put("batch", config.batchSize());
+        m.put("lr", config.lr());
+        m.put("momentum", config.momentum());
+        m.put("weight_decay", config.weightDecay());
+        m.put("schedule", config.schedule());
+        m.put("step_epochs", config.stepEpochs());
+        m.put("seed", config.seed());
+        m.put("train_images", train.size() + " sha256 " + train.fingerprint());
+        m.put("val_images", val == null ? "none" : val.size() + " sha256 " + val.fingerprint());
+        return ResumeKey.of("train", m);
     }
 
     /** Writes a checkpoint of the model, optimizer state, completed epochs and configuration. */
@@ -170,12 +206,12 @@ public final class Trainer {
         try {
             saved = JSON.readValue(l.config(), TrainConfig.class);
         } catch (IOException e) {
-            throw new IllegalArgumentException("checkpoint " + file + " has no readable run configuration");
+            throw new UserError("checkpoint " + file + " has no readable run configuration");
         }
         if (!saved.sameRunAs(config))
-            throw new IllegalArgumentException("checkpoint " + file + " is from another run configuration: " + saved
+            throw new UserError("checkpoint " + file + " is from another run configuration: " + saved
                     + " vs " + config);
-        if (l.velocity() == null) throw new IllegalArgumentException("checkpoint " + file + " holds no optimizer state");
+        if (l.velocity() == null) throw new UserError("checkpoint " + file + " holds no optimizer state");
         Checkpoint.readInto(file, model);
         sgd.setVelocityArray(l.velocity());
         completed = l.epoch();
@@ -189,18 +225,15 @@ public final class Trainer {
         }
     }
 
-    private static void truncateLog(Path log, int epochs) throws IOException {
+    /** The log's rows of the first {@code epochs} epochs. */
+    private static List<String> logRows(Path log, int epochs) throws IOException {
         List<String> keep = new ArrayList<>();
-        keep.add(LOG_HEADER);
-        if (Files.exists(log)) {
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                if (line.isBlank() || line.startsWith("epoch")) continue;
-                int e = Integer.parseInt(line.substring(0, line.indexOf(',')));
-                if (e <= epochs) keep.add(line);
-            }
+        if (!Files.exists(log)) return keep;
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.startsWith("epoch")) continue;
+            int e = Integer.parseInt(line.substring(0, line.indexOf(',')));
+            if (e <= epochs) keep.add(line);
         }
-        Path tmp = log.resolveSibling(LOG + ".tmp");
-        Files.write(tmp, keep, StandardCharsets.UTF_8);
-        Files.move(tmp, log, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return keep;
     }
 }

@@ -1,5 +1,8 @@
 package org.emomc4j.report;
 
+import org.emomc4j.search.Reproduce;
+import org.emomc4j.search.Stage1;
+import org.emomc4j.util.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -7,7 +10,6 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes charts as PNG and SVG (atomically: a reader never sees half a figure). Every figure's
@@ -28,7 +30,25 @@ public final class Figures {
         Path tmpPng = dir.resolve("." + name + ".tmp.png"), tmpSvg = dir.resolve("." + name + ".tmp.svg");
         BitmapEncoder.saveBitmapWithDPI(chart, tmpPng.toString(), BitmapEncoder.BitmapFormat.PNG, 150);
         VectorGraphicsEncoder.saveVectorGraphic(chart, tmpSvg.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        Files.move(tmpPng, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(tmpSvg, dir.resolve(name + ".svg"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.move(tmpPng, dir.resolve(name + ".png"));
+        AtomicFiles.move(tmpSvg, dir.resolve(name + ".svg"));
+    }
+
+    /**
+     * The figures of a reproduction (fronts per dataflow and per coding on test accuracy,
+     * stage-2 hypervolume, stage-1 accuracy against r), each titled with its profile.
+     *
+     * @return the files written, without extension
+     */
+    public static java.util.List<Path> saveReproduction(Reproduce.Report r, Path dir) throws IOException {
+        String label = r.profile().label();
+        Path fe = dir.resolve("fronts-energy"), fs = dir.resolve("fronts-size"), hv = dir.resolve("hypervolume"),
+                s1 = dir.resolve("stage1-accuracy");
+        save(Charts.fronts("EMOMC fronts per dataflow", label + ", CIFAR-10 test", Charts.Cost.ENERGY, r.energyTestFronts()), fe);
+        save(Charts.fronts("EMOMC fronts per coding scheme", label + ", CIFAR-10 test", Charts.Cost.SIZE, r.sizeTestFronts()), fs);
+        save(Charts.hypervolume("Stage-2 hypervolume", label + ", CIFAR-10 val", r.hypervolume()), hv);
+        save(Charts.accuracyVsRemaining("Stage 1: accuracy against remaining fraction", label + ", CIFAR-10 val",
+                java.util.Map.of(r.profile().stage1Mode().name().toLowerCase(java.util.Locale.ROOT), Stage1.curve(r.stage1()))), s1);
+        return java.util.List.of(fe, fs, hv, s1);
     }
 }

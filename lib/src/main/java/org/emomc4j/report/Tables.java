@@ -1,5 +1,6 @@
 package org.emomc4j.report;
 
+import org.emomc4j.metrics.Gains;
 import org.emomc4j.search.Evaluation;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -30,46 +31,17 @@ public final class Tables {
         return Table.create(name, r, bits, acc, e, s);
     }
 
-    /**
-     * The best gain within an accuracy-loss budget: among front members whose accuracy is at
-     * least {@code baselineAccuracy - maxLoss}, the lowest cost, and baseline cost / that cost.
-     *
-     * @return {cost, gain, accuracy}, or NaNs when no member is within the budget
-     */
+    /** The best gain within an accuracy-loss budget ({@link Gains#best}): {cost, gain, accuracy}, or NaNs. */
     public static double[] bestGain(List<Evaluation> front, Charts.Cost cost, double baselineAccuracy,
                                     double baselineCost, double maxLoss) {
-        double best = Double.POSITIVE_INFINITY, acc = Double.NaN;
-        for (Evaluation e : front) {
-            if (e.accuracy() >= baselineAccuracy - maxLoss - 1e-12 && cost.of(e) < best) {
-                best = cost.of(e);
-                acc = e.accuracy();
-            }
-        }
-        if (Double.isInfinite(best)) return new double[]{Double.NaN, Double.NaN, Double.NaN};
-        return new double[]{best, baselineCost / best, acc};
+        return Gains.best(front, Evaluation::accuracy, cost::of, baselineAccuracy, baselineCost, maxLoss);
     }
 
-    /**
-     * The paper's Table II (energy) or III (size): per dataflow or coding, the best cost and gain at
-     * 0.3 % and 1 % accuracy loss.
-     */
+    /** The paper's Table II (energy) or III (size) ({@link Gains#table}). */
     public static Table gains(String name, Charts.Cost cost, double baselineAccuracy, Map<String, Double> baselineCosts,
                               Map<String, List<Evaluation>> fronts) {
-        StringColumn label = StringColumn.create(cost == Charts.Cost.ENERGY ? "dataflow" : "coding");
-        DoubleColumn base = DoubleColumn.create("baseline"), c03 = DoubleColumn.create("best@0.3%"),
-                g03 = DoubleColumn.create("gain@0.3%"), c1 = DoubleColumn.create("best@1%"), g1 = DoubleColumn.create("gain@1%");
-        for (Map.Entry<String, List<Evaluation>> f : fronts.entrySet()) {
-            double b = baselineCosts.get(f.getKey());
-            double[] a = bestGain(f.getValue(), cost, baselineAccuracy, b, 0.003);
-            double[] z = bestGain(f.getValue(), cost, baselineAccuracy, b, 0.01);
-            label.append(f.getKey());
-            base.append(b);
-            c03.append(a[0]);
-            g03.append(a[1]);
-            c1.append(z[0]);
-            g1.append(z[1]);
-        }
-        return Table.create(name, label, base, c03, g03, c1, g1);
+        return Gains.table(name, cost == Charts.Cost.ENERGY ? "dataflow" : "coding", baselineAccuracy, baselineCosts, fronts,
+                Evaluation::accuracy, cost::of);
     }
 
     /** Formats a gain like the paper: {@code 8.9x}. */

@@ -9,7 +9,4 @@ public interface AccuracyOracle {
 
     /** Top-1 accuracy in [0, 1]. */
     double accuracy(Genome genome);
-
-    /** Whether {@link #accuracy} may be called from several threads at once. */
-    default boolean threadSafe() { return false; }
 }

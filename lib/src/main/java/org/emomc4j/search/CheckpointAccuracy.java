@@ -1,5 +1,7 @@
 package org.emomc4j.search;
 
+import org.emomc4j.util.UserError;
+
 import org.emomc4j.compress.prune.DynamicPruning;
 import org.emomc4j.compress.quant.FakeQuantization;
 import org.emomc4j.data.ImageSet;
@@ -47,7 +49,7 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     public CheckpointAccuracy(Path stage1, ImageSet images, int batchSize, int keepModels, Precision precision,
                               ImageSet calibration, int calibrationImages) {
         if (precision == Precision.INT8 && (calibration == null || calibrationImages < 1))
-            throw new IllegalArgumentException("int8 scoring needs training images to calibrate activation ranges");
+            throw new UserError("int8 scoring needs training images to calibrate activation ranges");
         this.precision = precision;
         this.calibration = calibration;
         this.calibrationImages = calibrationImages;
@@ -81,7 +83,7 @@ public final class CheckpointAccuracy implements AccuracyOracle {
         if (m == null) {
             Path ck = Stage1.checkpoint(stage1, r);
             if (!java.nio.file.Files.exists(ck))
-                throw new IllegalArgumentException("missing stage-1 checkpoint " + ck + " for r = " + r
+                throw new UserError("missing stage-1 checkpoint " + ck + " for r = " + r
                         + ": finish stage 1 ('./emomc prune ... --resume') or search a grid it covers");
             m = Model.load(ck);
             if (calibration != null) m.setCalibration(calibration, calibrationImages);

@@ -1,8 +1,9 @@
 package org.emomc4j.search;
 
 import org.moeaframework.algorithm.NSGAII;
-import org.moeaframework.core.PRNG;
 import org.moeaframework.core.Solution;
+import org.moeaframework.core.attribute.CrowdingDistance;
+import org.moeaframework.core.attribute.Rank;
 import org.moeaframework.core.comparator.ChainedComparator;
 import org.moeaframework.core.comparator.CrowdingComparator;
 import org.moeaframework.core.comparator.ParetoDominanceComparator;
@@ -15,33 +16,30 @@ import org.moeaframework.core.population.NondominatedSortingPopulation;
 import org.moeaframework.core.population.Population;
 import org.moeaframework.core.selection.TournamentSelection;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * NSGA-II as the reference runs it (pymoo): a population of {@code pop}, {@code offspring} new
  * candidates per generation (20 of 40 in the paper, where MOEA Framework's NSGA-II would make a
  * whole population), SBX (p 0.9, eta 15) and polynomial mutation (eta 20), and duplicate
  * elimination: an offspring whose decoded genome is already in the population or in this
- * generation's offspring is discarded and bred again. Offspring are scored in parallel when
- * the accuracy oracle allows it.
+ * generation's offspring is discarded and bred again. Its state between generations is the
+ * population with each member's rank and crowding distance, so a run resumes exactly from a
+ * stored population.
  *
  * <p>The method, formulas and choices: {@code docs/method.md#stage-2-search}.
  */
-public final class EmomcNSGAII extends NSGAII {
+public final class EmomcNSGAII extends NSGAII implements StageTwoAlgorithm {
 
     /** Attempts to breed a non-duplicate before accepting whatever comes (as pymoo gives up). */
     private static final int MAX_TRIES = 100;
 
     private final EmomcProblem emomc;
     private final int offspringSize;
-    private final ExecutorService executor;
 
-    public EmomcNSGAII(EmomcProblem problem, int populationSize, int offspringSize, ExecutorService executor) {
+    public EmomcNSGAII(EmomcProblem problem, int populationSize, int offspringSize) {
         super(problem, populationSize, new NondominatedSortingPopulation(), null,
                 new TournamentSelection(2, new ChainedComparator(new ParetoDominanceComparator(), new CrowdingComparator())),
                 referenceVariation(problem.getNumberOfVariables()), new RandomInitialization(problem));
@@ -49,7 +47,6 @@ public final class EmomcNSGAII extends NSGAII {
             throw new IllegalArgumentException("population must be >= 2 and offspring >= 1");
         this.emomc = problem;
         this.offspringSize = offspringSize;
-        this.executor = executor;
     }
 
     /** SBX (p 0.9, eta 15) followed by polynomial mutation (p 1/n, eta 20). */
@@ -84,29 +81,28 @@ public final class EmomcNSGAII extends NSGAII {
     }
 
     @Override
-    public void evaluateAll(Iterable<Solution> solutions) {
-        if (executor == null || !emomc.threadSafe()) {
-            for (Solution s : solutions) evaluate(s);
-            return;
+    public void restore(List<Solution> members, int evaluations) {
+        assertNotInitialized();
+        // Survivors keep the ranks and crowding distances computed on the union they were chosen
+        // from (MOEA Framework does not recompute them after truncation): sort the restored
+        // population once, as adding marks it modified, then put the stored values back.
+        int[] rank = new int[members.size()];
+        double[] crowding = new double[members.size()];
+        for (int i = 0; i < members.size(); i++) {
+            Solution s = members.get(i);
+            if (!Rank.hasAttribute(s) || !CrowdingDistance.hasAttribute(s))
+                throw new IllegalArgumentException("a restored NSGA-II member needs its rank and crowding distance");
+            rank[i] = Rank.getAttribute(s);
+            crowding[i] = CrowdingDistance.getAttribute(s);
         }
-        List<Future<?>> futures = new ArrayList<>();
-        List<Solution> list = new ArrayList<>();
-        for (Solution s : solutions) list.add(s);
-        // Measure distinct genomes concurrently; then fill every solution (cache hits) in order.
-        Set<Genome> distinct = new HashSet<>();
-        for (Solution s : list) {
-            Genome g = emomc.decode(s);
-            if (distinct.add(g)) futures.add(executor.submit(() -> emomc.score(g)));
+        getPopulation().clear();
+        getPopulation().addAll(members);
+        getPopulation().update();
+        for (int i = 0; i < members.size(); i++) {
+            Rank.setAttribute(members.get(i), rank[i]);
+            CrowdingDistance.setAttribute(members.get(i), crowding[i]);
         }
-        try {
-            for (Future<?> f : futures) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while scoring candidates", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("scoring a candidate failed: " + e.getCause(), e.getCause());
-        }
-        for (Solution s : list) evaluate(s);
+        numberOfEvaluations = evaluations;
+        initialized = true;
     }
-
 }

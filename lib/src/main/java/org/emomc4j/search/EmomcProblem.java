@@ -40,8 +40,7 @@ public final class EmomcProblem extends AbstractProblem {
     public EmomcProblem(RemainingGrid grid, int layers, int minBits, int maxBits, Objective objective,
                         double sizeLimit, double energyLimit, AccuracyOracle accuracy, CostOracle cost) {
         super(1 + layers, objective.objectiveNames().length, objective == Objective.BOTH ? 0 : 1);
-        if (minBits < 1 || maxBits > 32 || minBits > maxBits)
-            throw new IllegalArgumentException("bit range " + minBits + ".." + maxBits + " must lie in 1..32");
+        SearchConfig.checkBits(minBits, maxBits);
         this.grid = grid;
         this.minBits = minBits;
         this.maxBits = maxBits;
@@ -50,6 +49,15 @@ public final class EmomcProblem extends AbstractProblem {
         this.energyLimit = energyLimit;
         this.accuracy = accuracy;
         this.cost = cost;
+    }
+
+    /**
+     * The problem a configuration describes (objective, bit range, constraint limits) on a grid of
+     * remaining fractions, for a network of {@code layers} compressible layers.
+     */
+    public static EmomcProblem of(SearchConfig config, RemainingGrid grid, int layers, AccuracyOracle accuracy, CostOracle cost) {
+        return new EmomcProblem(grid, layers, config.minBits(), config.maxBits(), config.objective(), config.sizeLimit(),
+                config.energyLimit(), accuracy, cost);
     }
 
     @Override
@@ -135,7 +143,8 @@ public final class EmomcProblem extends AbstractProblem {
     /** Called once per newly measured genome (from the evaluating thread). */
     public void setListener(Consumer<Evaluation> listener) { this.listener = listener; }
 
-    public boolean threadSafe() { return accuracy.threadSafe(); }
+    /** The evaluation of a genome measured (or preloaded) so far, or null. */
+    public Evaluation cached(Genome g) { return cache.get(g); }
 
     public Objective objective() { return objective; }
 

@@ -1,6 +1,5 @@
 package org.emomc4j.search;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.emomc4j.compress.coding.Coding;
 import org.emomc4j.data.Cifar10;
 import org.emomc4j.data.DataLocation;
@@ -12,7 +11,7 @@ import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 
-import tech.tablesaw.api.Table;
+import org.emomc4j.util.RunDirectory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,10 +25,16 @@ import java.util.function.Consumer;
 /**
  * One {@link Profile}'s EMOMC experiment, step by step, as the notebooks walk it: the data the
  * profile uses, the baseline network, stage 1 and the whole {@link Reproduce} pipeline. Every step
- * uses the same settings and directories as {@link Reproduce#run}, so a notebook and
- * {@code ./emomc reproduce} share one resumable run directory ({@code runs/<profile>/}), and a
- * step that is already finished there is loaded instead of recomputed. A finished run committed
- * under {@code results/<profile>/} is read when there is no finished local run.
+ * uses the same settings and the same {@link RunLayout} as {@link Reproduce#run}, so a notebook and
+ * {@code ./emomc reproduce} share one resumable run directory ({@code runs/<profile>/}, or
+ * {@code $EMOMC_RUNS/<profile>/}), and a step that is already finished there is loaded instead of
+ * recomputed.
+ *
+ * <p>Committed results under {@code results/<profile>/} are read, never written: when the run
+ * directory holds nothing yet, the read-only steps ({@link #report}, {@link #baselineLog},
+ * {@link #searchDir}, ...) read the committed run; as soon as any work has been done in the run
+ * directory (even unfinished), that local run is read instead, and every step that computes works
+ * in the run directory.
  */
 public final class Experiment {
 
@@ -38,16 +43,18 @@ public final class Experiment {
 
     private final Profile profile;
     private final Path home;
-    private final Path runDir;
+    private final RunLayout run;
+    private final RunLayout committed;
     private final Path figuresDir;
     private final long seed;
     private final Path dataDir;
     private Splits data;
 
-    private Experiment(Profile profile, Path home, Path runDir, Path figuresDir, Path dataDir, long seed) {
+    private Experiment(Profile profile, Path home, RunLayout run, RunLayout committed, Path figuresDir, Path dataDir, long seed) {
         this.profile = profile;
         this.home = home;
-        this.runDir = runDir;
+        this.run = run;
+        this.committed = committed;
         this.figuresDir = figuresDir;
         this.dataDir = dataDir;
         this.seed = seed;
@@ -59,20 +66,27 @@ public final class Experiment {
     /** The experiment of a profile in this project (found as the data is: EMOMC_HOME or walking up). */
     public static Experiment of(Profile profile) { return of(profile, projectHome(), DEFAULT_SEED); }
 
-    /** The experiment of a profile under a given project directory. */
+    /** The experiment of a profile under a given project directory (runs in $EMOMC_RUNS or {@code <home>/runs}). */
     public static Experiment of(Profile profile, Path home, long seed) {
-        Path results = home.resolve("results").resolve(profile.name()), runs = home.resolve("runs").resolve(profile.name());
-        // A finished local run (with its checkpoints) beats the committed results, which hold none.
-        Path run = Files.isDirectory(results.resolve("report")) && !Files.isDirectory(runs.resolve("report")) ? results : runs;
-        return new Experiment(profile, home, run, home.resolve("figures").resolve(profile.name()), null, seed);
+        return of(profile, home, RunLayout.runsRoot(home), null, seed);
+    }
+
+    /**
+     * The experiment of a profile under a given project directory, with its run directory under
+     * {@code runsRoot} and the data in {@code dataDir} (null: found as usual).
+     */
+    public static Experiment of(Profile profile, Path home, Path runsRoot, Path dataDir, long seed) {
+        return new Experiment(profile, home, RunLayout.of(runsRoot, profile), RunLayout.committed(home, profile),
+                home.resolve("figures").resolve(profile.name()), dataDir, seed);
     }
 
     /**
      * The experiment of a profile in a given run directory, with figures and data in given
      * directories (the CLI's --out, --figures, --data; a null data directory is found as usual).
+     * Committed results are not consulted.
      */
     public static Experiment at(Profile profile, Path runDir, Path figuresDir, Path dataDir, long seed) {
-        return new Experiment(profile, projectHome(), runDir, figuresDir, dataDir, seed);
+        return new Experiment(profile, projectHome(), new RunLayout(runDir), null, figuresDir, dataDir, seed);
     }
 
     /** The project directory: EMOMC_HOME, else the nearest parent of the working directory holding datasets/. */
@@ -90,8 +104,20 @@ public final class Experiment {
 
     public Path home() { return home; }
 
-    /** Where the run's state lives: runs/&lt;profile&gt;, or results/&lt;profile&gt; when only a committed finished run exists. */
-    public Path runDir() { return runDir; }
+    /** The run directory: where every step that computes works (runs/&lt;profile&gt; by default; never results/). */
+    public Path runDir() { return run.root(); }
+
+    /** The run directory's layout. */
+    public RunLayout layout() { return run; }
+
+    /**
+     * The run the read-only steps read: the local run once any work has been done there (even
+     * unfinished), else the committed results when they hold a finished run, else the local run.
+     */
+    public RunLayout source() {
+        if (committed != null && !run.started() && committed.finished()) return committed;
+        return run;
+    }
 
     public long seed() { return seed; }
 
@@ -117,24 +143,33 @@ public final class Experiment {
         return profile.baselineConfig(seed);
     }
 
-    public Path baselineDir() { return runDir.resolve("baseline"); }
+    /** The baseline's directory in the run directory. */
+    public Path baselineDir() { return run.baselineDir(); }
 
-    public Path baselineCheckpoint() { return baselineDir().resolve(Trainer.CHECKPOINT); }
+    /** The baseline's checkpoint in the run directory (committed results hold none). */
+    public Path baselineCheckpoint() { return run.baselineCheckpoint(); }
+
+    /** Claims the run directory for a step that computes (re-entrant; refused while another process works there). */
+    private RunDirectory claim() {
+        return RunDirectory.claim(run.root(), Reproduce.resumeKey(profile, seed), true);
+    }
 
     /**
-     * Trains the baseline, or resumes / loads it when its checkpoint exists in the run directory.
+     * Trains the baseline in the run directory, or resumes / loads it when it was started there.
      *
      * @return the epochs this call trained (empty when the baseline was already finished)
      */
     public List<Trainer.EpochResult> trainBaseline(Trainer.Listener listener) {
-        Trainer trainer = new Trainer(Model.create(spec(), seed), baselineConfig());
-        boolean resume = Files.exists(baselineCheckpoint());
-        return trainer.fit(data().train(), data().val(), baselineDir(), resume, listener);
+        try (RunDirectory c = claim()) {
+            Trainer trainer = new Trainer(Model.create(spec(), seed), baselineConfig());
+            boolean resume = Files.exists(baselineCheckpoint()) || RunDirectory.storedKey(baselineDir()) != null;
+            return trainer.fit(data().train(), data().val(), baselineDir(), resume, listener);
+        }
     }
 
-    /** The baseline's per-epoch log (epoch, lr, losses, accuracies, ...) as CSV text. */
+    /** The baseline's per-epoch log (epoch, lr, losses, accuracies, ...) as CSV text, from {@link #source()}. */
     public String baselineLog() throws IOException {
-        return Files.readString(baselineDir().resolve(Trainer.LOG));
+        return Files.readString(source().baselineLog());
     }
 
     /** Stage 1 as the profile runs it (grid, steps, mode, fine-tuning settings of Reproduce). */
@@ -145,11 +180,11 @@ public final class Experiment {
         return profile.stage1(mode, seed);
     }
 
-    /** Where stage 1 of a mode lives: the profile's own mode in runs/&lt;p&gt;/stage1 (shared with Reproduce), others beside it. */
-    public Path stage1Dir(Stage1.Mode mode) {
-        return mode == profile.stage1Mode() ? runDir.resolve("stage1")
-                : runDir.resolve("stage1-" + mode.name().toLowerCase(Locale.ROOT));
-    }
+    /**
+     * Where stage 1 of a mode is read from ({@link #source()}): the profile's own mode in
+     * {@code stage1/} (shared with Reproduce), the other beside it.
+     */
+    public Path stage1Dir(Stage1.Mode mode) { return source().stage1Dir(mode, profile.stage1Mode()); }
 
     /**
      * The paper's Fig. 3 question at this profile's scale: stage 1 in both modes. The profile's own
@@ -160,13 +195,19 @@ public final class Experiment {
      * @return per mode (lower case), its finished points
      */
     public Map<String, List<Stage1.Point>> stage1Modes(RemainingGrid otherGrid, Stage1.Listener listener) throws IOException {
+        try (RunDirectory c = claim()) {
+            return stage1ModesClaimed(otherGrid, listener);
+        }
+    }
+
+    private Map<String, List<Stage1.Point>> stage1ModesClaimed(RemainingGrid otherGrid, Stage1.Listener listener) throws IOException {
         Map<String, List<Stage1.Point>> out = new LinkedHashMap<>();
         Stage1.Mode own = profile.stage1Mode();
         Stage1.Mode other = own == Stage1.Mode.CHAINED ? Stage1.Mode.INDEPENDENT : Stage1.Mode.CHAINED;
         out.put(own.name().toLowerCase(Locale.ROOT), runStage1(own, listener));
         Stage1 s = otherGrid == null ? stage1(other) : profile.stage1(other, otherGrid, seed);
         out.put(other.name().toLowerCase(Locale.ROOT), s.run(baseNetwork(listener), data().train(), data().val(), 256,
-                stage1Dir(other), listener));
+                run.stage1Dir(other, own), listener));
         return out;
     }
 
@@ -178,19 +219,22 @@ public final class Experiment {
     public OneStageAblation.Result oneStageAblation(Dataflow dataflow, Consumer<String> log) throws IOException {
         if (!finished()) reproduce(log);
         Splits s = data();
-        return OneStageAblation.run(new OneStageAblation.Inputs(stage1Dir(profile.stage1Mode()), searchDir("energy-" + dataflow.name()),
-                oneStageDir(dataflow),
+        RunLayout src = source();
+        return OneStageAblation.run(new OneStageAblation.Inputs(src.stage1Dir(), src.energySearch(dataflow), oneStageDir(dataflow),
                 profile.searchConfig(Objective.ENERGY, dataflow.name(), Coding.DENSE.cliName()),
                 new ReferenceCosts(spec(), dataflow, Coding.DENSE), s.train(), s.val(), s.test(), profile.batch(),
                 profile.fineTuneLr(), seed), log);
     }
 
-    /** Where the one-stage ablation of a dataflow's energy search runs: {@code ablation/one-stage-energy-<dataflow>/}. */
-    public Path oneStageDir(Dataflow dataflow) { return runDir.resolve("ablation").resolve("one-stage-energy-" + dataflow.name()); }
+    /** Where the one-stage ablation of a dataflow's energy search runs (in the run directory). */
+    public Path oneStageDir(Dataflow dataflow) { return run.oneStageDir(dataflow); }
 
-    /** Runs (or resumes, or just reads) stage 1 of a mode; trains the baseline first when needed. */
+    /** Runs (or resumes, or just reads) stage 1 of a mode in the run directory; trains the baseline first when needed. */
     public List<Stage1.Point> runStage1(Stage1.Mode mode, Stage1.Listener listener) throws IOException {
-        return stage1(mode).run(baseNetwork(listener), data().train(), data().val(), 256, stage1Dir(mode), listener);
+        try (RunDirectory c = claim()) {
+            return stage1(mode).run(baseNetwork(listener), data().train(), data().val(), 256,
+                    run.stage1Dir(mode, profile.stage1Mode()), listener);
+        }
     }
 
     /**
@@ -199,7 +243,7 @@ public final class Experiment {
      * trained first when needed.
      */
     public Path baseNetwork(Trainer.Listener listener) throws IOException {
-        Path recorded = Stage1.baseOf(stage1Dir(profile.stage1Mode()));
+        Path recorded = Stage1.baseOf(run.stage1Dir());
         if (recorded != null && Files.isRegularFile(recorded)) return recorded;
         if (!Files.exists(baselineCheckpoint())) trainBaseline(listener);
         return baselineCheckpoint();
@@ -207,38 +251,24 @@ public final class Experiment {
 
     /** The whole pipeline (Reproduce.run) into this run directory; finished stages are reused. */
     public Reproduce.Report reproduce(Consumer<String> log) throws IOException {
-        return Reproduce.run(new Reproduce.Options(profile, runDir, figuresDir, DataLocation.resolve(dataDir), seed), log);
+        return Reproduce.run(new Reproduce.Options(profile, run.root(), DataLocation.resolve(dataDir), seed), log);
     }
 
-    /** True when the whole pipeline has finished in the run directory (its report is written). */
-    public boolean finished() { return Files.exists(runDir.resolve("report").resolve("reproduce.json")); }
+    /** True when the whole pipeline has finished in the run that is read ({@link #source()}). */
+    public boolean finished() { return source().finished(); }
 
     /**
-     * The pipeline's report, read from the run directory when the pipeline has finished there
-     * (nothing is recomputed), else {@link #reproduce} first.
+     * The pipeline's report, read when the pipeline has finished in {@link #source()} (nothing is
+     * recomputed, nothing written), else {@link #reproduce} first, in the run directory.
      */
     public Reproduce.Report report(Consumer<String> log) throws IOException {
-        if (!finished()) return reproduce(log);
-        Map<String, List<Summary.Member>> energy = new LinkedHashMap<>(), size = new LinkedHashMap<>();
-        double baseTest = Double.NaN;
-        for (Dataflow d : Dataflow.values()) {
-            Path dir = searchDir("energy-" + d.name());
-            energy.put(d.name(), Summary.readFront(dir));
-            baseTest = Summary.readBaseline(dir).testAccuracy();
-        }
-        for (Coding c : Coding.PAPER) size.put(c.cliName(), Summary.readFront(searchDir("size-" + c.cliName())));
-        Path rep = runDir.resolve("report");
-        Table t2 = Table.read().csv(rep.resolve("table2-energy.csv").toFile()).setName("Table II: energy (" + profile.label() + ", test accuracy)");
-        Table t3 = Table.read().csv(rep.resolve("table3-size.csv").toFile()).setName("Table III: size (" + profile.label() + ", test accuracy)");
-        Map<String, Double> wall = new LinkedHashMap<>();
-        new ObjectMapper().readTree(rep.resolve("reproduce.json").toFile()).path("wall_time_s")
-                .fields().forEachRemaining(e -> wall.put(e.getKey(), e.getValue().asDouble()));
-        log.accept("read the finished run in " + runDir);
-        return new Reproduce.Report(baseTest, Stage1.readCsv(runDir.resolve("stage1")), energy, size, t2, t3, wall);
+        RunLayout src = source();
+        if (!src.finished()) return reproduce(log);
+        return Reproduce.read(src, profile, log);
     }
 
-    /** The directory of one stage-2 search (e.g. "energy-XY", "size-csr"). */
-    public Path searchDir(String name) { return runDir.resolve("search").resolve(name); }
+    /** The directory of one stage-2 search (e.g. "energy-XY", "size-csr") in {@link #source()}. */
+    public Path searchDir(String name) { return source().searchDir(name); }
 
     /** figures/&lt;profile&gt;/ (created). */
     public Path figuresDir() throws IOException {
@@ -246,6 +276,6 @@ public final class Experiment {
         return figuresDir;
     }
 
-    /** figures/&lt;profile&gt;/&lt;name&gt; without extension, for {@link org.emomc4j.report.Figures#save}. */
+    /** figures/&lt;profile&gt;/&lt;name&gt; without extension, for {@code report.Figures#save}. */
     public Path figure(String name) throws IOException { return figuresDir().resolve(name); }
 }

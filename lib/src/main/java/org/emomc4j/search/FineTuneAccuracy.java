@@ -1,5 +1,7 @@
 package org.emomc4j.search;
 
+import org.emomc4j.util.UserError;
+
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.nn.Model;
 import org.emomc4j.nn.TrainConfig;
@@ -28,7 +30,7 @@ public final class FineTuneAccuracy implements AccuracyOracle {
      */
     public FineTuneAccuracy(Path base, ImageSet train, ImageSet eval, TrainConfig fineTune, int evalBatch) {
         if (!java.nio.file.Files.isRegularFile(base))
-            throw new IllegalArgumentException("base checkpoint " + base + " does not exist");
+            throw new UserError("base checkpoint " + base + " does not exist");
         this.base = base;
         this.train = train;
         this.eval = eval;

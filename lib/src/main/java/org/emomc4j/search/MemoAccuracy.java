@@ -22,8 +22,5 @@ public final class MemoAccuracy implements AccuracyOracle {
         return a;
     }
 
-    @Override
-    public boolean threadSafe() { return inner.threadSafe(); }
-
     public int size() { return memo.size(); }
 }

@@ -1,5 +1,7 @@
 package org.emomc4j.search;
 
+import org.emomc4j.util.UserError;
+
 import java.util.Locale;
 
 /**
@@ -13,7 +15,7 @@ public enum Objective {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown objective '" + s + "': use energy, size or both");
+            throw new UserError("unknown objective '" + s + "': use energy, size or both");
         }
     }
 

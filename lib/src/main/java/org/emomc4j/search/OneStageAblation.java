@@ -1,8 +1,11 @@
 package org.emomc4j.search;
 
+import org.emomc4j.util.UserError;
+
 import org.emomc4j.data.ImageSet;
-import org.emomc4j.report.Charts;
-import org.emomc4j.report.Tables;
+import org.emomc4j.metrics.Gains;
+import org.emomc4j.util.Csv;
+import org.emomc4j.util.Hashes;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The paper's design ablation: two-stage EMOMC against a one-stage search, at an equal training
@@ -58,7 +62,7 @@ public final class OneStageAblation {
      * @param table              one row per scheme (for printing and CSV)
      */
     public record Result(Scheme twoStage, Scheme oneStage, long imagesPerCandidate, double baselineTestAccuracy, Table table) {
-        /** Both fronts on test accuracy, keyed by scheme, for {@link Charts#fronts}. */
+        /** Both fronts on test accuracy, keyed by scheme, for {@code report.Charts#fronts}. */
         public Map<String, List<Evaluation>> testFronts() {
             Map<String, List<Evaluation>> m = new LinkedHashMap<>();
             m.put(SCHEME_TWO, twoStage.front().stream().map(Summary.Member::asTestEvaluation).toList());
@@ -72,9 +76,9 @@ public final class OneStageAblation {
                          ImageSet train, ImageSet val, ImageSet test, int batch, double fineTuneLr, long seed) {
         public Inputs {
             if (!Files.isRegularFile(twoStage.resolve(Summary.FILE)))
-                throw new IllegalArgumentException("no finished two-stage search in " + twoStage + " (expected " + Summary.FILE
+                throw new UserError("no finished two-stage search in " + twoStage + " (expected " + Summary.FILE
                         + "): run './emomc reproduce' (or './emomc search --stage1 ...') first");
-            if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+            if (batch < 1) throw new UserError("batch must be >= 1, got " + batch);
         }
     }
 
@@ -112,10 +116,10 @@ public final class OneStageAblation {
     public static Result run(Inputs in, Consumer<String> log) throws IOException {
         List<Stage1.Point> points = Stage1.readCsv(in.stage1());
         if (points.isEmpty())
-            throw new IllegalArgumentException("no finished stage-1 points in " + in.stage1() + ": run stage 1 first");
+            throw new UserError("no finished stage-1 points in " + in.stage1() + ": run stage 1 first");
         Path base = Stage1.baseOf(in.stage1());
         if (base == null || !Files.isRegularFile(base))
-            throw new IllegalArgumentException("the base network of " + in.stage1() + " (" + base + ") is missing: the one-stage search "
+            throw new UserError("the base network of " + in.stage1() + " (" + base + ") is missing: the one-stage search "
                     + "fine-tunes every candidate from it (a committed results/ directory holds no checkpoints; re-run into runs/)");
         long perEpoch = imagesPerEpoch(in.train().size(), in.batch());
         long s1Images = 0;
@@ -134,34 +138,24 @@ public final class OneStageAblation {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("scheme", SCHEME_ONE);
         extra.put("joint_base", base.toAbsolutePath().toString());
+        extra.put("joint_base_sha256", Hashes.sha256(base));
+        extra.put("stage1", Reproduce.stage1Identity(in.stage1()));
+        extra.put("train_images", in.train().size() + " sha256 " + in.train().fingerprint());
         extra.put("finetune_images", slice.size());
         extra.put("finetune_epochs", share[1]);
         extra.put("finetune_lr", in.fineTuneLr());
         SearchConfig cfg = in.config().withExtra(extra);
         var fineTune = Stage1.fineTuning(share[1], in.batch(), in.fineTuneLr(), in.seed());
-        EmomcProblem problem = new EmomcProblem(Stage1.available(in.stage1()), in.costs().spec().size(), cfg.minBits(), cfg.maxBits(),
-                cfg.objective(), cfg.sizeLimit(), cfg.energyLimit(),
-                new MemoAccuracy(new FineTuneAccuracy(base, slice, in.val(), fineTune, 256)), in.costs());
-        SearchRun run = new SearchRun(cfg, problem, in.out());
-        long t0 = System.nanoTime();
-        SearchRun.Result r = run.run(true, p -> log.accept(String.format(Locale.ROOT,
-                "one-stage: generation %d/%d, %d measured, hypervolume %.4f, front %d, ETA %s", p.generation(), p.generations(),
-                p.measured(), p.hypervolume(), p.frontSize(),
-                Reproduce.eta((System.nanoTime() - t0) / 1e9 / (p.generation() + 1) * (p.generations() - p.generation())))));
         Summary.Baseline baseline = Summary.readBaseline(in.twoStage());
-        List<Summary.Member> oneFront;
-        if (Files.exists(in.out().resolve(Summary.FILE))) {
-            oneFront = Summary.readFront(in.out());
-        } else {
-            log.accept("one-stage: re-scoring the front (" + r.front().size() + " genomes, each fine-tuned again) on "
-                    + in.test().size() + " test images ...");
-            long t1 = System.nanoTime();
-            // The same fine-tuning (deterministic) measured on test: the network the search chose.
-            oneFront = Summary.rescore(r.front(), new FineTuneAccuracy(base, slice, in.test(), fineTune, 256));
-            Summary.write(in.out(), cfg, r, oneFront, baseline, run.hypervolumeReference(), (System.nanoTime() - t1) / 1e9);
-        }
+        // Test re-scoring: the same fine-tuning (deterministic) measured on test, i.e. the network the search chose.
+        Stage2.Outcome outcome = Stage2.run(new Stage2.Plan(SCHEME_ONE, cfg, Stage1.available(in.stage1()), in.costs(),
+                new MemoAccuracy(new FineTuneAccuracy(base, slice, in.val(), fineTune, 256)),
+                new FineTuneAccuracy(base, slice, in.test(), fineTune, 256), baseline::testAccuracy, in.out()), true, log);
+        SearchRun run = outcome.run();
+        SearchRun.Result r = outcome.result();
+        List<Summary.Member> oneFront = outcome.front();
         List<Summary.Member> twoFront = Summary.readFront(in.twoStage());
-        int twoMeasured = SearchRun.readCsv(in.twoStage().resolve(SearchRun.EVALUATIONS)).size();
+        int twoMeasured = Csv.readRows(in.twoStage().resolve(SearchRun.EVALUATIONS)).size();
         Scheme two = new Scheme(SCHEME_TWO, s1Images, twoMeasured, s1Seconds, Summary.readSearchSeconds(in.twoStage()),
                 run.hypervolume(asTest(twoFront)), twoFront);
         Scheme one = new Scheme(SCHEME_ONE, perCandidate * r.evaluations().size(), r.evaluations().size(), 0,
@@ -174,8 +168,9 @@ public final class OneStageAblation {
     }
 
     private static Table table(SearchConfig cfg, ReferenceCosts costs, Summary.Baseline baseline, Scheme... schemes) {
-        Charts.Cost cost = cfg.objective() == Objective.SIZE ? Charts.Cost.SIZE : Charts.Cost.ENERGY;
-        double baseCost = cost == Charts.Cost.SIZE ? baseline.sizeKiB() : baseline.energyMilliJoules();
+        boolean size = cfg.objective() == Objective.SIZE;
+        ToDoubleFunction<Evaluation> cost = size ? Evaluation::sizeKiB : Evaluation::energyMilliJoules;
+        double baseCost = size ? baseline.sizeKiB() : baseline.energyMilliJoules();
         StringColumn name = StringColumn.create("scheme");
         LongColumn images = LongColumn.create("training_images");
         IntColumn measured = IntColumn.create("candidates"), frontSize = IntColumn.create("front");
@@ -192,18 +187,18 @@ public final class OneStageAblation {
             total.append(s.totalSeconds());
             hv.append(s.testHypervolume());
             List<Evaluation> f = asTest(s.front());
-            g03.append(Tables.bestGain(f, cost, baseline.testAccuracy(), baseCost, 0.003)[1]);
-            g1.append(Tables.bestGain(f, cost, baseline.testAccuracy(), baseCost, 0.01)[1]);
+            g03.append(Gains.best(f, Evaluation::accuracy, cost, baseline.testAccuracy(), baseCost, Gains.PAPER_LOSSES[0])[1]);
+            g1.append(Gains.best(f, Evaluation::accuracy, cost, baseline.testAccuracy(), baseCost, Gains.PAPER_LOSSES[1])[1]);
         }
-        String what = cfg.objective().name().toLowerCase(Locale.ROOT) + " " + (cost == Charts.Cost.SIZE ? cfg.coding() : cfg.dataflow());
+        String what = cfg.objective().name().toLowerCase(Locale.ROOT) + " " + (size ? cfg.coding() : cfg.dataflow());
         return Table.create("two-stage vs one-stage at equal training budget (" + what + ", test accuracy)",
                 name, images, measured, train, search, total, frontSize, hv, g03, g1);
     }
 
     /** Writes the table as CSV into the one-stage run directory and returns the file. */
     public static Path writeCsv(Result r, Path dir) throws IOException {
-        Path f = dir.resolve("comparison.csv");
-        org.emomc4j.util.AtomicFiles.writeString(f, r.table().write().toString("csv"));
+        Path f = dir.resolve(RunLayout.COMPARISON);
+        Csv.write(f, r.table());
         return f;
     }
 }

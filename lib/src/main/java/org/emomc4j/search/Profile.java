@@ -1,5 +1,7 @@
 package org.emomc4j.search;
 
+import org.emomc4j.util.UserError;
+
 import java.util.Locale;
 
 /**
@@ -59,7 +61,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
             case "smoke" -> SMOKE;
             case "quick" -> QUICK;
             case "paper" -> PAPER;
-            default -> throw new IllegalArgumentException("unknown profile '" + s + "': use smoke, quick or paper");
+            default -> throw new UserError("unknown profile '" + s + "': use smoke, quick or paper");
         };
     }
 
@@ -103,8 +105,8 @@ public record Profile(String name, double width, int trainImages, int valImages,
         extra.put("eval_split", "val");
         extra.put("eval_images", valImages);
         extra.put("precision", precision.id());
-        return new SearchConfig(objective, dataflow, coding, "NSGAII", pop, offspring, generations, 1,
-                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 2, 12, 1, extra);
+        return SearchConfig.builder(objective).dataflow(dataflow).coding(coding).budget(pop, offspring, generations).seed(1)
+                .extra(extra).build();
     }
 
     /** Describes the data a figure came from, for titles. */

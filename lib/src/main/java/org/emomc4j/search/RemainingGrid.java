@@ -1,5 +1,7 @@
 package org.emomc4j.search;
 
+import org.emomc4j.util.UserError;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,12 +16,12 @@ public final class RemainingGrid {
     private final double[] values;
 
     public RemainingGrid(double[] values) {
-        if (values.length == 0) throw new IllegalArgumentException("remaining-fraction grid is empty");
+        if (values.length == 0) throw new UserError("remaining-fraction grid is empty");
         double[] v = values.clone();
         Arrays.sort(v);
         for (double x : v)
             if (!(x > 0 && x <= 1))
-                throw new IllegalArgumentException("remaining fraction " + x + " is outside (0, 1]: every grid point must be in (0, 1]");
+                throw new UserError("remaining fraction " + x + " is outside (0, 1]: every grid point must be in (0, 1]");
         this.values = v;
     }
 
@@ -32,7 +34,7 @@ public final class RemainingGrid {
                 if (p.length != 3) throw new NumberFormatException();
                 double from = Double.parseDouble(p[0]), to = Double.parseDouble(p[1]), step = Double.parseDouble(p[2]);
                 if (!(step > 0) || to < from)
-                    throw new IllegalArgumentException("bad grid '" + text + "': need FROM <= TO and STEP > 0, e.g. 0.20:0.80:0.01");
+                    throw new UserError("bad grid '" + text + "': need FROM <= TO and STEP > 0, e.g. 0.20:0.80:0.01");
                 List<Double> l = new ArrayList<>();
                 long n = Math.round((to - from) / step);
                 for (long i = 0; i <= n; i++) l.add(round4(from + i * step));
@@ -40,7 +42,7 @@ public final class RemainingGrid {
             }
             return new RemainingGrid(Arrays.stream(t.split(",")).mapToDouble(s -> round4(Double.parseDouble(s.trim()))).toArray());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad grid '" + text + "': use FROM:TO:STEP such as 0.20:0.80:0.01 or a list such as 0.3,0.5");
+            throw new UserError("bad grid '" + text + "': use FROM:TO:STEP such as 0.20:0.80:0.01 or a list such as 0.3,0.5");
         }
     }
 

@@ -11,10 +11,13 @@ import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
-import org.emomc4j.report.Charts;
-import org.emomc4j.report.Figures;
-import org.emomc4j.report.Tables;
+import org.emomc4j.metrics.Gains;
 import org.emomc4j.util.AtomicFiles;
+import org.emomc4j.util.Csv;
+import org.emomc4j.util.Hashes;
+import org.emomc4j.util.ResumeKey;
+import org.emomc4j.util.RunDirectory;
+import org.emomc4j.util.UserError;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
@@ -40,20 +43,63 @@ public final class Reproduce {
      *
      * @param baseline a trained checkpoint of the profile's network to use instead of training one (null: train)
      */
-    public record Options(Profile profile, Path out, Path figures, Path dataDir, long seed, Path baseline) {
-        public Options(Profile profile, Path out, Path figures, Path dataDir, long seed) {
-            this(profile, out, figures, dataDir, seed, null);
+    public record Options(Profile profile, Path out, Path dataDir, long seed, Path baseline) {
+        public Options(Profile profile, Path out, Path dataDir, long seed) {
+            this(profile, out, dataDir, seed, null);
         }
     }
 
-    /** What a reproduction produced. */
-    public record Report(double baselineTestAccuracy, List<Stage1.Point> stage1, Map<String, List<Summary.Member>> energyFronts,
-                         Map<String, List<Summary.Member>> sizeFronts, Table tableII, Table tableIII,
-                         Map<String, Double> wallSeconds) { }
+    /**
+     * What a reproduction produced (the figures are drawn from it by {@code report.Figures#saveReproduction}).
+     *
+     * @param hypervolume per search (energy-XY, ..., size-csr), its progress per generation
+     */
+    public record Report(Profile profile, double baselineTestAccuracy, List<Stage1.Point> stage1,
+                         Map<String, List<Summary.Member>> energyFronts, Map<String, List<Summary.Member>> sizeFronts,
+                         Map<String, List<SearchRun.Progress>> hypervolume, Table tableII, Table tableIII,
+                         Map<String, Double> wallSeconds) {
+        /** Energy fronts on test accuracy, per dataflow. */
+        public Map<String, List<Evaluation>> energyTestFronts() { return asTest(energyFronts); }
+
+        /** Size fronts on test accuracy, per coding. */
+        public Map<String, List<Evaluation>> sizeTestFronts() { return asTest(sizeFronts); }
+    }
 
     private Reproduce() { }
 
+    /** What makes a reproduction the same run: the profile and the seed (each stage's own key holds its inputs). */
+    public static ResumeKey resumeKey(Profile p, long seed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("profile", p);
+        m.put("seed", seed);
+        return ResumeKey.of("reproduce", m);
+    }
+
+    /**
+     * Runs the pipeline in the run directory {@code o.out()}, or continues it: every stage that
+     * has finished there is reused, and a finished reproduction is only read back (nothing is
+     * computed; the log says so). The run directory is locked meanwhile.
+     */
     public static Report run(Options o, Consumer<String> log) throws IOException {
+        Profile p = o.profile();
+        RunLayout layout = new RunLayout(o.out());
+        try (RunDirectory claim = RunDirectory.claim(o.out(), resumeKey(p, o.seed()), true)) {
+            if (layout.finished()) {
+                if (o.baseline() != null) {
+                    String used = new ObjectMapper().readTree(layout.reproduceJson().toFile()).path("baseline_checkpoint").asText("");
+                    if (!Path.of(used).equals(o.baseline().toAbsolutePath()))
+                        throw new UserError("the reproduction in " + o.out() + " finished with baseline " + used + ", not --baseline "
+                                + o.baseline() + ": use another --out");
+                }
+                log.accept("reproduce: " + p.label() + " in " + o.out().toAbsolutePath() + " has finished: nothing to do, "
+                        + "reading its report (delete " + layout.reportDir() + " to rebuild tables and figures)");
+                return read(layout, p, log);
+            }
+            return runClaimed(o, layout, log);
+        }
+    }
+
+    private static Report runClaimed(Options o, RunLayout layout, Consumer<String> log) throws IOException {
         Profile p = o.profile();
         Map<String, Double> wall = new LinkedHashMap<>();
         long t0 = System.nanoTime();
@@ -61,38 +107,39 @@ public final class Reproduce {
         Splits s = p.sample(Cifar10.load(o.dataDir()).splits(), o.seed());
         ImageSet train = s.train(), val = s.val(), test = s.test();
         NetworkSpec spec = NetworkSpec.vgg("vgg16", p.width());
-        Files.createDirectories(o.out());
 
         // 1. Baseline.
-        Path baseDir = o.out().resolve("baseline");
         TrainConfig base = p.baselineConfig(o.seed());
         long t = System.nanoTime();
         Path baseCk;
         if (o.baseline() != null) {
             NetworkSpec given = Model.load(o.baseline()).spec();
             if (!given.id().equals(spec.id()))
-                throw new IllegalArgumentException("--baseline " + o.baseline() + " is a " + given.id() + ", but profile "
+                throw new UserError("--baseline " + o.baseline() + " is a " + given.id() + ", but profile "
                         + p.name() + " needs a " + spec.id());
             baseCk = o.baseline();
             log.accept("baseline: using " + baseCk);
         } else {
-            baseCk = train(p, spec, base, train, val, baseDir, o.seed(), log);
+            baseCk = train(p, spec, base, train, val, layout, o.seed(), log);
         }
         wall.put("baseline", (System.nanoTime() - t) / 1e9);
         double baseTest = Model.load(baseCk).accuracy(test, 256);
         log.accept(String.format(Locale.ROOT, "baseline test accuracy %.2f %%", 100 * baseTest));
 
         // 2. Stage 1.
-        Path s1 = o.out().resolve("stage1");
+        Path s1 = layout.stage1Dir();
         t = System.nanoTime();
         Stage1 stage1 = p.stage1(p.stage1Mode(), o.seed());
+        int[] ran = {0};
         List<Stage1.Point> points = stage1.run(baseCk, train, val, 256, s1, new Stage1.Listener() {
             @Override
             public void finished(Stage1.Point pt) {
+                ran[0]++;
                 log.accept(String.format(Locale.ROOT, "stage 1: r = %.2f, val %.2f %% (%d epochs, %.0f s)",
                         pt.remaining(), 100 * pt.valAccuracy(), pt.epochs(), pt.seconds()));
             }
         });
+        if (ran[0] == 0) log.accept("stage 1: all " + points.size() + " grid points finished earlier; nothing to do");
         wall.put("stage1", (System.nanoTime() - t) / 1e9);
 
         // 3. Stage 2: every dataflow (energy), every coding (size).
@@ -108,31 +155,21 @@ public final class Reproduce {
         for (Dataflow d : Dataflow.values()) {
             ReferenceCosts costs = new ReferenceCosts(spec, d, Coding.DENSE);
             energyBase.put(d.name(), costs.baselineEnergy());
-            List<Summary.Member> f = search(o, p, Objective.ENERGY, costs, grid, valAcc, testAcc, baseTest, hv, log);
-            energy.put(d.name(), f);
+            energy.put(d.name(), search(layout, p, Objective.ENERGY, costs, grid, valAcc, testAcc, baseTest, hv, log));
         }
         for (Coding c : Coding.PAPER) {
             ReferenceCosts costs = new ReferenceCosts(spec, Dataflow.XY, c);
             sizeBase.put(c.cliName(), costs.baselineSize());
-            List<Summary.Member> f = search(o, p, Objective.SIZE, costs, grid, valAcc, testAcc, baseTest, hv, log);
-            size.put(c.cliName(), f);
+            size.put(c.cliName(), search(layout, p, Objective.SIZE, costs, grid, valAcc, testAcc, baseTest, hv, log));
         }
         wall.put("stage2", (System.nanoTime() - t) / 1e9);
 
-        // 4. Tables and figures.
+        // 4. Tables (figures are drawn from the report by the caller: report.Figures#saveReproduction).
         Map<String, List<Evaluation>> eTest = asTest(energy), sTest = asTest(size);
-        Table t2 = Tables.gains("Table II: energy (" + p.label() + ", test accuracy)", Charts.Cost.ENERGY, baseTest, energyBase, eTest);
-        Table t3 = Tables.gains("Table III: size (" + p.label() + ", test accuracy)", Charts.Cost.SIZE, baseTest, sizeBase, sTest);
-        Path rep = o.out().resolve("report");
-        Files.createDirectories(rep);
-        AtomicFiles.writeString(rep.resolve("table2-energy.csv"), t2.write().toString("csv"));
-        AtomicFiles.writeString(rep.resolve("table3-size.csv"), t3.write().toString("csv"));
-        String label = p.label() + ", CIFAR-10 test";
-        Figures.save(Charts.fronts("EMOMC fronts per dataflow", label, Charts.Cost.ENERGY, eTest), o.figures().resolve("fronts-energy"));
-        Figures.save(Charts.fronts("EMOMC fronts per coding scheme", label, Charts.Cost.SIZE, sTest), o.figures().resolve("fronts-size"));
-        Figures.save(Charts.hypervolume("Stage-2 hypervolume", p.label() + ", CIFAR-10 val", hv), o.figures().resolve("hypervolume"));
-        Figures.save(Charts.accuracyVsRemaining("Stage 1: accuracy against remaining fraction", p.label() + ", CIFAR-10 val",
-                Map.of(p.stage1Mode().name().toLowerCase(Locale.ROOT), Stage1.curve(points))), o.figures().resolve("stage1-accuracy"));
+        Table t2 = Gains.table(table2Title(p), "dataflow", baseTest, energyBase, eTest, Evaluation::accuracy, Evaluation::energyMilliJoules);
+        Table t3 = Gains.table(table3Title(p), "coding", baseTest, sizeBase, sTest, Evaluation::accuracy, Evaluation::sizeKiB);
+        Csv.write(layout.table2(), t2);
+        Csv.write(layout.table3(), t3);
         wall.put("total", (System.nanoTime() - t0) / 1e9);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("profile", p);
@@ -140,17 +177,46 @@ public final class Reproduce {
         meta.put("baseline_checkpoint", baseCk.toAbsolutePath().toString());
         meta.put("wall_time_s", wall);
         meta.put("versions", Summary.versions());
-        AtomicFiles.writeString(rep.resolve("reproduce.json"),
+        AtomicFiles.writeString(layout.reproduceJson(),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(meta));
-        return new Report(baseTest, points, energy, size, t2, t3, wall);
+        return new Report(p, baseTest, points, energy, size, hv, t2, t3, wall);
+    }
+
+    private static String table2Title(Profile p) { return "Table II: energy (" + p.label() + ", test accuracy)"; }
+
+    private static String table3Title(Profile p) { return "Table III: size (" + p.label() + ", test accuracy)"; }
+
+    /** The report of a finished reproduction, read from its run directory (nothing is computed or written). */
+    public static Report read(RunLayout layout, Profile profile, Consumer<String> log) throws IOException {
+        Map<String, List<Summary.Member>> energy = new LinkedHashMap<>(), size = new LinkedHashMap<>();
+        Map<String, List<SearchRun.Progress>> hv = new LinkedHashMap<>();
+        double baseTest = Double.NaN;
+        for (Dataflow d : Dataflow.values()) {
+            Path dir = layout.energySearch(d);
+            energy.put(d.name(), Summary.readFront(dir));
+            baseTest = Summary.readBaseline(dir).testAccuracy();
+            hv.put(dir.getFileName().toString(), SearchRun.readProgress(dir));
+        }
+        for (Coding c : Coding.PAPER) {
+            size.put(c.cliName(), Summary.readFront(layout.sizeSearch(c)));
+            hv.put(layout.sizeSearch(c).getFileName().toString(), SearchRun.readProgress(layout.sizeSearch(c)));
+        }
+        Table t2 = Csv.read(layout.table2()).setName(table2Title(profile));
+        Table t3 = Csv.read(layout.table3()).setName(table3Title(profile));
+        Map<String, Double> wall = new LinkedHashMap<>();
+        new ObjectMapper().readTree(layout.reproduceJson().toFile()).path("wall_time_s")
+                .fields().forEachRemaining(e -> wall.put(e.getKey(), e.getValue().asDouble()));
+        log.accept("read the finished run in " + layout.root());
+        return new Report(profile, baseTest, Stage1.readCsv(layout.stage1Dir()), energy, size, hv, t2, t3, wall);
     }
 
     /** Trains (or resumes training) the profile's baseline; returns its checkpoint. */
-    private static Path train(Profile p, NetworkSpec spec, TrainConfig base, ImageSet train, ImageSet val, Path baseDir, long seed,
-                              Consumer<String> log) {
+    static Path train(Profile p, NetworkSpec spec, TrainConfig base, ImageSet train, ImageSet val, RunLayout layout, long seed,
+                      Consumer<String> log) {
         Trainer trainer = new Trainer(Model.create(spec, seed), base);
-        boolean resume = Files.exists(baseDir.resolve(Trainer.CHECKPOINT));
-        trainer.fit(train, val, baseDir, resume, new Trainer.Listener() {
+        Path baseDir = layout.baselineDir();
+        boolean resume = Files.exists(layout.baselineCheckpoint()) || RunDirectory.storedKey(baseDir) != null;
+        List<Trainer.EpochResult> ran = trainer.fit(train, val, baseDir, resume, new Trainer.Listener() {
             @Override
             public void epoch(Trainer.EpochResult r) {
                 log.accept(String.format(Locale.ROOT, "baseline epoch %d/%d: loss %.3f, val %.2f %%, %.0f img/s, ETA %s",
@@ -158,30 +224,27 @@ public final class Reproduce {
                         eta(r.seconds() * (p.baselineEpochs() - r.epoch()))));
             }
         });
-        return baseDir.resolve(Trainer.CHECKPOINT);
+        if (ran.isEmpty()) log.accept("baseline: " + trainer.completedEpochs() + " epochs finished earlier; nothing to do");
+        return layout.baselineCheckpoint();
     }
 
-    private static List<Summary.Member> search(Options o, Profile p, Objective objective, ReferenceCosts costs, RemainingGrid grid,
+    private static List<Summary.Member> search(RunLayout layout, Profile p, Objective objective, ReferenceCosts costs, RemainingGrid grid,
                                                AccuracyOracle valAcc, AccuracyOracle testAcc, double baseTest,
                                                Map<String, List<SearchRun.Progress>> hv, Consumer<String> log) throws IOException {
-        String name = objective == Objective.ENERGY ? "energy-" + costs.dataflow().name() : "size-" + costs.coding().cliName();
-        SearchConfig cfg = p.searchConfig(objective, costs.dataflow().name(), costs.coding().cliName());
-        EmomcProblem problem = new EmomcProblem(grid, costs.spec().size(), 2, 12,
-                objective, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, valAcc, costs);
-        Path dir = o.out().resolve("search").resolve(name);
-        SearchRun run = new SearchRun(cfg, problem, dir);
-        long t0 = System.nanoTime();
-        SearchRun.Result r = run.run(true, pr -> log.accept(String.format(Locale.ROOT,
-                "stage 2 %s: generation %d/%d, %d measured, hypervolume %.4f, front %d, ETA %s", name, pr.generation(),
-                pr.generations(), pr.measured(), pr.hypervolume(), pr.frontSize(),
-                eta((System.nanoTime() - t0) / 1e9 / (pr.generation() + 1) * (pr.generations() - pr.generation())))));
-        hv.put(name, r.progress());
-        long t1 = System.nanoTime();
-        List<Summary.Member> front = Summary.rescore(r.front(), testAcc);
-        Summary.write(dir, cfg, r, front,
-                new Summary.Baseline(baseTest, costs.baselineEnergy(), costs.baselineSize()), run.hypervolumeReference(),
-                (System.nanoTime() - t1) / 1e9);
-        return front;
+        String name = RunLayout.searchName(objective, costs.dataflow(), costs.coding());
+        SearchConfig cfg = p.searchConfig(objective, costs.dataflow().name(), costs.coding().cliName())
+                .withExtra(Map.of("stage1", stage1Identity(layout.stage1Dir())));
+        Stage2.Outcome out = Stage2.run(new Stage2.Plan(name, cfg, grid, costs, valAcc, testAcc, () -> baseTest,
+                layout.searchDir(name)), true, log);
+        hv.put(name, out.result().progress());
+        return out.front();
+    }
+
+    /** The identity of a stage-1 directory for a search's resume key: the SHA-256 of its resume key. */
+    public static String stage1Identity(Path stage1Dir) {
+        ResumeKey k = RunDirectory.storedKey(stage1Dir);
+        return k == null ? stage1Dir.toAbsolutePath().toString()
+                : "sha256 " + Hashes.sha256(k.toJson().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static Map<String, List<Evaluation>> asTest(Map<String, List<Summary.Member>> m) {

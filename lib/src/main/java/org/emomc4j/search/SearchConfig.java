@@ -1,71 +1,120 @@
 package org.emomc4j.search;
 
+import org.emomc4j.util.ResumeKey;
+import org.emomc4j.util.UserError;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Everything that determines a stage-2 run. Two runs with equal configs and equal oracles give
- * equal fronts; {@code --resume} refuses a run directory written with another config.
+ * Everything that determines a stage-2 run (the paper's evolutionary search over genomes
+ * [r, q0..q13]). Two runs with equal configs and equal oracles give equal fronts; {@code --resume}
+ * refuses a run directory written with another config. Every check of the settings happens here,
+ * where the configuration is built, so a bad value is refused before any data is loaded.
  *
  * @param dataflow    name of the dataflow the energy objective uses (e.g. XY)
  * @param coding      name of the coding scheme the size objective uses (e.g. csr)
- * @param algorithm   MOEA Framework algorithm name (NSGAII is the reference)
- * @param threads     candidates scored at once (only when the accuracy oracle is thread-safe)
+ * @param algorithm   stage-2 algorithm: one of {@link SearchAlgorithms#OFFERED} (NSGAII is the reference)
+ * @param minBits     smallest weight bit-width a genome may use (the paper: 2)
+ * @param maxBits     largest weight bit-width a genome may use (the paper: 12)
  * @param extra       descriptive settings recorded in summary.json and part of the resume check
  */
 public record SearchConfig(Objective objective, String dataflow, String coding, String algorithm,
                            int populationSize, int offspringSize, int generations, long seed,
-                           double sizeLimit, double energyLimit, int minBits, int maxBits, int threads,
+                           double sizeLimit, double energyLimit, int minBits, int maxBits,
                            Map<String, Object> extra) {
 
+    /** The paper's bit-width range. */
+    public static final int PAPER_MIN_BITS = 2, PAPER_MAX_BITS = 12;
+    /**
+     * The widest range a genome may take: symmetric uniform quantization needs at least 2 bits
+     * (one level per side and zero) and stores codes in an int.
+     */
+    public static final int BITS_FLOOR = 2, BITS_CEILING = 32;
+
     public SearchConfig {
-        if (populationSize < 2) throw new IllegalArgumentException("--pop must be >= 2, got " + populationSize);
-        if (offspringSize < 1) throw new IllegalArgumentException("--offspring must be >= 1, got " + offspringSize);
-        if (generations < 0) throw new IllegalArgumentException("--generations must be >= 0, got " + generations);
-        if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        if (objective == null) throw new UserError("an objective is needed (energy, size or both)");
+        if (populationSize < 2) throw new UserError("--pop must be >= 2, got " + populationSize);
+        if (offspringSize < 1) throw new UserError("--offspring must be >= 1, got " + offspringSize);
+        if (generations < 0) throw new UserError("--generations must be >= 0, got " + generations);
+        checkBits(minBits, maxBits);
+        if (!(sizeLimit > 0)) throw new UserError("--size-limit must be > 0 KiB, got " + sizeLimit);
+        if (!(energyLimit > 0)) throw new UserError("--energy-limit must be > 0 mJ, got " + energyLimit);
+        algorithm = SearchAlgorithms.canonical(algorithm);
         extra = extra == null ? Map.of() : Map.copyOf(extra);
+    }
+
+    /** Refuses a bit-width range outside {@value #BITS_FLOOR}..{@value #BITS_CEILING} or with min > max. */
+    public static void checkBits(int minBits, int maxBits) {
+        if (minBits < BITS_FLOOR || maxBits > BITS_CEILING || minBits > maxBits)
+            throw new UserError("bit-width range " + minBits + ":" + maxBits + " is not allowed: use MIN:MAX with "
+                    + BITS_FLOOR + " <= MIN <= MAX <= " + BITS_CEILING + " (symmetric quantization needs at least "
+                    + BITS_FLOOR + " bits; the paper uses " + PAPER_MIN_BITS + ":" + PAPER_MAX_BITS + ")");
+    }
+
+    /** Parses {@code MIN:MAX} (e.g. 2:12) and checks it. */
+    public static int[] parseBits(String text) {
+        String[] b = text == null ? new String[0] : text.split(":");
+        try {
+            if (b.length == 2) {
+                int lo = Integer.parseInt(b[0].trim()), hi = Integer.parseInt(b[1].trim());
+                checkBits(lo, hi);
+                return new int[]{lo, hi};
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new UserError("--bits must be MIN:MAX such as " + PAPER_MIN_BITS + ":" + PAPER_MAX_BITS + ", got '" + text + "'");
     }
 
     /** The paper's stage-2 settings for an objective (NSGA-II, 40/20, 120 generations, seed 1, bits 2..12). */
     public static SearchConfig reference(Objective objective, String dataflow, String coding) {
-        return new SearchConfig(objective, dataflow, coding, "NSGAII", 40, 20, 120, 1,
-                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 2, 12, 1, Map.of());
+        return builder(objective).dataflow(dataflow).coding(coding).build();
+    }
+
+    /** A builder with the paper's settings for an objective, to change one at a time. */
+    public static Builder builder(Objective objective) { return new Builder(objective); }
+
+    /** A builder holding this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder(objective);
+        b.dataflow = dataflow;
+        b.coding = coding;
+        b.algorithm = algorithm;
+        b.pop = populationSize;
+        b.offspring = offspringSize;
+        b.generations = generations;
+        b.seed = seed;
+        b.sizeLimit = sizeLimit;
+        b.energyLimit = energyLimit;
+        b.minBits = minBits;
+        b.maxBits = maxBits;
+        b.extra = new LinkedHashMap<>(extra);
+        return b;
     }
 
     public SearchConfig withBudget(int pop, int offspring, int generations) {
-        return new SearchConfig(objective, dataflow, coding, algorithm, pop, offspring, generations, seed,
-                sizeLimit, energyLimit, minBits, maxBits, threads, extra);
+        return toBuilder().budget(pop, offspring, generations).build();
     }
 
-    public SearchConfig withSeed(long s) {
-        return new SearchConfig(objective, dataflow, coding, algorithm, populationSize, offspringSize, generations, s,
-                sizeLimit, energyLimit, minBits, maxBits, threads, extra);
-    }
+    public SearchConfig withSeed(long s) { return toBuilder().seed(s).build(); }
 
-    public SearchConfig withAlgorithm(String a) {
-        return new SearchConfig(objective, dataflow, coding, a, populationSize, offspringSize, generations, seed,
-                sizeLimit, energyLimit, minBits, maxBits, threads, extra);
-    }
+    public SearchConfig withAlgorithm(String a) { return toBuilder().algorithm(a).build(); }
 
     /** The same search with more descriptive settings (merged over the existing ones). */
-    public SearchConfig withExtra(Map<String, Object> more) {
-        Map<String, Object> m = new LinkedHashMap<>(extra);
-        m.putAll(more);
-        return new SearchConfig(objective, dataflow, coding, algorithm, populationSize, offspringSize, generations, seed,
-                sizeLimit, energyLimit, minBits, maxBits, threads, m);
-    }
+    public SearchConfig withExtra(Map<String, Object> more) { return toBuilder().extra(more).build(); }
 
     /** Candidates the algorithm plans to measure: the initial population and every generation's offspring. */
     public int plannedEvaluations() {
         return populationSize + generations * offspringSize;
     }
 
-    public SearchConfig withThreads(int t) {
-        return new SearchConfig(objective, dataflow, coding, algorithm, populationSize, offspringSize, generations, seed,
-                sizeLimit, energyLimit, minBits, maxBits, t, extra);
+    /** Evaluations after a generation: the initial population (generation 0), then offspring per generation. */
+    public int evaluationsAfter(int generation) {
+        return populationSize + generation * offspringSize;
     }
 
-    /** As a JSON-friendly map (summary.json; the resume check compares it, less generations and threads). */
+    /** As a JSON-friendly map (summary.json). */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("objective", objective.name().toLowerCase());
@@ -79,18 +128,59 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
         m.put("size_limit_kB", Double.isInfinite(sizeLimit) ? null : sizeLimit);
         m.put("energy_limit_mJ", Double.isInfinite(energyLimit) ? null : energyLimit);
         m.put("bits", minBits + ".." + maxBits);
-        m.put("threads", threads);
         m.putAll(new java.util.TreeMap<>(extra));
         return m;
     }
 
-    /** The settings a resumed run must share with the run it continues. */
-    String resumeKey() {
+    /** The settings a resumed run must share with the run it continues (all but the generation count, which may grow). */
+    public ResumeKey resumeKey() {
         Map<String, Object> m = new LinkedHashMap<>(toMap());
         m.remove("generations");
-        m.remove("threads");
-        // Runs from before the precision setting scored in fp32: they resume as fp32 runs.
-        if ("fp32".equals(m.get("precision"))) m.remove("precision");
-        return m.toString();
+        return ResumeKey.of("search", m);
+    }
+
+    /** Builds a {@link SearchConfig}; starts from the paper's settings. */
+    public static final class Builder {
+        private final Objective objective;
+        private String dataflow = "XY", coding = "dense", algorithm = "NSGAII";
+        private int pop = 40, offspring = 20, generations = 120, minBits = PAPER_MIN_BITS, maxBits = PAPER_MAX_BITS;
+        private long seed = 1;
+        private double sizeLimit = Double.POSITIVE_INFINITY, energyLimit = Double.POSITIVE_INFINITY;
+        private Map<String, Object> extra = new LinkedHashMap<>();
+
+        private Builder(Objective objective) { this.objective = objective; }
+
+        public Builder dataflow(String d) { dataflow = d; return this; }
+
+        public Builder coding(String c) { coding = c; return this; }
+
+        public Builder algorithm(String a) { algorithm = a; return this; }
+
+        public Builder budget(int population, int offspringPerGeneration, int generationCount) {
+            pop = population;
+            offspring = offspringPerGeneration;
+            generations = generationCount;
+            return this;
+        }
+
+        public Builder generations(int g) { generations = g; return this; }
+
+        public Builder seed(long s) { seed = s; return this; }
+
+        /** KiB limit in energy mode (+inf or null for none). */
+        public Builder sizeLimit(Double kib) { sizeLimit = kib == null ? Double.POSITIVE_INFINITY : kib; return this; }
+
+        /** mJ limit in size mode (+inf or null for none). */
+        public Builder energyLimit(Double mj) { energyLimit = mj == null ? Double.POSITIVE_INFINITY : mj; return this; }
+
+        public Builder bits(int min, int max) { minBits = min; maxBits = max; return this; }
+
+        /** Adds descriptive settings (merged over those already set). */
+        public Builder extra(Map<String, ?> more) { extra.putAll(more); return this; }
+
+        public SearchConfig build() {
+            return new SearchConfig(objective, dataflow, coding, algorithm, pop, offspring, generations, seed, sizeLimit,
+                    energyLimit, minBits, maxBits, extra);
+        }
     }
 }

@@ -1,22 +1,19 @@
 package org.emomc4j.search;
 
 import org.emomc4j.util.AtomicFiles;
-import org.moeaframework.algorithm.Algorithm;
+import org.emomc4j.util.Csv;
+import org.emomc4j.util.RunDirectory;
+import org.emomc4j.util.UserError;
 import org.moeaframework.core.PRNG;
 import org.moeaframework.core.Solution;
-import org.moeaframework.core.TypedProperties;
+import org.moeaframework.core.attribute.CrowdingDistance;
+import org.moeaframework.core.attribute.Fitness;
+import org.moeaframework.core.attribute.Rank;
 import org.moeaframework.core.indicator.Hypervolume;
 import org.moeaframework.core.population.NondominatedPopulation;
-import org.moeaframework.core.spi.AlgorithmFactory;
+import org.moeaframework.core.variable.RealVariable;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,16 +21,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import java.util.zip.CRC32;
 
 /**
  * Runs stage 2 in a run directory, one generation at a time, and after every generation writes
  * atomically: {@code evaluations.csv} (every measured candidate), {@code front.csv} (the current
  * front), {@code progress.csv} (hypervolume per generation, fixed reference point) and
- * {@code state.bin} (the algorithm's state). A run killed at any moment and resumed ends with
+ * {@code state.json} (the algorithm's population, {@link SearchState}). A run killed at any moment and resumed ends with
  * the same front as an uninterrupted one: the random generator is re-seeded from (seed,
  * generation) before every generation, so no generator state needs saving, and measured
  * accuracies come back from {@code evaluations.csv} instead of being measured again.
@@ -43,18 +37,20 @@ import java.util.zip.CRC32;
 public final class SearchRun {
 
     public static final String EVALUATIONS = "evaluations.csv", FRONT = "front.csv", PROGRESS = "progress.csv",
-            STATE = "state.bin";
-    private static final int STATE_MAGIC = 0x454D5331; // "EMS1"
-
-    /** Algorithms accepted by name besides the reference NSGAII. */
-    public static final List<String> ALGORITHMS = List.of("NSGAII", "NSGAIII", "SPEA2", "MOEAD", "SMSEMOA", "IBEA", "GDE3", "eMOEA");
+            STATE = SearchState.FILE;
 
     /** One generation's progress, for progress bars and the progress CSV. */
     public record Progress(int generation, int generations, int evaluations, int measured, double hypervolume,
                            int frontSize, double elapsedSeconds) { }
 
-    /** The end of a run. */
-    public record Result(List<Evaluation> front, List<Progress> progress, List<Evaluation> evaluations, double seconds) { }
+    /**
+     * The end of a run.
+     *
+     * @param generationsRun generations this call ran (0 when it resumed a finished search)
+     * @param measured       genomes this call measured (cache misses of the accuracy oracle)
+     */
+    public record Result(List<Evaluation> front, List<Progress> progress, List<Evaluation> evaluations, double seconds,
+                         int generationsRun, int measured) { }
 
     private final SearchConfig config;
     private final EmomcProblem problem;
@@ -87,14 +83,21 @@ public final class SearchRun {
     /**
      * Runs (or resumes) the search.
      *
-     * @param resume continue from {@code state.bin} if present; otherwise the directory must not hold a run
+     * @param resume continue from {@value SearchState#FILE} if present; otherwise the directory must not hold a search
      */
     public Result run(boolean resume, Consumer<Progress> onGeneration) throws IOException {
-        Files.createDirectories(dir);
+        if (Files.exists(dir.resolve(SearchState.LEGACY_FILE)) && !Files.exists(dir.resolve(SearchState.FILE)))
+            throw new UserError("run directory " + dir + " holds " + SearchState.LEGACY_FILE + ", a search state of an older emomc4j "
+                    + "written with Java serialization; it is not read (a file from elsewhere could run code): start the search "
+                    + "again in another directory");
+        try (RunDirectory claim = RunDirectory.claim(dir, config.resumeKey(), resume)) {
+            return runClaimed(resume, onGeneration);
+        }
+    }
+
+    private Result runClaimed(boolean resume, Consumer<Progress> onGeneration) throws IOException {
         long t0 = System.nanoTime();
-        Path stateFile = dir.resolve(STATE);
-        if (!resume && Files.exists(stateFile))
-            throw new IllegalArgumentException("run directory " + dir + " already holds a search; use --resume to continue it or choose another --out");
+        Path stateFile = dir.resolve(SearchState.FILE);
         List<String> evalRows = new ArrayList<>();
         List<Evaluation> evaluations = new ArrayList<>();
         List<Progress> progress = new ArrayList<>();
@@ -105,41 +108,37 @@ public final class SearchRun {
                 evalRows.add(evaluationRow(generation[0], ev));
             }
         });
-        ExecutorService pool = config.threads() > 1 && problem.threadSafe()
-                ? Executors.newFixedThreadPool(config.threads()) : null;
         try {
-            Algorithm algorithm = create(config, problem, pool);
-            int done = -1;
+            StageTwoAlgorithm algorithm = SearchAlgorithms.create(config, problem);
+            int done = -1, preloaded = 0;
             double priorSeconds = 0;
             if (resume && Files.exists(stateFile)) {
-                State st = readState(stateFile);
-                if (!st.key.equals(config.resumeKey()))
-                    throw new IllegalArgumentException("run directory " + dir + " was written with another configuration:\n  "
-                            + st.key + "\nnow:\n  " + config.resumeKey() + "\nuse the same options, or another --out");
-                try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(st.algorithm))) {
-                    algorithm.loadState(in);
-                } catch (ClassNotFoundException e) {
-                    throw new IOException("cannot restore " + stateFile + ": " + e, e);
-                }
-                done = st.generation;
-                priorSeconds = st.seconds;
+                SearchState st = SearchState.read(stateFile);
+                config.resumeKey().requireSameAs(st.key(), stateFile);
+                done = st.generation();
+                priorSeconds = st.seconds();
                 for (String[] row : readCsv(dir.resolve(EVALUATIONS))) {
                     if (Integer.parseInt(row[0]) > done) continue; // written after the last saved state
                     Evaluation ev = parseEvaluation(row);
                     evaluations.add(ev);
-                    evalRows.add(String.join(",", row));
+                    evalRows.add(evaluationRow(Integer.parseInt(row[0]), ev));
                 }
                 problem.preload(evaluations);
-                for (String[] row : readCsv(dir.resolve(PROGRESS))) {
-                    if (Integer.parseInt(row[0]) > done) continue;
-                    progress.add(new Progress(Integer.parseInt(row[0]), config.generations(), Integer.parseInt(row[1]),
-                            Integer.parseInt(row[2]), Double.parseDouble(row[3]), Integer.parseInt(row[4]), Double.parseDouble(row[5])));
+                preloaded = evaluations.size();
+                algorithm.restore(rebuild(st, stateFile), st.evaluations());
+                for (Progress p : readProgress(dir)) {
+                    if (p.generation() <= done)
+                        progress.add(new Progress(p.generation(), config.generations(), p.evaluations(), p.measured(),
+                                p.hypervolume(), p.frontSize(), p.elapsedSeconds()));
                 }
             }
             for (int g = done + 1; g <= config.generations(); g++) {
                 generation[0] = g;
                 PRNG.setRandom(new Random(mix(config.seed(), g)));
                 algorithm.step(); // g == 0: the initial population
+                if (algorithm.getNumberOfEvaluations() != config.evaluationsAfter(g))
+                    throw new IllegalStateException(config.algorithm() + " made " + algorithm.getNumberOfEvaluations()
+                            + " evaluations by generation " + g + ", not the budget's " + config.evaluationsAfter(g));
                 NondominatedPopulation front = algorithm.getResult();
                 double elapsed = priorSeconds + (System.nanoTime() - t0) / 1e9;
                 Progress p = new Progress(g, config.generations(), algorithm.getNumberOfEvaluations(), problem.cachedCount(),
@@ -150,53 +149,84 @@ public final class SearchRun {
                 AtomicFiles.writeString(dir.resolve(EVALUATIONS), evaluationHeader() + String.join("\n", rowsNow) + (rowsNow.isEmpty() ? "" : "\n"));
                 AtomicFiles.writeString(dir.resolve(FRONT), frontCsv(frontEvaluations(front)));
                 AtomicFiles.writeString(dir.resolve(PROGRESS), progressCsv(progress));
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-                    algorithm.saveState(out);
-                }
-                writeState(stateFile, new State(config.resumeKey(), g, elapsed, bytes.toByteArray()));
+                // The state last: a run killed before it resumes from the previous generation and ignores newer rows.
+                snapshot(algorithm, g, elapsed).write(stateFile);
                 if (onGeneration != null) onGeneration.accept(p);
             }
             List<Evaluation> front = frontEvaluations(algorithm.getResult());
-            return new Result(front, progress, evaluations, priorSeconds + (System.nanoTime() - t0) / 1e9);
+            return new Result(front, progress, evaluations, priorSeconds + (System.nanoTime() - t0) / 1e9,
+                    Math.max(0, config.generations() - done), evaluations.size() - preloaded);
         } finally {
-            if (pool != null) pool.shutdownNow();
             problem.setListener(e -> { });
         }
     }
 
-    /** Creates the named algorithm with the reference operators and budget. */
-    public static Algorithm create(SearchConfig config, EmomcProblem problem, ExecutorService pool) {
-        String name = config.algorithm();
-        if (name.equalsIgnoreCase("NSGAII") || name.equalsIgnoreCase("NSGA-II"))
-            return new EmomcNSGAII(problem, config.populationSize(), config.offspringSize(), pool);
-        TypedProperties props = new TypedProperties();
-        props.setInt("populationSize", config.populationSize());
-        // Same budget per generation as NSGA-II: without it SPEA2 and others breed 100 offspring a step.
-        props.setInt("offspringSize", config.offspringSize());
-        props.setString("operator", "sbx+pm");
-        props.setDouble("sbx.rate", 0.9);
-        props.setDouble("sbx.distributionIndex", 15);
-        props.setDouble("pm.rate", 1.0 / problem.getNumberOfVariables());
-        props.setDouble("pm.distributionIndex", 20);
-        props.setInt("neighborhoodSize", Math.max(2, Math.min(20, config.populationSize() / 2))); // MOEA/D
-        try {
-            return AlgorithmFactory.getInstance().getAlgorithm(name, props, problem);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("unknown or unusable algorithm '" + name + "': use one of " + ALGORITHMS
-                    + " (any MOEA Framework algorithm name works) — " + e.getMessage());
+    private SearchState snapshot(StageTwoAlgorithm algorithm, int generation, double seconds) {
+        List<SearchState.Member> members = new ArrayList<>();
+        for (Solution s : algorithm.population()) {
+            double[] vars = new double[s.getNumberOfVariables()];
+            for (int i = 0; i < vars.length; i++) vars[i] = RealVariable.getReal(s.getVariable(i));
+            members.add(new SearchState.Member(vars, s.getObjectiveValues(), s.getConstraintValues(),
+                    Rank.hasAttribute(s) ? Rank.getAttribute(s) : null,
+                    CrowdingDistance.hasAttribute(s) ? CrowdingDistance.getAttribute(s) : null,
+                    Fitness.hasAttribute(s) ? Fitness.getAttribute(s) : null));
         }
+        return new SearchState(config.resumeKey(), config.algorithm(), generation, algorithm.getNumberOfEvaluations(), seconds,
+                config.seed(), members);
     }
 
-    /** Fails with a clear message when no algorithm of that name exists (checked before any data is loaded). */
-    public static void checkAlgorithm(SearchConfig config) {
-        CostOracle zero = new CostOracle() {
-            @Override public double energyMilliJoules(Genome g) { return 0; }
-            @Override public double sizeKiB(Genome g) { return 0; }
-        };
-        EmomcProblem dummy = new EmomcProblem(RemainingGrid.parse("0.5"), 2, config.minBits(), config.maxBits(),
-                config.objective(), Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, g -> 0, zero);
-        create(config, dummy, null);
+    /**
+     * The stored population rebuilt through the problem: every member must be a genome this
+     * problem can encode, measured in evaluations.csv, with exactly the objectives measured there.
+     */
+    private List<Solution> rebuild(SearchState st, Path file) {
+        if (!st.algorithm().equals(config.algorithm()))
+            throw SearchState.bad(file, "is a " + st.algorithm() + " search, not " + config.algorithm());
+        if (st.seed() != config.seed()) throw SearchState.bad(file, "has seed " + st.seed() + ", the run " + config.seed());
+        if (st.evaluations() != config.evaluationsAfter(st.generation()))
+            throw SearchState.bad(file, "claims " + st.evaluations() + " evaluations after generation " + st.generation()
+                    + "; the budget gives " + config.evaluationsAfter(st.generation()));
+        if (st.population().size() != config.populationSize())
+            throw SearchState.bad(file, "holds " + st.population().size() + " members; the population is " + config.populationSize());
+        List<Solution> out = new ArrayList<>();
+        for (int i = 0; i < st.population().size(); i++) {
+            SearchState.Member m = st.population().get(i);
+            String where = "population[" + i + "]";
+            Solution s = problem.newSolution();
+            if (m.variables().length != s.getNumberOfVariables() || m.objectives().length != s.getNumberOfObjectives()
+                    || m.constraints().length != s.getNumberOfConstraints())
+                throw SearchState.bad(file, where + " has " + m.variables().length + " variables, " + m.objectives().length
+                        + " objectives and " + m.constraints().length + " constraints; the problem has " + s.getNumberOfVariables()
+                        + ", " + s.getNumberOfObjectives() + " and " + s.getNumberOfConstraints());
+            for (int v = 0; v < m.variables().length; v++) {
+                RealVariable x = (RealVariable) s.getVariable(v);
+                double value = m.variables()[v];
+                if (!(value >= x.getLowerBound() && value <= x.getUpperBound()))
+                    throw SearchState.bad(file, where + " variable " + v + " = " + value + " lies outside ["
+                            + x.getLowerBound() + ", " + x.getUpperBound() + "]");
+                x.setValue(value);
+            }
+            Genome g = problem.decode(s);
+            Evaluation e = problem.cached(g);
+            if (e == null) throw SearchState.bad(file, where + " (" + g.key() + ") was never measured in " + EVALUATIONS);
+            problem.fill(s, e);
+            if (!java.util.Arrays.equals(s.getObjectiveValues(), m.objectives())
+                    || !java.util.Arrays.equals(s.getConstraintValues(), m.constraints()))
+                throw SearchState.bad(file, where + " (" + g.key() + ") has objectives other than those measured in " + EVALUATIONS);
+            if (m.rank() != null) Rank.setAttribute(s, m.rank());
+            if (m.crowding() != null) CrowdingDistance.setAttribute(s, m.crowding());
+            if (m.fitness() != null) {
+                if (Double.isNaN(m.fitness())) throw SearchState.bad(file, where + " has fitness NaN");
+                Fitness.setAttribute(s, m.fitness());
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Creates the named algorithm with the reference operators and budget (see {@link SearchAlgorithms}). */
+    public static StageTwoAlgorithm create(SearchConfig config, EmomcProblem problem) {
+        return SearchAlgorithms.create(config, problem);
     }
 
     /** Hypervolume of a front in the fixed box (0 when the front is empty). */
@@ -235,14 +265,16 @@ public final class SearchRun {
         return out;
     }
 
-    // ---- CSV ----
+    // ---- CSV (through util.Csv; the genome's own commas are written as ';' so the files stay readable in a spreadsheet) ----
 
-    static String evaluationHeader() { return "generation,genome,remaining,bits,accuracy,energy_mJ,size_kB,seconds\n"; }
+    static String evaluationHeader() {
+        return Csv.line("generation", "genome", "remaining", "bits", "accuracy", "energy_mJ", "size_kB", "seconds") + "\n";
+    }
 
     static String evaluationRow(int generation, Evaluation e) {
         // Full round-trip precision: a resumed run must see exactly the numbers the first run saw.
-        return String.format(Locale.ROOT, "%d,%s,%.4f,%s,%s,%s,%s,%.3f", generation, e.genome().key().replace(',', ';'),
-                e.genome().remaining(), bitsText(e.genome()), e.accuracy(), e.energyMilliJoules(), e.sizeKiB(), e.seconds());
+        return Csv.line(generation, e.genome().key().replace(',', ';'), String.format(Locale.ROOT, "%.4f", e.genome().remaining()),
+                bitsText(e.genome()), e.accuracy(), e.energyMilliJoules(), e.sizeKiB(), String.format(Locale.ROOT, "%.3f", e.seconds()));
     }
 
     static Evaluation parseEvaluation(String[] row) {
@@ -258,70 +290,36 @@ public final class SearchRun {
 
     /** The front as CSV: remaining, bits, accuracy, energy, size. */
     public static String frontCsv(List<Evaluation> front) {
-        StringBuilder sb = new StringBuilder("genome,remaining,bits,accuracy,energy_mJ,size_kB\n");
+        Csv.Builder csv = new Csv.Builder("genome", "remaining", "bits", "accuracy", "energy_mJ", "size_kB");
         for (Evaluation e : front)
-            sb.append(String.format(Locale.ROOT, "%s,%.4f,%s,%.6f,%.9g,%.9g%n", e.genome().key().replace(',', ';'),
-                    e.genome().remaining(), bitsText(e.genome()), e.accuracy(), e.energyMilliJoules(), e.sizeKiB()));
-        return sb.toString();
+            csv.row(e.genome().key().replace(',', ';'), String.format(Locale.ROOT, "%.4f", e.genome().remaining()), bitsText(e.genome()),
+                    String.format(Locale.ROOT, "%.6f", e.accuracy()), String.format(Locale.ROOT, "%.9g", e.energyMilliJoules()),
+                    String.format(Locale.ROOT, "%.9g", e.sizeKiB()));
+        return csv.text();
     }
 
     static String progressCsv(List<Progress> progress) {
-        StringBuilder sb = new StringBuilder("generation,evaluations,measured,hypervolume,front_size,elapsed_s\n");
+        Csv.Builder csv = new Csv.Builder("generation", "evaluations", "measured", "hypervolume", "front_size", "elapsed_s");
         for (Progress p : progress)
-            sb.append(String.format(Locale.ROOT, "%d,%d,%d,%s,%d,%.3f%n", p.generation(), p.evaluations(), p.measured(),
-                    p.hypervolume(), p.frontSize(), p.elapsedSeconds()));
-        return sb.toString();
+            csv.row(p.generation(), p.evaluations(), p.measured(), p.hypervolume(), p.frontSize(),
+                    String.format(Locale.ROOT, "%.3f", p.elapsedSeconds()));
+        return csv.text();
     }
 
-    /** Reads a CSV written by this class (no quoting needed: fields hold no commas), without its header. */
-    public static List<String[]> readCsv(Path file) throws IOException {
-        if (!Files.exists(file)) return List.of();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        List<String[]> out = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) if (!lines.get(i).isBlank()) out.add(lines.get(i).split(",", -1));
+    /** The progress recorded in a search directory's progress.csv (generations as recorded; empty when there is none). */
+    public static List<Progress> readProgress(Path searchDir) throws IOException {
+        List<String[]> rows = Csv.readRows(searchDir.resolve(PROGRESS));
+        List<Progress> out = new ArrayList<>();
+        int last = rows.isEmpty() ? 0 : Integer.parseInt(rows.get(rows.size() - 1)[0]);
+        for (String[] row : rows)
+            out.add(new Progress(Integer.parseInt(row[0]), last, Integer.parseInt(row[1]), Integer.parseInt(row[2]),
+                    Double.parseDouble(row[3]), Integer.parseInt(row[4]), Double.parseDouble(row[5])));
         return out;
     }
 
-    // ---- state file: magic, key, generation, seconds, algorithm bytes, CRC32 ----
-
-    private record State(String key, int generation, double seconds, byte[] algorithm) { }
-
-    private static void writeState(Path file, State s) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(STATE_MAGIC);
-            out.writeUTF(s.key);
-            out.writeInt(s.generation);
-            out.writeDouble(s.seconds);
-            out.writeInt(s.algorithm.length);
-            out.write(s.algorithm);
-        }
-        byte[] body = bytes.toByteArray();
-        CRC32 crc = new CRC32();
-        crc.update(body);
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        all.write(body);
-        new DataOutputStream(all).writeLong(crc.getValue());
-        AtomicFiles.write(file, all.toByteArray());
-    }
-
-    private static State readState(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
-        if (all.length < 12) throw new IllegalArgumentException("search state " + file + " is truncated; delete it to start over");
-        CRC32 crc = new CRC32();
-        crc.update(all, 0, all.length - 8);
-        long stored = new DataInputStream(new ByteArrayInputStream(all, all.length - 8, 8)).readLong();
-        if (stored != crc.getValue())
-            throw new IllegalArgumentException("search state " + file + " is corrupt (checksum mismatch); delete it to start over");
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8))) {
-            if (in.readInt() != STATE_MAGIC) throw new IllegalArgumentException(file + " is not an emomc search state");
-            String key = in.readUTF();
-            int gen = in.readInt();
-            double secs = in.readDouble();
-            byte[] alg = new byte[in.readInt()];
-            in.readFully(alg);
-            return new State(key, gen, secs, alg);
-        }
+    /** The rows of a CSV file this class wrote, without its header (see {@link Csv#readRows}). */
+    public static List<String[]> readCsv(Path file) throws IOException {
+        return Csv.readRows(file);
     }
 
     static long mix(long seed, int generation) {

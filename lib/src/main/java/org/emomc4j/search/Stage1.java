@@ -6,11 +6,17 @@ import org.emomc4j.nn.Model;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 import org.emomc4j.util.AtomicFiles;
+import org.emomc4j.util.Csv;
+import org.emomc4j.util.Hashes;
+import org.emomc4j.util.ResumeKey;
+import org.emomc4j.util.RunDirectory;
+import org.emomc4j.util.UserError;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +33,10 @@ import java.util.TreeMap;
  * |w| are re-selected on every forward pass; the checkpoint keeps dense weights).
  *
  * <p>Resumable at step granularity: every finished step leaves {@code rX.partial.ckpt} (model
- * and optimizer), every finished grid point {@code rX.ckpt} and a row in {@code stage1.csv}.
+ * and optimizer), every finished grid point {@code rX.ckpt} and a row in {@code stage1.csv}. The
+ * directory's resume key ({@link #resumeKey}) holds the grid, steps, mode, fine-tuning settings,
+ * the base checkpoint's SHA-256 and the data's, so finished points are reused only by the same
+ * stage 1.
  *
  * <p>The method, formulas and choices: {@code docs/method.md#stage-1}.
  */
@@ -40,7 +49,7 @@ public final class Stage1 {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown stage-1 mode '" + s + "': use independent or chained");
+                throw new UserError("unknown stage-1 mode '" + s + "': use independent or chained");
             }
         }
     }
@@ -75,7 +84,7 @@ public final class Stage1 {
      * @param fineTune optimiser settings of the fine-tuning epochs (its epoch count is ignored)
      */
     public Stage1(RemainingGrid grid, int steps, Mode mode, TrainConfig fineTune) {
-        if (steps < 1) throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+        if (steps < 1) throw new UserError("--steps must be >= 1, got " + steps);
         this.grid = grid;
         this.steps = steps;
         this.mode = mode;
@@ -97,16 +106,47 @@ public final class Stage1 {
     /** The checkpoint file of a grid point. */
     public static Path checkpoint(Path dir, double r) { return dir.resolve(RemainingGrid.label(r) + ".ckpt"); }
 
+    /** What makes stage 1 the same stage 1: grid, steps, mode, fine-tuning, base network and data. */
+    public ResumeKey resumeKey(Path base, ImageSet train, ImageSet val) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("grid", java.util.Arrays.toString(grid.values()));
+        m.put("steps", steps);
+        m.put("mode", mode.name().toLowerCase(Locale.ROOT));
+        m.put("lr", fineTune.lr());
+        m.put("batch", fineTune.batchSize());
+        m.put("momentum", fineTune.momentum());
+        m.put("weight_decay", fineTune.weightDecay());
+        m.put("schedule", fineTune.schedule());
+        m.put("seed", fineTune.seed());
+        m.put("base_sha256", Hashes.sha256(base));
+        m.put("train_images", train.size() + " sha256 " + train.fingerprint());
+        m.put("val_images", val == null ? "none" : val.size() + " sha256 " + val.fingerprint());
+        return ResumeKey.of("stage1", m);
+    }
+
+    /** Runs or resumes stage 1 (a directory holding another stage 1 is refused). */
+    public List<Point> run(Path base, ImageSet train, ImageSet val, int evalBatch, Path dir, Listener listener) throws IOException {
+        return run(base, train, val, evalBatch, dir, true, listener);
+    }
+
     /**
      * Runs (or resumes) stage 1. Grid points whose checkpoint exists are skipped.
      *
-     * @param base the trained, uncompressed network's checkpoint
-     * @param val  validation images for the per-point accuracy
+     * @param base   the trained, uncompressed network's checkpoint
+     * @param val    validation images for the per-point accuracy
+     * @param resume continue the stage 1 in {@code dir}; false: {@code dir} must hold no run
      */
-    public List<Point> run(Path base, ImageSet train, ImageSet val, int evalBatch, Path dir, Listener listener) throws IOException {
-        Files.createDirectories(dir);
+    public List<Point> run(Path base, ImageSet train, ImageSet val, int evalBatch, Path dir, boolean resume, Listener listener)
+            throws IOException {
         if (!Files.isRegularFile(base))
-            throw new IllegalArgumentException("base checkpoint " + base + " does not exist: train one with './emomc train'");
+            throw new UserError("base checkpoint " + base + " does not exist: train one with './emomc train'");
+        try (RunDirectory claim = RunDirectory.claim(dir, resumeKey(base, train, val), resume)) {
+            return runClaimed(base, train, val, evalBatch, dir, listener);
+        }
+    }
+
+    private List<Point> runClaimed(Path base, ImageSet train, ImageSet val, int evalBatch, Path dir, Listener listener)
+            throws IOException {
         AtomicFiles.writeString(dir.resolve(BASE), base.toAbsolutePath().toString());
         Map<Double, Point> done = new TreeMap<>();
         for (Point p : readCsv(dir)) done.put(p.remaining(), p);
@@ -162,7 +202,7 @@ public final class Stage1 {
         for (int l = 0; l < model.spec().size(); l++) model.setWeightTransform(l, t);
     }
 
-    /** Points as the {r values, accuracies} curve {@link org.emomc4j.report.Charts#accuracyVsRemaining} draws. */
+    /** Points as the {r values, accuracies} curve {@code report.Charts#accuracyVsRemaining} draws. */
     public static double[][] curve(List<Point> points) {
         double[][] c = new double[2][points.size()];
         for (int i = 0; i < points.size(); i++) {
@@ -175,16 +215,16 @@ public final class Stage1 {
     /** Finished grid points recorded in a stage-1 directory. */
     public static List<Point> readCsv(Path dir) throws IOException {
         List<Point> out = new ArrayList<>();
-        for (String[] row : SearchRun.readCsv(dir.resolve(CSV)))
+        for (String[] row : Csv.readRows(dir.resolve(CSV)))
             out.add(new Point(Double.parseDouble(row[0]), Double.parseDouble(row[1]), Integer.parseInt(row[2]), Double.parseDouble(row[3])));
         return out;
     }
 
     private static void writeCsv(Path dir, Iterable<Point> points) throws IOException {
-        StringBuilder sb = new StringBuilder("remaining,val_accuracy,epochs,seconds\n");
+        Csv.Builder csv = new Csv.Builder("remaining", "val_accuracy", "epochs", "seconds");
         for (Point p : points)
-            sb.append(String.format(Locale.ROOT, "%.4f,%s,%d,%.2f%n", p.remaining(), p.valAccuracy(), p.epochs(), p.seconds()));
-        AtomicFiles.writeString(dir.resolve(CSV), sb.toString());
+            csv.row(String.format(Locale.ROOT, "%.4f", p.remaining()), p.valAccuracy(), p.epochs(), String.format(Locale.ROOT, "%.2f", p.seconds()));
+        csv.write(dir.resolve(CSV));
     }
 
     /** The grid points that have a checkpoint in a stage-1 directory. */
@@ -193,7 +233,7 @@ public final class Stage1 {
         List<Double> rs = new ArrayList<>();
         for (Point p : pts) if (Files.exists(checkpoint(dir, p.remaining()))) rs.add(p.remaining());
         if (rs.isEmpty())
-            throw new IllegalArgumentException("no stage-1 checkpoints in " + dir + " (expected " + CSV
+            throw new UserError("no stage-1 checkpoints in " + dir + " (expected " + CSV
                     + " and r*.ckpt files): run './emomc prune --checkpoint BASE --out " + dir + "' first");
         return new RemainingGrid(rs.stream().mapToDouble(Double::doubleValue).toArray());
     }

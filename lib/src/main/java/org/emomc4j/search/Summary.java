@@ -2,8 +2,7 @@ package org.emomc4j.search;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.emomc4j.report.Charts;
-import org.emomc4j.report.Tables;
+import org.emomc4j.metrics.Gains;
 import org.emomc4j.util.AtomicFiles;
 
 import java.io.IOException;
@@ -56,19 +55,8 @@ public final class Summary {
                 "size_kB", baseline.sizeKiB()));
         List<Evaluation> test = front.stream().map(Member::asTestEvaluation).toList();
         Map<String, Object> gains = new LinkedHashMap<>();
-        for (Charts.Cost c : Charts.Cost.values()) {
-            double base = c == Charts.Cost.ENERGY ? baseline.energyMilliJoules() : baseline.sizeKiB();
-            Map<String, Object> g = new LinkedHashMap<>();
-            for (double loss : new double[]{0.003, 0.01}) {
-                double[] b = Tables.bestGain(test, c, baseline.testAccuracy(), base, loss);
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put(c == Charts.Cost.ENERGY ? "energy_mJ" : "size_kB", nan(b[0]));
-                x.put("gain", nan(b[1]));
-                x.put("test_accuracy", nan(b[2]));
-                g.put("loss<=" + (loss * 100) + "%", x);
-            }
-            gains.put(c == Charts.Cost.ENERGY ? "energy" : "size", g);
-        }
+        gains.put("energy", gains(test, Evaluation::energyMilliJoules, baseline.energyMilliJoules(), baseline.testAccuracy(), "energy_mJ"));
+        gains.put("size", gains(test, Evaluation::sizeKiB, baseline.sizeKiB(), baseline.testAccuracy(), "size_kB"));
         m.put("gains", gains);
         List<Map<String, Object>> f = new ArrayList<>();
         for (Member x : front) {
@@ -85,6 +73,20 @@ public final class Summary {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         AtomicFiles.writeString(runDir.resolve(FILE), json.writeValueAsString(m));
         return m;
+    }
+
+    private static Map<String, Object> gains(List<Evaluation> test, java.util.function.ToDoubleFunction<Evaluation> cost, double base,
+                                             double baseAccuracy, String costName) {
+        Map<String, Object> g = new LinkedHashMap<>();
+        for (double loss : Gains.PAPER_LOSSES) {
+            double[] b = Gains.best(test, Evaluation::accuracy, cost, baseAccuracy, base, loss);
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put(costName, nan(b[0]));
+            x.put("gain", nan(b[1]));
+            x.put("test_accuracy", nan(b[2]));
+            g.put("loss<=" + (loss * 100) + "%", x);
+        }
+        return g;
     }
 
     private static Object nan(double v) { return Double.isNaN(v) ? null : v; }

@@ -9,7 +9,7 @@ class EngineGuardTest {
 
     @Test
     void nonCpuBackendIsRefused() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        org.emomc4j.util.UserError e = assertThrows(org.emomc4j.util.UserError.class,
                 () -> Model.checkCpu(false, "org.nd4j.linalg.jcublas.JCublasBackend"));
         assertTrue(e.getMessage().contains("JCublasBackend") && e.getMessage().contains("nd4j-native"), e.getMessage());
         assertDoesNotThrow(() -> Model.checkCpu(true, "org.nd4j.linalg.cpu.nativecpu.CpuBackend"));

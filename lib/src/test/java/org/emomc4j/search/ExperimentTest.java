@@ -1,11 +1,18 @@
 package org.emomc4j.search;
 
+import org.emomc4j.data.Cifar10;
+import org.emomc4j.data.ImageSet;
 import org.emomc4j.nn.TrainConfig;
+import org.emomc4j.util.Hashes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -14,20 +21,96 @@ class ExperimentTest {
     @TempDir
     Path tmp;
 
+    /** Every file under a directory with its SHA-256 (relative path to hash). */
+    static Map<String, String> tree(Path dir) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        if (!Files.exists(dir)) return m;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) m.put(dir.relativize(p).toString(), Hashes.sha256(p));
+        }
+        return m;
+    }
+
+    /** A small synthetic CIFAR-10 (5,500 official training images: 500 train + 5,000 val after the split; 200 test). */
+    static Path smallCifar(Path dir) throws IOException {
+        if (!Files.exists(dir.resolve(Cifar10.TEST_FILE))) Cifar10.writeDataset(dir, ImageSet.random(5_500, 1), ImageSet.random(200, 2));
+        return dir;
+    }
+
+    /** A profile small enough for a unit test: VGG-16 at width 1/16 on 100 images, one epoch, one grid point, one generation. */
+    static final Profile TINY = new Profile("tiny", 1.0 / 16, 100, 50, 50, 1, "cosine", 0.01, 32, "0.5", 1, Stage1.Mode.CHAINED,
+            0.01, 4, 2, 1);
+
     @Test
-    void directoriesFollowTheProfileAndPreferCommittedResults() throws Exception {
-        Experiment e = Experiment.of(Profile.SMOKE, tmp, 1);
+    void directoriesFollowTheLayout() throws Exception {
+        Experiment e = Experiment.of(Profile.SMOKE, tmp, tmp.resolve("runs"), null, 1);
         assertEquals(tmp.resolve("runs/smoke"), e.runDir());
         assertEquals(tmp.resolve("runs/smoke/stage1"), e.stage1Dir(Stage1.Mode.CHAINED));
         assertEquals(tmp.resolve("runs/smoke/stage1-independent"), e.stage1Dir(Stage1.Mode.INDEPENDENT));
         assertEquals(tmp.resolve("runs/smoke/search/energy-XY"), e.searchDir("energy-XY"));
+        assertEquals(tmp.resolve("runs/smoke/ablation/one-stage-energy-XY"), e.oneStageDir(org.emomc4j.hw.Dataflow.XY));
+        assertEquals(tmp.resolve("runs/smoke/ablation/energy-XY-SPEA2"), e.layout().algorithmDir(org.emomc4j.hw.Dataflow.XY, "spea2"));
         assertEquals(tmp.resolve("figures/smoke/x"), e.figure("x"));
-        assertTrue(Files.isDirectory(tmp.resolve("figures/smoke")));
-        Files.createDirectories(tmp.resolve("results/quick/report"));
-        assertEquals(tmp.resolve("results/quick"), Experiment.of(Profile.QUICK, tmp, 1).runDir());
-        // ... unless a finished local run (which has the checkpoints) exists.
-        Files.createDirectories(tmp.resolve("runs/quick/report"));
-        assertEquals(tmp.resolve("runs/quick"), Experiment.of(Profile.QUICK, tmp, 1).runDir());
+        // The runs root may live anywhere ($EMOMC_RUNS): the profile's directory goes under it.
+        assertEquals(tmp.resolve("elsewhere/quick"), Experiment.of(Profile.QUICK, tmp, tmp.resolve("elsewhere"), null, 1).runDir());
+    }
+
+    @Test
+    void committedResultsAreReadOnlyUntilLocalWorkExists() throws Exception {
+        Path results = tmp.resolve("results/quick");
+        Files.createDirectories(results.resolve("report"));
+        Files.writeString(results.resolve("report").resolve(RunLayout.REPRODUCE), "{}");
+        Experiment e = Experiment.of(Profile.QUICK, tmp, tmp.resolve("runs"), null, 1);
+        assertEquals(results, e.source().root(), "nothing local yet: the committed run is read");
+        assertEquals(tmp.resolve("runs/quick"), e.runDir(), "but work would go to runs/");
+        assertEquals(results.resolve("search/energy-XY"), e.searchDir("energy-XY"));
+        assertTrue(e.finished());
+        // An unfinished local run (a baseline log, say) beats the committed one.
+        Files.createDirectories(tmp.resolve("runs/quick/baseline"));
+        Files.writeString(tmp.resolve("runs/quick/baseline/train-log.csv"), "epoch\n");
+        assertEquals(tmp.resolve("runs/quick"), e.source().root());
+        assertFalse(e.finished());
+    }
+
+    @Test
+    void readingTheCommittedResultsWritesNothing() throws Exception {
+        Path home = Experiment.projectHome();
+        Path committed = home.resolve("results/quick");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(committed.resolve("report/reproduce.json")),
+                "no committed results/quick in " + home);
+        Map<String, String> before = tree(home.resolve("results"));
+        Path runs = tmp.resolve("runs");
+        Experiment e = Experiment.of(Profile.QUICK, home, runs, null, 1);
+        assertEquals(committed, e.source().root());
+        StringBuilder log = new StringBuilder();
+        Reproduce.Report r = e.report(log::append);
+        assertEquals(4, r.energyFronts().size());
+        assertEquals(3, r.sizeFronts().size());
+        assertEquals(7, r.hypervolume().size());
+        assertTrue(r.baselineTestAccuracy() > 0.5, "the committed baseline's accuracy: " + r.baselineTestAccuracy());
+        assertEquals(4, r.tableII().rowCount());
+        assertFalse(e.baselineLog().isBlank());
+        assertFalse(Stage1.readCsv(e.stage1Dir(Profile.QUICK.stage1Mode())).isEmpty());
+        assertFalse(SearchRun.readProgress(e.searchDir("energy-XY")).isEmpty());
+        assertTrue(e.finished());
+        assertEquals(before, tree(home.resolve("results")), "reading the committed results changed files under results/");
+        assertFalse(Files.exists(runs), "reading created the run directory");
+    }
+
+    @Test
+    void trainingNeverGoesIntoCommittedResults() throws Exception {
+        Path results = tmp.resolve("results/tiny");
+        Files.createDirectories(results.resolve("report"));
+        Files.writeString(results.resolve("report").resolve(RunLayout.REPRODUCE), "{}");
+        Files.createDirectories(results.resolve("baseline"));
+        Files.writeString(results.resolve("baseline/train-log.csv"), "epoch,lr\n1,0.1\n");
+        Map<String, String> before = tree(results);
+        Experiment e = Experiment.of(TINY, tmp, tmp.resolve("runs"), smallCifar(tmp.resolve("cifar")), 1);
+        assertEquals(1, e.trainBaseline(null).size());
+        assertEquals(before, tree(results));
+        assertTrue(Files.isRegularFile(tmp.resolve("runs/tiny/baseline/last.ckpt")));
+        assertEquals(tmp.resolve("runs/tiny"), e.source().root(), "the local (unfinished) run is read now");
+        assertEquals(0, e.trainBaseline(null).size(), "a finished baseline is loaded, not trained again");
     }
 
     @Test
@@ -58,6 +141,6 @@ class ExperimentTest {
         assertTrue(Double.isNaN(front.get(1).testAccuracy()));
         assertEquals(0.79, front.get(0).asTestEvaluation().accuracy());
         assertEquals(13.0, Summary.readBaseline(dir).energyMilliJoules());
-        assertFalse(Experiment.of(Profile.SMOKE, tmp, 1).finished());
+        assertFalse(Experiment.of(Profile.SMOKE, tmp, tmp.resolve("runs"), null, 1).finished());
     }
 }

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -30,8 +29,7 @@ class OneStageAblationTest {
     static NetworkSpec spec = NetworkSpec.vgg("vgg11", 1.0 / 16);
     static ImageSet train = ImageSet.random(96, 1), val = ImageSet.random(64, 2), test = ImageSet.random(64, 3);
     static Path stage1, twoStage;
-    static SearchConfig cfg = new SearchConfig(Objective.ENERGY, "XY", "dense", "NSGAII", 6, 3, 2, 1,
-            Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 2, 12, 1, Map.of());
+    static SearchConfig cfg = SearchConfig.builder(Objective.ENERGY).budget(6, 3, 2).seed(1).build();
     static ReferenceCosts costs = new ReferenceCosts(spec, Dataflow.XY, Coding.DENSE);
 
     @BeforeAll

@@ -7,6 +7,7 @@ import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.Schedule;
 import org.emomc4j.nn.TrainConfig;
+import org.emomc4j.util.UserError;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -26,14 +26,31 @@ class PipelineTest {
     static NetworkSpec spec = NetworkSpec.vgg("vgg11", 1.0 / 16);
     static ImageSet train = ImageSet.random(96, 1), val = ImageSet.random(64, 2);
     static Path base, stage1;
+    static int firstRunEpochs;
+
+    /** Counts the work a stage-1 run does: fine-tuning epochs trained and grid points finished. */
+    static final class Work implements Stage1.Listener {
+        int epochs, points;
+
+        @Override
+        public void epoch(org.emomc4j.nn.Trainer.EpochResult r) { epochs++; }
+
+        @Override
+        public void finished(Stage1.Point p) { points++; }
+    }
+
+    static Stage1 stage1(String grid, double lr) {
+        return new Stage1(RemainingGrid.parse(grid), 2, Stage1.Mode.CHAINED, new TrainConfig(1, 32, lr, 0.9, 5e-4, Schedule.STEP, 1000, 1));
+    }
 
     @BeforeAll
     static void stage1() throws Exception {
         base = tmp.resolve("base.ckpt");
         Model.create(spec, 3).save(base);
         stage1 = tmp.resolve("stage1");
-        new Stage1(RemainingGrid.parse("0.3,0.6"), 2, Stage1.Mode.CHAINED,
-                new TrainConfig(1, 32, 0.01, 0.9, 5e-4, Schedule.STEP, 1000, 1)).run(base, train, val, 64, stage1, null);
+        Work w = new Work();
+        stage1("0.3,0.6", 0.01).run(base, train, val, 64, stage1, false, w);
+        firstRunEpochs = w.epochs;
     }
 
     @Test
@@ -55,11 +72,26 @@ class PipelineTest {
 
     @Test
     void stage1ResumeSkipsFinishedPoints() throws Exception {
-        long before = Files.getLastModifiedTime(Stage1.checkpoint(stage1, 0.6)).toMillis();
-        List<Stage1.Point> pts = new Stage1(RemainingGrid.parse("0.3,0.6"), 2, Stage1.Mode.CHAINED,
-                new TrainConfig(1, 32, 0.01, 0.9, 5e-4, Schedule.STEP, 1000, 1)).run(base, train, val, 64, stage1, null);
+        assertEquals(3, firstRunEpochs, "chained: K = 2 epochs for r = 0.6, then 1 for r = 0.3");
+        Work w = new Work();
+        List<Stage1.Point> pts = stage1("0.3,0.6", 0.01).run(base, train, val, 64, stage1, true, w);
         assertEquals(2, pts.size());
-        assertEquals(before, Files.getLastModifiedTime(Stage1.checkpoint(stage1, 0.6)).toMillis());
+        assertEquals(0, w.epochs, "a finished stage 1 trains no epoch when resumed");
+        assertEquals(0, w.points);
+    }
+
+    @Test
+    void stage1RefusesToResumeAnotherStage1() throws Exception {
+        UserError e = assertThrows(UserError.class, () -> stage1("0.3,0.5,0.6", 0.01).run(base, train, val, 64, stage1, true, null));
+        assertTrue(e.getMessage().contains("grid: [0.3, 0.6] in the run, [0.3, 0.5, 0.6] now"), e.getMessage());
+        e = assertThrows(UserError.class, () -> stage1("0.3,0.6", 0.05).run(base, train, val, 64, stage1, true, null));
+        assertTrue(e.getMessage().contains("lr: 0.01 in the run, 0.05 now"), e.getMessage());
+        Path otherBase = tmp.resolve("other-base.ckpt");
+        Model.create(spec, 4).save(otherBase);
+        e = assertThrows(UserError.class, () -> stage1("0.3,0.6", 0.01).run(otherBase, train, val, 64, stage1, true, null));
+        assertTrue(e.getMessage().contains("base_sha256:"), e.getMessage());
+        e = assertThrows(UserError.class, () -> stage1("0.3,0.6", 0.01).run(base, train, val, 64, stage1, false, null));
+        assertTrue(e.getMessage().contains("--resume"), e.getMessage());
     }
 
     @Test
@@ -75,12 +107,17 @@ class PipelineTest {
 
     @Test
     void searchOnRealCheckpointsResumesToTheSameFront() throws Exception {
-        SearchConfig cfg = new SearchConfig(Objective.ENERGY, "XY", "dense", "NSGAII", 6, 3, 3, 1,
-                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 2, 12, 1, Map.of());
+        SearchConfig cfg = SearchConfig.builder(Objective.ENERGY).budget(6, 3, 3).seed(1).build();
         SearchRun.Result full = new SearchRun(cfg, problem(), tmp.resolve("full")).run(false, null);
         Path part = tmp.resolve("part");
         new SearchRun(cfg.withBudget(6, 3, 1), problem(), part).run(false, null);
         SearchRun.Result resumed = new SearchRun(cfg, problem(), part).run(true, null);
+        assertEquals(Files.readString(tmp.resolve("full").resolve(SearchRun.FRONT)), Files.readString(part.resolve(SearchRun.FRONT)));
+        assertEquals(2, resumed.generationsRun());
+        // Resuming the finished search measures nothing and runs no generation.
+        SearchRun.Result again = new SearchRun(cfg, problem(), part).run(true, null);
+        assertEquals(0, again.generationsRun());
+        assertEquals(0, again.measured());
         assertEquals(Files.readString(tmp.resolve("full").resolve(SearchRun.FRONT)), Files.readString(part.resolve(SearchRun.FRONT)));
         assertEquals(full.front().size(), resumed.front().size());
         for (Evaluation a : full.front())

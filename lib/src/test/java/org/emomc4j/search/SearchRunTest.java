@@ -100,7 +100,7 @@ class SearchRunTest {
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new SearchRun(SyntheticOracles.config(o, 2).withSeed(99), SyntheticOracles.problem(o), dir).run(true, null));
-        assertTrue(e.getMessage().contains("another configuration"), e.getMessage());
+        assertTrue(e.getMessage().contains("seed: 7 in the run, 99 now"), e.getMessage());
     }
 
     @Test
@@ -119,7 +119,7 @@ class SearchRunTest {
     @Test
     void nsga2KeepsTheReferenceBudgetAndEliminatesDuplicates() {
         EmomcProblem p = SyntheticOracles.problem(Objective.ENERGY);
-        EmomcNSGAII a = new EmomcNSGAII(p, 12, 6, null);
+        EmomcNSGAII a = new EmomcNSGAII(p, 12, 6);
         PRNG.setRandom(new Random(3));
         a.step();
         assertEquals(12, a.getNumberOfEvaluations());
@@ -149,34 +149,56 @@ class SearchRunTest {
     }
 
     @Test
-    void otherAlgorithmsRunByName() throws Exception {
-        for (String name : List.of("NSGAIII", "SPEA2", "MOEAD", "SMSEMOA")) {
-            SearchConfig c = SyntheticOracles.config(Objective.ENERGY, 2).withAlgorithm(name);
-            SearchRun.Result r = new SearchRun(c, SyntheticOracles.problem(Objective.ENERGY), tmp.resolve(name)).run(false, null);
-            assertMutuallyNondominated(r.front(), Objective.ENERGY);
+    void everyOfferedAlgorithmKeepsTheBudgetAndResumesExactly() throws Exception {
+        for (String name : SearchAlgorithms.OFFERED) {
+            // An odd offspring count: pairwise breeding (SBX) must not overshoot it.
+            SearchConfig c = SyntheticOracles.config(Objective.ENERGY, 6).withAlgorithm(name).withBudget(10, 5, 6);
+            SearchRun.Result full = new SearchRun(c, SyntheticOracles.problem(Objective.ENERGY), tmp.resolve(name + "-full")).run(false, null);
+            for (SearchRun.Progress p : full.progress())
+                assertEquals(10 + 5 * p.generation(), p.evaluations(), name + " at generation " + p.generation());
+            assertMutuallyNondominated(full.front(), Objective.ENERGY);
+
+            Path part = tmp.resolve(name + "-part");
+            new SearchRun(c.withBudget(10, 5, 2), SyntheticOracles.problem(Objective.ENERGY), part).run(false, null);
+            SearchRun.Result resumed = new SearchRun(c, SyntheticOracles.problem(Objective.ENERGY), part).run(true, null);
+            assertEquals(Files.readString(tmp.resolve(name + "-full").resolve(SearchRun.FRONT)), Files.readString(part.resolve(SearchRun.FRONT)),
+                    name + ": resumed front differs");
+            for (int g = 0; g < full.progress().size(); g++) {
+                assertEquals(full.progress().get(g).hypervolume(), resumed.progress().get(g).hypervolume(), 0.0, name + " generation " + g);
+                assertEquals(full.progress().get(g).evaluations(), resumed.progress().get(g).evaluations(), name + " generation " + g);
+            }
         }
     }
 
     @Test
-    void spea2KeepsTheConfiguredOffspringBudget() throws Exception {
-        SearchConfig c = SyntheticOracles.config(Objective.ENERGY, 3).withAlgorithm("SPEA2");
-        SearchRun.Result r = new SearchRun(c, SyntheticOracles.problem(Objective.ENERGY), tmp.resolve("spea2")).run(false, null);
-        int last = r.progress().get(r.progress().size() - 1).evaluations();
-        assertTrue(last <= c.populationSize() + c.generations() * c.offspringSize(),
-                "SPEA2 made " + last + " evaluations for population " + c.populationSize() + " + " + c.generations() + " x " + c.offspringSize());
+    void algorithmsThatCannotKeepTheBudgetAreRefusedWithTheReason() {
+        for (String name : List.of("SMSEMOA", "MOEAD", "NSGAIII")) {
+            org.emomc4j.util.UserError e = assertThrows(org.emomc4j.util.UserError.class,
+                    () -> SyntheticOracles.config(Objective.ENERGY, 2).withAlgorithm(name));
+            assertTrue(e.getMessage().contains("not offered") && e.getMessage().contains("NSGAII"), e.getMessage());
+        }
+        assertTrue(assertThrows(org.emomc4j.util.UserError.class,
+                () -> SyntheticOracles.config(Objective.ENERGY, 2).withAlgorithm("SMS-EMOA")).getMessage().contains("steady-state"));
+        assertTrue(assertThrows(org.emomc4j.util.UserError.class,
+                () -> SyntheticOracles.config(Objective.ENERGY, 2).withAlgorithm("MOEAD")).getMessage().contains("whole population"));
+        assertEquals("NSGAII", SyntheticOracles.config(Objective.ENERGY, 2).withAlgorithm("nsga-ii").algorithm());
     }
 
     @Test
     void badArgumentsAreExplained() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SearchRun.create(SyntheticOracles.config(Objective.ENERGY, 1).withAlgorithm("NSGA-IV"),
-                        SyntheticOracles.problem(Objective.ENERGY), null));
+                () -> SyntheticOracles.config(Objective.ENERGY, 1).withAlgorithm("NSGA-IV"));
         assertTrue(e.getMessage().contains("NSGA-IV"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RemainingGrid.parse("0.0:0.8:0.1"));
         assertTrue(e.getMessage().contains("(0, 1]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RemainingGrid.parse("0.5:1.2:0.1"));
         assertTrue(e.getMessage().contains("(0, 1]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> RemainingGrid.parse("abc"));
+        e = assertThrows(IllegalArgumentException.class, () -> SearchConfig.parseBits("1:12"));
+        assertTrue(e.getMessage().contains("1:12") && e.getMessage().contains("2 <= MIN"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SearchConfig.parseBits("8:4"));
+        assertThrows(IllegalArgumentException.class, () -> SearchConfig.parseBits("2:33"));
+        assertArrayEquals(new int[]{2, 12}, SearchConfig.parseBits("2:12"));
     }
 
     @Test

@@ -11,16 +11,10 @@ final class SyntheticOracles {
     static final long[] WEIGHTS = {1_000, 20_000, 40_000, 80_000, 160_000, 5_000};
 
     static AccuracyOracle accuracy() {
-        return new AccuracyOracle() {
-            @Override
-            public double accuracy(Genome g) {
-                double a = 0.93 - 0.25 * Math.pow(1 - g.remaining(), 3);
-                for (int l = 0; l < g.layers(); l++) a -= 0.02 * Math.max(0, 6 - g.bits(l)) * (l == 0 ? 2 : 1);
-                return Math.max(0.1, a);
-            }
-
-            @Override
-            public boolean threadSafe() { return true; }
+        return g -> {
+            double a = 0.93 - 0.25 * Math.pow(1 - g.remaining(), 3);
+            for (int l = 0; l < g.layers(); l++) a -= 0.02 * Math.max(0, 6 - g.bits(l)) * (l == 0 ? 2 : 1);
+            return Math.max(0.1, a);
         };
     }
 
@@ -48,7 +42,7 @@ final class SyntheticOracles {
     }
 
     static SearchConfig config(Objective o, int generations) {
-        return new SearchConfig(o, "XY", "csr", "NSGAII", 12, 6, generations, 7,
-                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 2, 12, 2, java.util.Map.of("oracle", "synthetic"));
+        return SearchConfig.builder(o).dataflow("XY").coding("csr").budget(12, 6, generations).seed(7)
+                .extra(java.util.Map.of("oracle", "synthetic")).build();
     }
 }

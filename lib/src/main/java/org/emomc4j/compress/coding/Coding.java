@@ -1,5 +1,7 @@
 package org.emomc4j.compress.coding;
 
+import org.emomc4j.util.UserError;
+
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -66,7 +68,7 @@ public enum Coding {
         String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("normal")) t = "dense";
         for (Coding c : allowed) if (c.cliName.equals(t)) return c;
-        throw new IllegalArgumentException("unknown coding '" + text + "': use one of "
+        throw new UserError("unknown coding '" + text + "': use one of "
                 + Arrays.stream(allowed).map(Coding::cliName).toList());
     }
 }

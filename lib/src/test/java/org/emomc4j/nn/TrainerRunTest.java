@@ -1,0 +1,68 @@
+package org.emomc4j.nn;
+
+import org.emomc4j.data.ImageSet;
+import org.emomc4j.util.Hashes;
+import org.emomc4j.util.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A training run directory: never overwritten, resumed only by the same run, log and checkpoint in step. */
+class TrainerRunTest {
+
+    @TempDir
+    Path tmp;
+    static final NetworkSpec SPEC = NetworkSpec.vgg("vgg11", 1.0 / 16);
+    static final ImageSet TRAIN = ImageSet.random(64, 1), VAL = ImageSet.random(32, 2);
+
+    static TrainConfig config(int epochs, double lr) { return new TrainConfig(epochs, 32, lr, 0.9, 5e-4, Schedule.STEP, 30, 1); }
+
+    static List<Trainer.EpochResult> fit(Path dir, TrainConfig c, boolean resume) {
+        return new Trainer(Model.create(SPEC, 1), c).fit(TRAIN, VAL, dir, resume, null);
+    }
+
+    static List<String> logEpochs(Path dir) throws Exception {
+        return Files.readAllLines(dir.resolve(Trainer.LOG)).stream().skip(1).map(l -> l.substring(0, l.indexOf(','))).toList();
+    }
+
+    @Test
+    void trainRefusesToOverwriteAndResumesOnlyTheSameRun() throws Exception {
+        Path run = tmp.resolve("run");
+        assertEquals(2, fit(run, config(2, 0.01), false).size());
+        String ck = Hashes.sha256(run.resolve(Trainer.CHECKPOINT)), log = Hashes.sha256(run.resolve(Trainer.LOG));
+
+        UserError e = assertThrows(UserError.class, () -> fit(run, config(2, 0.01), false));
+        assertTrue(e.getMessage().contains("already holds a train run") && e.getMessage().contains("--resume"), e.getMessage());
+        e = assertThrows(UserError.class, () -> fit(run, config(3, 0.02), true));
+        assertTrue(e.getMessage().contains("lr: 0.01 in the run, 0.02 now"), e.getMessage());
+        assertEquals(ck, Hashes.sha256(run.resolve(Trainer.CHECKPOINT)), "a refused run left the checkpoint untouched");
+        assertEquals(log, Hashes.sha256(run.resolve(Trainer.LOG)));
+
+        // Work done by a resume is counted in epochs: a finished run trains none, an extended one the rest.
+        assertEquals(0, fit(run, config(2, 0.01), true).size());
+        assertEquals(1, fit(run, config(3, 0.01), true).size());
+        assertEquals(List.of("1", "2", "3"), logEpochs(run));
+        e = assertThrows(UserError.class, () -> fit(tmp.resolve("empty"), config(1, 0.01), true));
+        assertTrue(e.getMessage().contains("nothing to resume"), e.getMessage());
+    }
+
+    @Test
+    void aKillBetweenLogAndCheckpointLeavesThemInStep() throws Exception {
+        Path run = tmp.resolve("killed");
+        fit(run, config(1, 0.01), false);
+        Path epoch1 = tmp.resolve("epoch1.ckpt");
+        Files.copy(run.resolve(Trainer.CHECKPOINT), epoch1);
+        fit(run, config(2, 0.01), true);
+        // The log of epoch 2 is written, the checkpoint of epoch 2 is not (killed in between).
+        Files.copy(epoch1, run.resolve(Trainer.CHECKPOINT), StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(List.of("1", "2"), logEpochs(run));
+        assertEquals(1, fit(run, config(2, 0.01), true).size(), "epoch 2 is trained again");
+        assertEquals(List.of("1", "2"), logEpochs(run), "and logged once");
+    }
+}

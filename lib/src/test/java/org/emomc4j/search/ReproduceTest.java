@@ -1,0 +1,59 @@
+package org.emomc4j.search;
+
+import org.emomc4j.util.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The whole pipeline on a tiny profile and synthetic data: a second run does no work, a resumed one only the rest. */
+class ReproduceTest {
+
+    @TempDir
+    Path tmp;
+
+    static long count(List<String> log, String start) { return log.stream().filter(l -> l.startsWith(start)).count(); }
+
+    /** Generations searched, from the per-generation progress lines. */
+    static long generations(List<String> log) { return log.stream().filter(l -> l.contains(": generation ")).count(); }
+
+    @Test
+    void aFinishedRunDoesNoWorkAndAResumedOneOnlyTheRest() throws Exception {
+        Path data = ExperimentTest.smallCifar(tmp.resolve("cifar"));
+        Path out = tmp.resolve("run");
+        Reproduce.Options o = new Reproduce.Options(ExperimentTest.TINY, out, data, 1);
+        List<String> first = new ArrayList<>();
+        Reproduce.Report r1 = Reproduce.run(o, first::add);
+        // Work is counted by what the run reports doing: epochs trained, grid points pruned, generations searched.
+        assertEquals(1, count(first, "baseline epoch"), String.join("\n", first));
+        assertEquals(1, count(first, "stage 1: r = "));
+        assertEquals(7 * 2, generations(first), "7 searches of generations 0 and 1: " + String.join("\n", first));
+
+        List<String> second = new ArrayList<>();
+        Reproduce.Report r2 = Reproduce.run(o, second::add);
+        assertTrue(second.get(0).contains("has finished: nothing to do"), second.get(0));
+        assertEquals(0, count(second, "baseline epoch") + count(second, "stage 1: r = ") + count(second, "stage 2 "), String.join("\n", second));
+        assertEquals(r1.energyFronts(), r2.energyFronts());
+        assertEquals(r1.tableII().print(), r2.tableII().print());
+
+        // Interrupted after stage 2 (the report is missing): resuming trains and searches nothing, only re-reads.
+        Files.delete(new RunLayout(out).reproduceJson());
+        List<String> third = new ArrayList<>();
+        Reproduce.Report r3 = Reproduce.run(o, third::add);
+        assertEquals(0, count(third, "baseline epoch"), String.join("\n", third));
+        assertEquals(1, count(third, "baseline: 1 epochs finished earlier"));
+        assertEquals(0, count(third, "stage 1: r = "));
+        assertEquals(0, generations(third), String.join("\n", third));
+        assertEquals(7, third.stream().filter(l -> l.contains("finished earlier (")).count(), String.join("\n", third));
+        assertEquals(r1.energyFronts(), r3.energyFronts());
+
+        // The same directory under another seed is another reproduction: refused, naming what differs.
+        UserError e = assertThrows(UserError.class, () -> Reproduce.run(new Reproduce.Options(ExperimentTest.TINY, out, data, 2), l -> { }));
+        assertTrue(e.getMessage().contains("seed: 1 in the run, 2 now"), e.getMessage());
+    }
+}
