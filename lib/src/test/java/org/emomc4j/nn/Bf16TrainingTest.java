@@ -37,6 +37,13 @@ class Bf16TrainingTest {
             dc += (ga[i] - gc[i]) * (double) (ga[i] - gc[i]);
         }
         assertTrue(Math.sqrt(dc / na) < 1e-5, "oneDNN fp32 vs ND4J fp32 " + Math.sqrt(dc / na));
+        for (int l = 0; l < TINY.size(); l++) {
+            // every layer, whichever weight-gradient kernel it uses (bf16 convolution on 32x32, per-tap products below)
+            float[] wa = a.store.gW[l].dup().data().asFloat(), wb = b.store.gW[l].dup().data().asFloat();
+            double d = 0, xx = 0, z = 0;
+            for (int i = 0; i < wa.length; i++) { d += wa[i] * (double) wb[i]; xx += wa[i] * (double) wa[i]; z += wb[i] * (double) wb[i]; }
+            assertTrue(d / Math.sqrt(xx * z) > 0.75, "layer " + l + " gradient cosine " + d / Math.sqrt(xx * z));
+        }
         double cos = dot / Math.sqrt(na * nb);
         assertTrue(cos > 0.85 && cos < 1 - 1e-6, "cosine of bf16 and fp32 gradients " + cos);
         assertThrows(IllegalArgumentException.class, () -> a.setTrainingPrecision(Precision.INT8));
