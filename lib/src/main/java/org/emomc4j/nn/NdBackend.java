@@ -35,6 +35,8 @@ final class NdBackend implements Backend.Training {
     private INDArray gLogits;
     /** Training convolutions on oneDNN (bf16 training), or null for ND4J's fp32 ops. */
     private DnnlTrainConv[] dnnl;
+    /** BatchNorm+ReLU of bf16 training on oneDNN (with {@link #dnnl}). */
+    private DnnlBatchNorm[] dnnlBn;
     private final boolean[] noPadding;
 
     NdBackend(ParameterStore ps, CompressionHooks hooks) {
@@ -60,9 +62,13 @@ final class NdBackend implements Backend.Training {
         if (t != null && ps.dtype != DataType.FLOAT) throw new IllegalStateException("oneDNN training needs a float model");
         if (t == null && dnnl == null) return; // already on ND4J: keep the buffers
         ws.clear();
-        if (t == null) { dnnl = null; return; }
+        if (t == null) { dnnl = null; dnnlBn = null; return; }
         dnnl = new DnnlTrainConv[ps.nConv];
         for (int l = 0; l < ps.nConv; l++) dnnl[l] = new DnnlTrainConv(ps.spec.layer(l), t);
+        if (t != org.bytedeco.dnnl.memory.data_type.f32) {
+            dnnlBn = new DnnlBatchNorm[ps.nConv];
+            for (int l = 0; l < ps.nConv; l++) dnnlBn[l] = new DnnlBatchNorm(ps.spec.layer(l));
+        }
     }
 
     private boolean[] padding() { return dnnl != null ? noPadding : padded; }
@@ -139,7 +145,9 @@ final class NdBackend implements Backend.Training {
             } else {
                 NdOps.conv2d(cur, hooks.forward(l), null, B.z[l], s.kernel());
             }
-            if (fused) {
+            if (train && dnnlBn != null) {
+                dnnlBn[l].forward(B.n, B.z[l], B.a[l], ps.gamma[l], B.mean[l], B.var[l]);
+            } else if (fused) {
                 final int layer = l;
                 float[] g = ps.gamma[l].toFloatVector(), bt = ps.beta[l].toFloatVector();
                 if (train) {
@@ -168,7 +176,7 @@ final class NdBackend implements Backend.Training {
                 cur = B.a[l];
             }
         }
-        if (fused && train) {
+        if (fused && train && dnnlBn == null) {
             B.meanAll.assign(Nd4j.createFromArray(B.jMeanAll));
             B.varAll.assign(Nd4j.createFromArray(B.jVarAll));
         }
@@ -193,7 +201,9 @@ final class NdBackend implements Backend.Training {
                 NdOps.maxpoolBp(B.a[l], g, B.gA[l]);
                 g = B.gA[l];
             }
-            if (fused) {
+            if (dnnlBn != null) {
+                dnnlBn[l].backward(B.n, B.z[l], g, B.gZ[l], ps.gamma[l], B.mean[l], B.var[l], ps.gGamma[l]);
+            } else if (fused) {
                 final int layer = l;
                 final INDArray gg = g;
                 float[][][] gb = new float[1][][];
