@@ -135,8 +135,4 @@ final class DnnlConv {
         return (int) Math.rint(Math.min(Math.max(v, 0f), 255f));
     }
 
-    /** Name of the kernel oneDNN chose for batch n (e.g. "brgconv:avx512_core_bf16"), for the docs and tests. */
-    String implementation(int n) {
-        return prims.computeIfAbsent(n, Prim::new).pd.impl_info_str().getString();
-    }
 }
