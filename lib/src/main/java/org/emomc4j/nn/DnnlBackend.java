@@ -49,7 +49,9 @@ final class DnnlBackend implements Backend {
     /** Per conv layer: grid bits used (0 = no grid, raw weights). */
     private final int[] gridBits;
     private long packed = -1;
-    private Object packedCalibration;
+    /** The calibration images (by identity) and count the int8 ranges were computed on. */
+    private ImageSet packedCalibration;
+    private int packedCalibrationCount;
     private float inScale = 1f;
     private float[] actScale;
     private float[] fcW, fcB;
@@ -90,8 +92,9 @@ final class DnnlBackend implements Backend {
 
     @Override
     public void prepare() {
-        Object cal = int8 ? model.calibrationSet() + "/" + model.calibrationCount() : null;
-        if (packed == model.hooks.version() && java.util.Objects.equals(cal, packedCalibration)) return;
+        ImageSet cal = int8 ? model.calibrationSet() : null;
+        int calCount = int8 ? model.calibrationCount() : 0;
+        if (packed == model.hooks.version() && cal == packedCalibration && calCount == packedCalibrationCount) return;
         // Transforms are deterministic in (layer, weights): rerun only for a new weight version.
         model.hooks.refresh();
         if (int8) calibrate();
@@ -133,6 +136,7 @@ final class DnnlBackend implements Backend {
         fcB = ps.fcBias.dup().data().asFloat();
         packed = model.hooks.version();
         packedCalibration = cal;
+        packedCalibrationCount = calCount;
     }
 
     private void calibrate() {

@@ -93,6 +93,23 @@ class LowPrecisionTest {
         assertTrue(d < 0.15 && d > 0, "int8 vs fp32 relative logit difference " + d);
     }
 
+    /** New calibration images (same count) recalibrate; the same ones do not change the ranges. */
+    @Test
+    void int8RecalibratesOnNewImages() {
+        Model m = model(7);
+        plan(m, 0.5, 6);
+        INDArray x = batch(ImageSet.random(4, 1), 4);
+        m.setCalibration(ImageSet.random(64, 11), 64);
+        m.logits(x, Precision.INT8);
+        DnnlBackend be = (DnnlBackend) m.backendFor(Precision.INT8);
+        float[] a = be.activationScales();
+        m.logits(x, Precision.INT8);
+        assertArrayEquals(a, be.activationScales());
+        m.setCalibration(ImageSet.random(64, 12), 64);
+        m.logits(x, Precision.INT8);
+        assertFalse(java.util.Arrays.equals(a, be.activationScales()), "other calibration images, other ranges");
+    }
+
     /** Batches above the backend's chunk are split; integer arithmetic makes the split invisible. */
     @Test
     void int8LargeBatchEqualsItsChunks() {
