@@ -56,6 +56,10 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--val-images", defaultValue = "0", description = "Validation images for the accuracy per grid point (0 = all).")
     int valImages;
 
+    @Option(names = "--precision", defaultValue = "fp32",
+            description = "Fine-tuning arithmetic, fp32 or bf16 (see train --precision; default: ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data order and slices (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -71,7 +75,8 @@ public final class PruneCommand implements Callable<Integer> {
         Splits s = data.load();
         ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
         ImageSet val = valImages > 0 ? s.val().balancedSample(valImages, seed) : s.val();
-        Stage1 stage1 = new Stage1(g, steps, m, Stage1.fineTuning(1, batch, lr, seed));
+        Stage1 stage1 = new Stage1(g, steps, m, Stage1.fineTuning(1, batch, lr, seed)
+                .withPrecision(org.emomc4j.nn.Precision.parse(precision)));
         long t0 = System.nanoTime();
         int[] finished = {0};
         List<Stage1.Point> pts = stage1.run(base, train, val, 256, out, resume, new Stage1.Listener() {

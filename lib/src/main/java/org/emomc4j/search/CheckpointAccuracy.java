@@ -4,12 +4,10 @@ import org.emomc4j.util.UserError;
 
 import org.emomc4j.compress.prune.DynamicPruning;
 import org.emomc4j.compress.quant.FakeQuantization;
-import org.emomc4j.data.BatchLoader;
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.metrics.Correctness;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.emomc4j.nn.Model;
+import org.emomc4j.nn.Precision;
 import org.emomc4j.nn.WeightTransform;
 
 import java.nio.file.Path;
@@ -20,7 +18,9 @@ import java.util.Map;
  * Stage 2's accuracy: load the stage-1 checkpoint of the genome's r, prune it by the magnitude
  * rule at r, quantize each layer symmetrically to its bit-width (no fine-tuning), and measure
  * top-1 accuracy on a fixed image set. The stored weights are never modified, so the loaded
- * networks are kept (a few, least recently used) and reused across candidates.
+ * networks are kept (a few, least recently used) and reused across candidates. The accuracy is
+ * measured in a chosen arithmetic ({@link Precision}: fp32 as the reference, or bf16 / int8 on
+ * oneDNN; int8 calibrates on given training images).
  */
 public final class CheckpointAccuracy implements AccuracyOracle {
 
@@ -29,6 +29,9 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     private final int batchSize;
     private final int keep;
     private final Map<Double, Model> models = new LinkedHashMap<>(8, 0.75f, true);
+    private final Precision precision;
+    private final ImageSet calibration;
+    private final int calibrationImages;
 
     /**
      * @param stage1    stage-1 directory (r*.ckpt)
@@ -36,6 +39,21 @@ public final class CheckpointAccuracy implements AccuracyOracle {
      * @param keepModels how many loaded networks to keep in memory
      */
     public CheckpointAccuracy(Path stage1, ImageSet images, int batchSize, int keepModels) {
+        this(stage1, images, batchSize, keepModels, Precision.FP32, null, 0);
+    }
+
+    /**
+     * @param precision         arithmetic of the evaluation
+     * @param calibration       training images int8 calibrates activation ranges on (int8 only)
+     * @param calibrationImages how many of them
+     */
+    public CheckpointAccuracy(Path stage1, ImageSet images, int batchSize, int keepModels, Precision precision,
+                              ImageSet calibration, int calibrationImages) {
+        if (precision == Precision.INT8 && (calibration == null || calibrationImages < 1))
+            throw new UserError("int8 scoring needs training images to calibrate activation ranges");
+        this.precision = precision;
+        this.calibration = calibration;
+        this.calibrationImages = calibrationImages;
         this.stage1 = stage1;
         this.images = images;
         this.batchSize = batchSize;
@@ -58,21 +76,25 @@ public final class CheckpointAccuracy implements AccuracyOracle {
         WeightTransform t = transform(g);
         for (int l = 0; l < m.spec().size(); l++) m.setWeightTransform(l, t);
         try {
-            return correctness(m, images, batchSize);
+            return correctness(m, images, batchSize, precision);
         } finally {
             m.clearWeightTransforms();
         }
     }
 
-    /** The base network stage 1 recorded (stage1/base.txt) on the same images; null when it is gone. */
+    /**
+     * The base network stage 1 recorded (stage1/base.txt) on the same images and in the same
+     * arithmetic as the candidates (paired losses compare like with like); null when it is gone.
+     */
     @Override
     public synchronized Correctness uncompressedCorrectness() {
         try {
             Path base = Stage1.baseOf(stage1);
             if (base == null || !java.nio.file.Files.isRegularFile(base)) return null;
             Model m = Model.load(base);
+            if (calibration != null) m.setCalibration(calibration, calibrationImages);
             try {
-                return correctness(m, images, batchSize);
+                return correctness(m, images, batchSize, precision);
             } finally {
                 m.releaseBuffers();
             }
@@ -81,25 +103,14 @@ public final class CheckpointAccuracy implements AccuracyOracle {
         }
     }
 
-    /** Which images a network (with its transforms in place) classifies correctly: arg-max of the logits, first on ties. */
-    public static Correctness correctness(Model m, ImageSet images, int batchSize) {
-        BatchLoader loader = new BatchLoader(images, batchSize, false, 0);
-        float[] f = new float[batchSize * ImageSet.PIXELS];
-        int[] labels = new int[batchSize];
-        boolean[] right = new boolean[images.size()];
-        int at = 0;
-        for (int b = 0; b < loader.batchesPerEpoch(); b++) {
-            int n = loader.fill(0, b, f, labels);
-            INDArray x = Nd4j.create(java.util.Arrays.copyOf(f, n * ImageSet.PIXELS),
-                    new long[]{n, m.spec().inputSize(), m.spec().inputSize(), m.spec().inputChannels()}, 'c');
-            float[][] logits = m.logits(x);
-            for (int i = 0; i < n; i++) {
-                int arg = 0;
-                for (int k = 1; k < logits[i].length; k++) if (logits[i][k] > logits[i][arg]) arg = k;
-                right[at++] = arg == labels[i];
-            }
-        }
-        return Correctness.of(right);
+    /**
+     * Which images a network (with its transforms in place) classifies correctly in an arithmetic:
+     * {@link Model#predictions} against the labels, so its accuracy is exactly {@link Model#accuracy}'s.
+     */
+    public static Correctness correctness(Model m, ImageSet images, int batchSize, Precision precision) {
+        int[] labels = new int[images.size()];
+        for (int i = 0; i < labels.length; i++) labels[i] = images.label(i);
+        return Correctness.of(m.predictions(images, batchSize, precision), labels);
     }
 
     /** The stage-1 network for r (loaded on first use). */
@@ -111,6 +122,7 @@ public final class CheckpointAccuracy implements AccuracyOracle {
                 throw new UserError("missing stage-1 checkpoint " + ck + " for r = " + r
                         + ": finish stage 1 ('./emomc prune ... --resume') or search a grid it covers");
             m = Model.load(ck);
+            if (calibration != null) m.setCalibration(calibration, calibrationImages);
             models.put(r, m);
             if (models.size() > keep) {
                 Double eldest = models.keySet().iterator().next();
@@ -122,4 +134,6 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     }
 
     public ImageSet images() { return images; }
+
+    public Precision precision() { return precision; }
 }

@@ -121,6 +121,13 @@ class PipelineTest {
         assertEquals(engine, c.accuracy(), 0.0);
         org.emomc4j.metrics.Correctness base = acc.uncompressedCorrectness();
         assertEquals(Model.load(Stage1.baseOf(stage1)).accuracy(val, 32), base.accuracy(), 0.0);
+        // In bf16 the per-image results are the bf16 engine's, so they agree with its accuracy too.
+        CheckpointAccuracy bf16 = new CheckpointAccuracy(stage1, val, 32, 2, org.emomc4j.nn.Precision.BF16, null, 0);
+        Model mb = bf16.model(0.3);
+        for (int l = 0; l < mb.spec().size(); l++) mb.setWeightTransform(l, t);
+        double engineBf16 = mb.accuracy(val, 32, org.emomc4j.nn.Precision.BF16);
+        mb.clearWeightTransforms();
+        assertEquals(engineBf16, bf16.correctness(g).accuracy(), 0.0);
     }
 
     @Test
