@@ -52,6 +52,8 @@ public final class Model {
     private final int[] bnOff;
 
     private final boolean[][] masks;
+    /** Kept output channels of a conv layer's BatchNorm (null: all), see {@link #setChannelMask}. */
+    private final boolean[][] channelMasks;
     INDArray maskFlat;
     private final WeightTransform[] transforms;
     private final INDArray[] effW;
@@ -119,6 +121,7 @@ public final class Model {
         fcBias = view(params, wOff[L - 1] + fc.weightCount(), fc.outChannels(), 1, fc.outChannels());
         gFcBias = view(grads, wOff[L - 1] + fc.weightCount(), fc.outChannels(), 1, fc.outChannels());
         masks = new boolean[L][];
+        channelMasks = new boolean[L][];
         transforms = new WeightTransform[L];
         effW = new INDArray[L];
     }
@@ -194,7 +197,7 @@ public final class Model {
             masks[layer] = null;
             if (maskFlat != null) {
                 view(maskFlat, wOff[layer], s.weightCount(), s.weightCount()).assign(1.0);
-                if (Arrays.stream(masks).allMatch(x -> x == null)) maskFlat = null;
+                if (noMasks()) maskFlat = null;
             }
             return;
         }
@@ -206,6 +209,64 @@ public final class Model {
         for (int i = 0; i < f.length; i++) f[i] = keep[i] ? 1f : 0f;
         view(maskFlat, wOff[layer], s.weightCount(), s.weightCount()).assign(Nd4j.createFromArray(f).castTo(dtype));
         applyMask(layer);
+    }
+
+    private boolean noMasks() {
+        return Arrays.stream(masks).allMatch(x -> x == null) && Arrays.stream(channelMasks).allMatch(x -> x == null);
+    }
+
+    /**
+     * Removes output channels of a conv layer structurally, the BatchNorm half of filter pruning
+     * (Li et al.): the BatchNorm scale (gamma) and shift (beta) of every channel not kept are
+     * zeroed now and kept exactly zero by every later training step, so the channel's output after
+     * BatchNorm and ReLU is 0 whatever its filter computes. {@code null} clears the channel mask.
+     * The filter's own weights and the next layer's input weights are masked with
+     * {@link #setMask}; {@code compress.prune.FilterPruning#apply} sets all three.
+     */
+    public void setChannelMask(int layer, boolean[] keptChannels) {
+        LayerSpec s = spec.layer(layer);
+        if (!s.isConv()) throw new IllegalArgumentException("layer " + s.name() + " has no BatchNorm: only conv channels can be masked");
+        long c = s.outChannels(), o = wOff[layer] + s.weightCount();
+        if (keptChannels == null) {
+            channelMasks[layer] = null;
+            if (maskFlat != null) {
+                view(maskFlat, o, 2 * c, 2 * c).assign(1.0);
+                if (noMasks()) maskFlat = null;
+            }
+            return;
+        }
+        if (keptChannels.length != c)
+            throw new IllegalArgumentException("channel mask for layer " + s.name() + " needs " + c + " entries, got " + keptChannels.length);
+        channelMasks[layer] = keptChannels.clone();
+        if (maskFlat == null) maskFlat = Nd4j.ones(dtype, params.length());
+        float[] f = new float[2 * (int) c];
+        for (int i = 0; i < c; i++) f[i] = f[i + (int) c] = keptChannels[i] ? 1f : 0f;
+        INDArray m = view(maskFlat, o, 2 * c, 2 * c);
+        m.assign(Nd4j.createFromArray(f).castTo(dtype));
+        view(params, o, 2 * c, 2 * c).muli(m).addi(0.0);
+    }
+
+    /** Kept output channels of a conv layer's BatchNorm (a copy), or null when all are kept. */
+    public boolean[] channelMask(int layer) {
+        return channelMasks[layer] == null ? null : channelMasks[layer].clone();
+    }
+
+    /** BatchNorm scale and shift of a conv layer, {gamma, beta}, copies. */
+    public float[][] batchNorm(int layer) {
+        if (!spec.layer(layer).isConv()) throw new IllegalArgumentException("layer " + spec.layer(layer).name() + " has no BatchNorm");
+        return new float[][]{gamma[layer].dup().data().asFloat(), beta[layer].dup().data().asFloat()};
+    }
+
+    /** Replaces the BatchNorm scale and shift of a conv layer; channels its channel mask removes stay zero. */
+    public void setBatchNorm(int layer, float[] gammaValues, float[] betaValues) {
+        LayerSpec s = spec.layer(layer);
+        if (!s.isConv()) throw new IllegalArgumentException("layer " + s.name() + " has no BatchNorm");
+        if (gammaValues.length != s.outChannels() || betaValues.length != s.outChannels())
+            throw new IllegalArgumentException("layer " + s.name() + " has " + s.outChannels() + " BatchNorm channels, got "
+                    + gammaValues.length + " and " + betaValues.length);
+        gamma[layer].assign(Nd4j.createFromArray(gammaValues).castTo(dtype));
+        beta[layer].assign(Nd4j.createFromArray(betaValues).castTo(dtype));
+        if (channelMasks[layer] != null) setChannelMask(layer, channelMasks[layer]);
     }
 
     /** The layer's mask (a copy), or null when it has none. */
