@@ -2,6 +2,8 @@ package org.emomc4j.cli;
 
 import org.emomc4j.data.DataLocation;
 import org.emomc4j.report.Figures;
+import org.emomc4j.report.Tables;
+import org.emomc4j.search.ExtraStages;
 import org.emomc4j.search.Profile;
 import org.emomc4j.search.Reproduce;
 import org.emomc4j.search.RunLayout;
@@ -39,20 +41,31 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data slices, initial weights and training (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--extras", defaultValue = "all", paramLabel = "LIST",
+            description = {"Stages beyond the paper's pipeline, run after it: fig3 (the paper's Fig. 3), peer (Pruning Filters rows),",
+                    "stage3 (QAT of the chosen plans); comma-separated, all or none (default: ${DEFAULT-VALUE}).",
+                    "Planned cost: smoke seconds; quick about 26 epochs (some 30 minutes on 2 cores); paper days."})
+    String extras;
+
     @Override
     public Integer call() throws Exception {
         Profile p = Profile.parse(profile);
         Path home = home();
         Path o = out != null ? out : RunLayout.of(RunLayout.runsRoot(home), p).root();
         Path f = figures != null ? figures : home.resolve("figures").resolve(p.name());
-        Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, DataLocation.resolve(data), seed, baseline),
-                line -> System.out.println(line));
+        Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, DataLocation.resolve(data), seed, baseline,
+                ExtraStages.Stage.parseOrAll(extras)), line -> System.out.println(line));
         Figures.saveReproduction(r, f);
+        Figures.saveExtras(r, f);
         System.out.println();
         System.out.println(r.tableII().printAll());
         System.out.println();
         System.out.println(r.tableIII().printAll());
         System.out.println();
+        if (r.extras() != null) {
+            for (tech.tablesaw.api.Table t : new tech.tablesaw.api.Table[]{r.extras().peerEnergy(), r.extras().peerSize(), r.extras().stage3Gains()})
+                if (t != null) System.out.println(Tables.rounded(t, 4).printAll() + "\n");
+        }
         StringBuilder sb = new StringBuilder("wall time:");
         for (Map.Entry<String, Double> e : r.wallSeconds().entrySet())
             sb.append(String.format(Locale.ROOT, " %s %s", e.getKey(), Reproduce.eta(e.getValue())));

@@ -64,8 +64,20 @@ public final class Charts {
 
     /** Accuracy (%) against remaining fraction r, one series per label (e.g. independent vs chained). */
     public static XYChart accuracyVsRemaining(String title, String profile, Map<String, double[][]> curves) {
+        return accuracyLines(title, profile, "remaining fraction r", curves);
+    }
+
+    /**
+     * The paper's Fig. 3: accuracy after every fine-tuning epoch of multi-step and single-step
+     * pruning (curves {epochs, accuracies as fractions} per arm, from {@code search.PruningSteps#curves}).
+     */
+    public static XYChart pruningSteps(String title, String profile, Map<String, double[][]> curves) {
+        return accuracyLines(title, profile, "fine-tuning epoch", curves);
+    }
+
+    private static XYChart accuracyLines(String title, String profile, String xTitle, Map<String, double[][]> curves) {
         XYChart c = new XYChartBuilder().width(800).height(480).title(title + " [" + profile + "]")
-                .xAxisTitle("remaining fraction r").yAxisTitle("top-1 accuracy (%)").build();
+                .xAxisTitle(xTitle).yAxisTitle("top-1 accuracy (%)").build();
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
         for (Map.Entry<String, double[][]> e : curves.entrySet()) {
             double[][] xy = e.getValue();

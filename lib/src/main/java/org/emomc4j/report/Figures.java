@@ -35,6 +35,28 @@ public final class Figures {
     }
 
     /**
+     * The figures of the stages beyond the paper's pipeline that the report holds: the paper's
+     * Fig. 3 ({@code fig3-pruning-steps}). The peer rows and stage 3 are tables in the report.
+     */
+    public static java.util.List<Path> saveExtras(Reproduce.Report r, Path dir) throws IOException {
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        if (r.extras() != null && r.extras().fig3() != null) {
+            Path f = dir.resolve("fig3-pruning-steps");
+            save(fig3(r.extras().fig3(), r.profile().label() + ", CIFAR-10 val"), f);
+            org.emomc4j.search.PruningSteps.write(dir.resolve("fig3-pruning-steps.csv"), r.extras().fig3());
+            out.add(f);
+        }
+        return out;
+    }
+
+    /** The paper's Fig. 3 chart, titled with the arms' target. */
+    public static org.knowm.xchart.XYChart fig3(java.util.List<org.emomc4j.search.PruningSteps.Epoch> rows, String data) {
+        double target = rows.isEmpty() ? Double.NaN : rows.get(rows.size() - 1).remaining();
+        return Charts.pruningSteps(String.format(java.util.Locale.ROOT, "Fig. 3: multi-step vs single-step pruning to %.0f %% removed",
+                100 * (1 - target)), data, org.emomc4j.search.PruningSteps.curves(rows));
+    }
+
+    /**
      * The figures of a reproduction (fronts per dataflow and per coding on test accuracy,
      * stage-2 hypervolume, stage-1 accuracy against r), each titled with its profile.
      *

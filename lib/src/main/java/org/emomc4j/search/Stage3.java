@@ -108,11 +108,20 @@ public final class Stage3 {
      */
     public static Result run(Path checkpoint, CompressionPlan plan, TrainConfig fineTune, ImageSet train, ImageSet val, ImageSet test,
                              Path dir, Consumer<String> log) throws IOException {
+        return run(checkpoint, plan, fineTune, train, val, test, dir, true, log);
+    }
+
+    /**
+     * As {@link #run(Path, CompressionPlan, TrainConfig, ImageSet, ImageSet, ImageSet, Path, Consumer)};
+     * with {@code resume} false a directory that holds a run is refused (nothing is overwritten).
+     */
+    public static Result run(Path checkpoint, CompressionPlan plan, TrainConfig fineTune, ImageSet train, ImageSet val, ImageSet test,
+                             Path dir, boolean resume, Consumer<String> log) throws IOException {
         if (!Files.isRegularFile(checkpoint))
             throw new UserError("checkpoint " + checkpoint + " does not exist: give the stage-1 checkpoint of the plan's r (stage1/rX.XX.ckpt)");
         Model model = Model.load(checkpoint);
         plan.requireLayers(model.spec());
-        try (RunDirectory claim = RunDirectory.claim(dir, resumeKey(checkpoint, plan, fineTune, train, val, test), true)) {
+        try (RunDirectory claim = RunDirectory.claim(dir, resumeKey(checkpoint, plan, fineTune, train, val, test), resume)) {
             Result done = read(dir, plan);
             if (done != null) return done;
             long t0 = System.nanoTime();
