@@ -52,7 +52,7 @@ public final class Figures {
     /** The paper's Fig. 3 chart, titled with the arms' target. */
     public static org.knowm.xchart.XYChart fig3(java.util.List<org.emomc4j.search.PruningSteps.Epoch> rows, String data) {
         double target = rows.isEmpty() ? Double.NaN : rows.get(rows.size() - 1).remaining();
-        return Charts.pruningSteps(String.format(java.util.Locale.ROOT, "Fig. 3: multi-step vs single-step pruning to %.0f %% removed",
+        return Charts.pruningSteps(String.format(java.util.Locale.ROOT, "Fig. 3: multi- vs single-step pruning, %.0f %% removed",
                 100 * (1 - target)), data, org.emomc4j.search.PruningSteps.curves(rows));
     }
 

@@ -125,4 +125,22 @@ class BeyondThePaperTest {
         assertEquals(rows, PruningSteps.read(tmp.resolve("fig3").resolve(PruningSteps.CSV)));
         assertEquals(rows, PruningSteps.run(0.05, fineTune(3), base, TRAIN, VAL, tmp.resolve("fig3"), x -> { }));
     }
+
+    @Test
+    void stage3ChoosesTheKneeAndTheCheapestPlanWithinEachBudget() {
+        Summary.Member a = member(0.20, 0.800, 1), b = member(0.30, 0.893, 2), c = member(0.40, 0.897, 4), d = member(0.50, 0.900, 9);
+        var chosen = ExtraStages.choose(List.of(a, b, c, d), Summary.Member::energyMilliJoules, 0.900);
+        // 0.3 %: accuracy >= 0.897 -> c (cost 4); 1 %: >= 0.890 -> b; 2 %: >= 0.880 -> b; knee: b (far above the chord).
+        assertEquals(List.of("knee", "0.3%", "1%", "2%"), List.copyOf(chosen.keySet()));
+        assertSame(b, chosen.get("knee"));
+        assertSame(c, chosen.get("0.3%"));
+        assertSame(b, chosen.get("1%"));
+        assertSame(b, chosen.get("2%"));
+        // A budget nothing meets has no row.
+        assertFalse(ExtraStages.choose(List.of(a), Summary.Member::energyMilliJoules, 0.9).containsKey("0.3%"));
+    }
+
+    static Summary.Member member(double r, double testAccuracy, double energy) {
+        return new Summary.Member(new Genome(r, new int[TINY.size()]), testAccuracy, testAccuracy, energy, energy * 100);
+    }
 }
