@@ -44,7 +44,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--extras", defaultValue = "all", paramLabel = "LIST",
             description = {"Stages beyond the paper's pipeline, run after it: fig3 (the paper's Fig. 3), peer (Pruning Filters rows),",
                     "stage3 (QAT of the chosen plans); comma-separated, all or none (default: ${DEFAULT-VALUE}).",
-                    "Planned cost: smoke seconds; quick about 26 epochs (some 30 minutes on 2 cores); paper days."})
+                    "Planned cost: smoke about a minute; quick at most about 24 epochs (some 30 minutes on 2 cores); paper days."})
     String extras;
 
     @Override
@@ -62,6 +62,14 @@ public final class ReproduceCommand implements Callable<Integer> {
         System.out.println();
         System.out.println(r.tableIII().printAll());
         System.out.println();
+        if (r.extras() != null && !r.extras().stage3().isEmpty()) {
+            System.out.println("Stage 3 (beyond the paper): test accuracy of the chosen plans before and after QAT");
+            for (var x : r.extras().stage3())
+                System.out.printf(Locale.ROOT, "  %-12s %-5s %-48s %6.2f %% -> %6.2f %% (%+.2f)%n", x.front(), x.role(),
+                        org.emomc4j.search.Stage3.label(x.result().plan()), 100 * x.result().testBefore(), 100 * x.result().testAfter(),
+                        100 * x.result().testRecovered());
+            System.out.println();
+        }
         if (r.extras() != null) {
             for (tech.tablesaw.api.Table t : new tech.tablesaw.api.Table[]{r.extras().peerEnergy(), r.extras().peerSize(), r.extras().stage3Gains()})
                 if (t != null) System.out.println(Tables.rounded(t, 4).printAll() + "\n");

@@ -91,7 +91,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
     /**
      * The stages beyond the paper's pipeline that {@code ./emomc reproduce} runs after it, sized
      * for this profile. Planned cost in training epochs over the profile's training images
-     * ({@link #extrasEpochs}); quick: about 26 epoch-equivalents, some 30 minutes on 2 cores.
+     * ({@link #extrasEpochs}); quick: at most about 24 epochs over its 45,000 training images, some 30 minutes on 2 cores.
      *
      * @param fig3Steps      K, epochs of each arm of the paper's Fig. 3 (the paper: 32)
      * @param fig3Remaining  the arms' target remaining fraction (the paper: 0.05, 95 % removed)
