@@ -1,10 +1,8 @@
 package org.emomc4j.cli;
 
 import org.emomc4j.compress.CompressionPlan;
-import org.emomc4j.data.ImageSet;
 import org.emomc4j.data.Splits;
 import org.emomc4j.nn.Model;
-import org.emomc4j.search.Stage1;
 import org.emomc4j.search.Stage3;
 import org.emomc4j.util.UserError;
 import picocli.CommandLine.Command;
@@ -43,17 +41,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.01", description = "Learning rate, decaying to 0 (cosine) over the epochs (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--train-images", defaultValue = "0", description = "Use a class-balanced slice of the training split (0 = all).")
-    int trainImages;
-
-    @Option(names = "--val-images", defaultValue = "0", description = "Validation images for the accuracy before and after (0 = all).")
-    int valImages;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of data order and slices (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    FineTuneOptions tune = new FineTuneOptions();
 
     @Mixin
     DataCommand.DataOptions data = new DataCommand.DataOptions();
@@ -65,9 +54,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (epochs < 1) throw new UserError("--epochs must be >= 1, got " + epochs);
         CompressionPlan p = plan.weightsOnly().require(Model.load(checkpoint).spec());
         Splits s = data.load();
-        ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
-        ImageSet val = valImages > 0 ? s.val().balancedSample(valImages, seed) : s.val();
-        Stage3.Result r = Stage3.run(checkpoint, p, Stage1.fineTuning(epochs, batch, lr, seed), train, val, s.test(), out, resume,
+        Stage3.Result r = Stage3.run(checkpoint, p, tune.config(epochs, lr), tune.train(s), tune.val(s), s.test(), out, resume,
                 System.out::println);
         System.out.printf(Locale.ROOT, "%nplan %s, %d QAT epochs%n  val  %.2f %% -> %.2f %% (%+.2f points)%n  test %.2f %% -> %.2f %% (%+.2f points)%n",
                 Stage3.label(p), r.epochs(), 100 * r.valBefore(), 100 * r.valAfter(), 100 * r.valRecovered(), 100 * r.testBefore(),

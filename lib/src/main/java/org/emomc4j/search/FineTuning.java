@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The fine-tuning loop the stages beyond stage 1 share (the peer method, Fig. 3's two arms,
@@ -22,6 +23,21 @@ import java.util.List;
  */
 final class FineTuning {
     private FineTuning() { }
+
+    /** Puts a fine-tuning's settings into a resume key's entries (its epoch count is the caller's to name). */
+    static void putSettings(Map<String, Object> key, TrainConfig c) {
+        key.put("lr", c.lr());
+        key.put("batch", c.batchSize());
+        key.put("momentum", c.momentum());
+        key.put("weight_decay", c.weightDecay());
+        key.put("schedule", c.schedule());
+        key.put("seed", c.seed());
+    }
+
+    /** An image set's identity in a resume key: its size and SHA-256 ("none" for null). */
+    static String identity(ImageSet s) {
+        return s == null ? "none" : s.size() + " sha256 " + s.fingerprint();
+    }
 
     /** Called around every epoch (1-based): set the epoch's pruning before, measure after. */
     interface Epochs {

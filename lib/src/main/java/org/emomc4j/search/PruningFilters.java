@@ -86,16 +86,11 @@ public final class PruningFilters {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pruned_filters", Arrays.toString(s.prunedFilters()));
         m.put("epochs", s.fineTune().epochs());
-        m.put("lr", s.fineTune().lr());
-        m.put("batch", s.fineTune().batchSize());
-        m.put("momentum", s.fineTune().momentum());
-        m.put("weight_decay", s.fineTune().weightDecay());
-        m.put("schedule", s.fineTune().schedule());
-        m.put("seed", s.fineTune().seed());
+        FineTuning.putSettings(m, s.fineTune());
         m.put("base_sha256", Hashes.sha256(base));
-        m.put("train_images", train.size() + " sha256 " + train.fingerprint());
-        m.put("val_images", val.size() + " sha256 " + val.fingerprint());
-        m.put("test_images", test.size() + " sha256 " + test.fingerprint());
+        m.put("train_images", FineTuning.identity(train));
+        m.put("val_images", FineTuning.identity(val));
+        m.put("test_images", FineTuning.identity(test));
         return ResumeKey.of("pruning-filters", m);
     }
 

@@ -58,15 +58,10 @@ public final class PruningSteps {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target_remaining", target);
         m.put("steps", fineTune.epochs());
-        m.put("lr", fineTune.lr());
-        m.put("batch", fineTune.batchSize());
-        m.put("momentum", fineTune.momentum());
-        m.put("weight_decay", fineTune.weightDecay());
-        m.put("schedule", fineTune.schedule());
-        m.put("seed", fineTune.seed());
+        FineTuning.putSettings(m, fineTune);
         m.put("base_sha256", Hashes.sha256(base));
-        m.put("train_images", train.size() + " sha256 " + train.fingerprint());
-        m.put("val_images", val.size() + " sha256 " + val.fingerprint());
+        m.put("train_images", FineTuning.identity(train));
+        m.put("val_images", FineTuning.identity(val));
         return ResumeKey.of("fig3", m);
     }
 

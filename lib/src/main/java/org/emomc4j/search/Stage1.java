@@ -112,15 +112,10 @@ public final class Stage1 {
         m.put("grid", java.util.Arrays.toString(grid.values()));
         m.put("steps", steps);
         m.put("mode", mode.name().toLowerCase(Locale.ROOT));
-        m.put("lr", fineTune.lr());
-        m.put("batch", fineTune.batchSize());
-        m.put("momentum", fineTune.momentum());
-        m.put("weight_decay", fineTune.weightDecay());
-        m.put("schedule", fineTune.schedule());
-        m.put("seed", fineTune.seed());
+        FineTuning.putSettings(m, fineTune);
         m.put("base_sha256", Hashes.sha256(base));
-        m.put("train_images", train.size() + " sha256 " + train.fingerprint());
-        m.put("val_images", val == null ? "none" : val.size() + " sha256 " + val.fingerprint());
+        m.put("train_images", FineTuning.identity(train));
+        m.put("val_images", FineTuning.identity(val));
         return ResumeKey.of("stage1", m);
     }
 

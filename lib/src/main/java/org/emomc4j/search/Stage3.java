@@ -65,15 +65,10 @@ public final class Stage3 {
         m.put("remaining", plan.remaining());
         m.put("bits", plan.weightBits());
         m.put("epochs", fineTune.epochs());
-        m.put("lr", fineTune.lr());
-        m.put("batch", fineTune.batchSize());
-        m.put("momentum", fineTune.momentum());
-        m.put("weight_decay", fineTune.weightDecay());
-        m.put("schedule", fineTune.schedule());
-        m.put("seed", fineTune.seed());
-        m.put("train_images", train.size() + " sha256 " + train.fingerprint());
-        m.put("val_images", val.size() + " sha256 " + val.fingerprint());
-        m.put("test_images", test == null ? "none" : test.size() + " sha256 " + test.fingerprint());
+        FineTuning.putSettings(m, fineTune);
+        m.put("train_images", FineTuning.identity(train));
+        m.put("val_images", FineTuning.identity(val));
+        m.put("test_images", FineTuning.identity(test));
         return ResumeKey.of("finetune", m);
     }
 
