@@ -235,7 +235,7 @@ public final class Experiment {
     public List<PruningSteps.Epoch> fig3(Consumer<String> log) throws IOException {
         try (RunDirectory c = claim()) {
             Profile.Extras x = profile.extras();
-            List<PruningSteps.Epoch> rows = PruningSteps.run(x.fig3Remaining(), ExtraStages.fineTune(profile, x.fig3Steps(), seed),
+            List<PruningSteps.Epoch> rows = PruningSteps.run(x.fig3Remaining(), ExtraStages.fig3FineTune(profile, seed),
                     baseNetwork(null), data().train(), data().val(), run.fig3Dir(), log);
             PruningSteps.write(run.fig3Csv(), rows);
             return rows;

@@ -92,7 +92,7 @@ public final class ExtraStages {
         }
         List<PruningSteps.Epoch> fig3 = null;
         if (stages.contains(Stage.FIG3)) {
-            fig3 = PruningSteps.run(x.fig3Remaining(), fineTune(p, x.fig3Steps(), in.seed()), in.baseline(), train, val,
+            fig3 = PruningSteps.run(x.fig3Remaining(), fig3FineTune(p, in.seed()), in.baseline(), train, val,
                     layout.fig3Dir(), log);
             PruningSteps.write(layout.fig3Csv(), fig3);
         }
@@ -138,6 +138,11 @@ public final class ExtraStages {
     /** The fine-tuning of the extras: stage 1's (cosine from the profile's fine-tuning rate) over {@code epochs}. */
     static TrainConfig fineTune(Profile p, int epochs, long seed) {
         return Stage1.fineTuning(epochs, p.batch(), p.fineTuneLr(), seed);
+    }
+
+    /** Fig. 3's fine-tuning: the profile's fine-tuning rate, constant, over its K epochs per arm. */
+    static TrainConfig fig3FineTune(Profile p, long seed) {
+        return PruningSteps.fineTuning(p.extras().fig3Steps(), p.batch(), p.fineTuneLr(), seed);
     }
 
     /**
