@@ -103,12 +103,13 @@ public record Profile(String name, double width, int trainImages, int valImages,
     public record Extras(int fig3Steps, double fig3Remaining, double[] peerPruned, int peerEpochs, int stage3Epochs,
                          int stage3Images) { }
 
-    /** This profile's stages beyond the paper (Fig. 3, the peer method, stage 3). */
+    /** This profile's stages beyond the paper (Fig. 3, the peer method, stage 3); profiles not named quick or paper get smoke's. */
     public Extras extras() {
         return switch (name) {
-            case "smoke" -> new Extras(2, PruningSteps.PAPER_REMAINING, new double[]{0.25, 0.5}, 1, 1, 0);
             case "quick" -> new Extras(6, PruningSteps.PAPER_REMAINING, new double[]{0.1, 0.25, 0.4}, 2, 2, 5000);
-            default -> new Extras(32, PruningSteps.PAPER_REMAINING, new double[]{0.1, 0.2, 0.3, 0.4, 0.5}, 20, 5, 0);
+            case "paper" -> new Extras(32, PruningSteps.PAPER_REMAINING, new double[]{0.1, 0.2, 0.3, 0.4, 0.5}, 20, 5, 0);
+            // smoke, and any profile of another name (tests, notebooks): the cheapest sizes.
+            default -> new Extras(2, PruningSteps.PAPER_REMAINING, new double[]{0.25, 0.5}, 1, 1, 0);
         };
     }
 
