@@ -6,6 +6,7 @@ import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 import org.emomc4j.util.AtomicFiles;
 import org.emomc4j.util.Csv;
+import org.emomc4j.util.Hashes;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +33,19 @@ final class FineTuning {
         key.put("weight_decay", c.weightDecay());
         key.put("schedule", c.schedule());
         key.put("seed", c.seed());
+    }
+
+    /**
+     * Puts what a fine-tuning run starts from into a resume key's entries: its settings, the
+     * starting network's SHA-256 under {@code networkName} and the images (test only when given).
+     */
+    static void putRun(Map<String, Object> key, TrainConfig c, String networkName, Path network, ImageSet train, ImageSet val,
+                       ImageSet test) {
+        putSettings(key, c);
+        key.put(networkName, Hashes.sha256(network));
+        key.put("train_images", identity(train));
+        key.put("val_images", identity(val));
+        if (test != null) key.put("test_images", identity(test));
     }
 
     /** An image set's identity in a resume key: its size and SHA-256 ("none" for null). */

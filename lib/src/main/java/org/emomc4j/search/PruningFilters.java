@@ -11,7 +11,6 @@ import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.util.Csv;
-import org.emomc4j.util.Hashes;
 import org.emomc4j.util.ResumeKey;
 import org.emomc4j.util.RunDirectory;
 import org.emomc4j.util.UserError;
@@ -86,11 +85,7 @@ public final class PruningFilters {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pruned_filters", Arrays.toString(s.prunedFilters()));
         m.put("epochs", s.fineTune().epochs());
-        FineTuning.putSettings(m, s.fineTune());
-        m.put("base_sha256", Hashes.sha256(base));
-        m.put("train_images", FineTuning.identity(train));
-        m.put("val_images", FineTuning.identity(val));
-        m.put("test_images", FineTuning.identity(test));
+        FineTuning.putRun(m, s.fineTune(), "base_sha256", base, train, val, test);
         return ResumeKey.of("pruning-filters", m);
     }
 

@@ -4,7 +4,6 @@ import org.emomc4j.data.ImageSet;
 import org.emomc4j.nn.Model;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.util.Csv;
-import org.emomc4j.util.Hashes;
 import org.emomc4j.util.ResumeKey;
 import org.emomc4j.util.RunDirectory;
 import org.emomc4j.util.UserError;
@@ -70,10 +69,7 @@ public final class PruningSteps {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target_remaining", target);
         m.put("steps", fineTune.epochs());
-        FineTuning.putSettings(m, fineTune);
-        m.put("base_sha256", Hashes.sha256(base));
-        m.put("train_images", FineTuning.identity(train));
-        m.put("val_images", FineTuning.identity(val));
+        FineTuning.putRun(m, fineTune, "base_sha256", base, train, val, null);
         return ResumeKey.of("fig3", m);
     }
 

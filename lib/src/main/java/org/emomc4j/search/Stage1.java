@@ -7,7 +7,6 @@ import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 import org.emomc4j.util.AtomicFiles;
 import org.emomc4j.util.Csv;
-import org.emomc4j.util.Hashes;
 import org.emomc4j.util.ResumeKey;
 import org.emomc4j.util.RunDirectory;
 import org.emomc4j.util.UserError;
@@ -112,10 +111,7 @@ public final class Stage1 {
         m.put("grid", java.util.Arrays.toString(grid.values()));
         m.put("steps", steps);
         m.put("mode", mode.name().toLowerCase(Locale.ROOT));
-        FineTuning.putSettings(m, fineTune);
-        m.put("base_sha256", Hashes.sha256(base));
-        m.put("train_images", FineTuning.identity(train));
-        m.put("val_images", FineTuning.identity(val));
+        FineTuning.putRun(m, fineTune, "base_sha256", base, train, val, null);
         return ResumeKey.of("stage1", m);
     }
 

@@ -9,7 +9,6 @@ import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.util.Csv;
-import org.emomc4j.util.Hashes;
 import org.emomc4j.util.ResumeKey;
 import org.emomc4j.util.RunDirectory;
 import org.emomc4j.util.UserError;
@@ -61,14 +60,10 @@ public final class Stage3 {
     public static ResumeKey resumeKey(Path checkpoint, CompressionPlan plan, TrainConfig fineTune, ImageSet train, ImageSet val,
                                       ImageSet test) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("checkpoint_sha256", Hashes.sha256(checkpoint));
         m.put("remaining", plan.remaining());
         m.put("bits", plan.weightBits());
         m.put("epochs", fineTune.epochs());
-        FineTuning.putSettings(m, fineTune);
-        m.put("train_images", FineTuning.identity(train));
-        m.put("val_images", FineTuning.identity(val));
-        m.put("test_images", FineTuning.identity(test));
+        FineTuning.putRun(m, fineTune, "checkpoint_sha256", checkpoint, train, val, test);
         return ResumeKey.of("finetune", m);
     }
 
