@@ -38,6 +38,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = "Use this trained checkpoint of the profile's network instead of training a baseline.")
     Path baseline;
 
+    @Option(names = "--precision", paramLabel = "P",
+            description = "Arithmetic stage 2 scores candidates in: fp32, bf16 or int8 (default: the profile's, fp32). Test re-scoring stays fp32.")
+    String precision;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data slices, initial weights and training (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -50,6 +54,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Profile p = Profile.parse(profile);
+        if (precision != null) p = p.withPrecision(org.emomc4j.nn.Precision.parse(precision));
         Path home = home();
         Path o = out != null ? out : RunLayout.of(RunLayout.runsRoot(home), p).root();
         Path f = figures != null ? figures : home.resolve("figures").resolve(p.name());

@@ -109,6 +109,11 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "Run directory.")
     Path out;
 
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            description = "Arithmetic candidates are scored in (two-stage search): fp32, bf16 or int8 (default: ${DEFAULT-VALUE}). "
+                    + "The front's test re-scoring stays fp32.")
+    String precision;
+
     @Option(names = "--resume", description = "Continue the run in --out.")
     boolean resume;
 
@@ -142,6 +147,10 @@ public final class SearchCommand implements Callable<Integer> {
             extra.put("finetune_epochs", finetuneEpochs);
             extra.put("finetune_lr", finetuneLr);
         }
+        org.emomc4j.nn.Precision prec = org.emomc4j.nn.Precision.parse(precision);
+        if (prec != org.emomc4j.nn.Precision.FP32 && stage1 == null)
+            throw new UserError("--precision " + prec.id() + " applies to the two-stage search (--stage1); the one-stage ablation and --dl4j score in fp32");
+        extra.put("precision", prec.id());
         extra.put("eval_split", evalSplit);
         extra.put("eval_images", evalImages);
         extra.put("model", spec.id());
@@ -166,7 +175,9 @@ public final class SearchCommand implements Callable<Integer> {
                 ? ImportedAccuracy.of(imported, images, 256)
                 : stage1 != null ? new CheckpointAccuracy(stage1, images, 256, 4)
                 : new FineTuneAccuracy(joint, finetune, images, Stage1.fineTuning(finetuneEpochs, 128, finetuneLr, seed), 256);
-        AccuracyOracle oracle = oracleOn.apply(evalSet);
+        AccuracyOracle oracle = stage1 != null && imported == null && prec != org.emomc4j.nn.Precision.FP32
+                ? new CheckpointAccuracy(stage1, evalSet, 256, 4, prec, s.train(), org.emomc4j.nn.Precision.CALIBRATION_IMAGES)
+                : oracleOn.apply(evalSet);
         if (oracle instanceof ImportedAccuracy ia)
             System.out.println(spec.id() + ": candidates scored by " + (ia.backend() == ImportedAccuracy.Backend.ENGINE
                     ? "our engine" : "DL4J (" + imported.architecture().engineRefusal().orElse("") + ")"));

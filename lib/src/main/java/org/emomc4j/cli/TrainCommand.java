@@ -70,6 +70,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-batch", defaultValue = "256", description = "Validation batch size (default: ${DEFAULT-VALUE}).")
     int evalBatch;
 
+    @Option(names = "--precision", defaultValue = "fp32",
+            description = "fp32 or bf16: bf16 convolutions (oneDNN) with fp32 master weights, optimizer and BatchNorm (default: ${DEFAULT-VALUE}).")
+    String precision;
+
     @Option(names = "--out", required = true, description = "Run directory (checkpoint, training log).")
     Path out;
 
@@ -82,7 +86,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         NetworkSpec spec = NetworkSpec.vgg(model, NetworkSpec.parseWidth(width));
-        TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, weightDecay, Schedule.parse(schedule), stepEpochs, seed);
+        TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, weightDecay, Schedule.parse(schedule), stepEpochs, seed,
+                org.emomc4j.nn.Precision.parse(precision));
         Splits s = data.load();
         ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
         ImageSet val = valImages > 0 ? s.val().head(valImages) : s.val();

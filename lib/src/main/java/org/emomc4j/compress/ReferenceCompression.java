@@ -39,4 +39,12 @@ public final class ReferenceCompression {
     public static long encodedBytes(LayerSpec layer, float[] weights, CompressionPlan plan, ParameterCoder coder) {
         return coder.encode(compressLayer(layer, weights, plan)).length;
     }
+
+    /** Exact on-disk size in bytes of the whole network (every layer, its own stream) under {@code coder}. */
+    public static long encodedBytes(org.emomc4j.nn.Model model, CompressionPlan plan, ParameterCoder coder) {
+        var spec = model.spec();
+        long bytes = 0;
+        for (int l = 0; l < spec.size(); l++) bytes += encodedBytes(spec.layer(l), model.weights(l), plan, coder);
+        return bytes;
+    }
 }

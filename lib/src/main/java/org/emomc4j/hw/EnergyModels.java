@@ -25,4 +25,18 @@ public final class EnergyModels {
             default -> throw new UserError("unknown energy model '" + name + "': use one of " + NAMES);
         };
     }
+
+    /**
+     * Energy per component (MAC, weight, input, output ... as the model names them), one value per
+     * dataflow in {@link Dataflow#values()} order: what a stacked bar chart of a plan shows.
+     */
+    public static java.util.Map<String, double[]> componentsByDataflow(EnergyModel model, org.emomc4j.compress.CompressionPlan plan) {
+        Dataflow[] flows = Dataflow.values();
+        java.util.Map<String, double[]> m = new java.util.LinkedHashMap<>();
+        for (int d = 0; d < flows.length; d++) {
+            final int k = d;
+            model.report(plan, flows[d]).components().forEach((name, v) -> m.computeIfAbsent(name, x -> new double[flows.length])[k] = v);
+        }
+        return m;
+    }
 }

@@ -12,9 +12,21 @@ import java.util.Random;
 /**
  * Benchmark of the engine on random data, the same protocol as the PyTorch yardstick
  * ({@code ../shared/bench/pytorch-vgg16}): median time of a training step at batch 128
- * (forward, backward, SGD update) and of an inference pass at batch 256.
+ * (forward, backward, SGD update) in fp32 and bf16 and of an inference pass at batch 256 in fp32; then inference
+ * of a compressed plan (the given transform, e.g. r 0.5 and 6 bits) in bf16 and int8.
  */
 public final class EngineBench implements BenchSection {
+
+    private final WeightTransform plan;
+
+    /** fp32 figures only. */
+    public EngineBench() { this(null); }
+
+    /**
+     * @param plan the compressed plan whose bf16 and int8 inference is measured (the transform
+     *             {@code search} scores candidates with); null skips those figures
+     */
+    public EngineBench(WeightTransform plan) { this.plan = plan; }
 
     @Override public String name() { return "engine"; }
 
@@ -22,11 +34,14 @@ public final class EngineBench implements BenchSection {
     public LinkedHashMap<String, Object> run(BenchContext ctx) {
         LinkedHashMap<String, Object> out = new LinkedHashMap<>();
         LinkedHashMap<String, Object> full = measure(NetworkSpec.vgg16(), 128, 256, ctx.quick());
+        if (plan != null) full.putAll(measureLowPrecision(NetworkSpec.vgg16(), 256, plan, ctx.quick()));
         // Peak resident memory of the process so far (VmHWM: heap + ND4J's off-heap buffers), read
         // right after full VGG-16 training (batch 128) and inference (batch 256); sections run before count too.
         full.put("peak_rss_mib", round(EngineProfile.peakRssMiB()));
         out.put("vgg16", full);
-        out.put("vgg16_w4", measure(NetworkSpec.vgg("vgg16", 0.25), 128, 256, ctx.quick()));
+        LinkedHashMap<String, Object> w4 = measure(NetworkSpec.vgg("vgg16", 0.25), 128, 256, ctx.quick());
+        if (plan != null) w4.putAll(measureLowPrecision(NetworkSpec.vgg("vgg16", 0.25), 256, plan, ctx.quick()));
+        out.put("vgg16_w4", w4);
         return out;
     }
 
@@ -40,12 +55,35 @@ public final class EngineBench implements BenchSection {
         for (int i = 0; i < trainBatch; i++) labels[i] = r.nextInt(ImageSet.CLASSES);
         int reps = quick ? 3 : 6;
         double tTrain = median(2, reps, () -> { m.forwardBackward(x, labels); sgd.step(0.01); });
+        m.setTrainingPrecision(Precision.BF16);
+        double tTrainBf16 = median(2, reps, () -> { m.forwardBackward(x, labels); sgd.step(0.01); });
+        m.setTrainingPrecision(Precision.FP32);
         INDArray xi = Nd4j.randn(r.nextLong(), new long[]{inferBatch, 32, 32, 3}).castTo(m.dtype());
         double tInfer = median(1, quick ? 3 : 5, () -> m.logits(xi));
         m.releaseBuffers();
         LinkedHashMap<String, Object> f = new LinkedHashMap<>();
         f.put("train_img_per_s", round(trainBatch / tTrain));
         f.put("infer_img_per_s", round(inferBatch / tInfer));
+        f.put("train_bf16_img_per_s", round(trainBatch / tTrainBf16));
+        return f;
+    }
+
+    /**
+     * Median bf16 and int8 inference images/s of a compressed plan on random data (int8
+     * calibrated on 512 random images; calibration and weight packing happen once, before timing,
+     * as when one candidate is scored on many batches).
+     */
+    public static LinkedHashMap<String, Object> measureLowPrecision(NetworkSpec spec, int batch, WeightTransform plan, boolean quick) {
+        Model m = Model.create(spec, 1);
+        for (int l = 0; l < spec.size(); l++) m.setWeightTransform(l, plan);
+        m.setCalibration(ImageSet.random(512, 3), 512);
+        INDArray xi = Nd4j.randn(7, new long[]{batch, 32, 32, 3});
+        LinkedHashMap<String, Object> f = new LinkedHashMap<>();
+        for (Precision p : new Precision[]{Precision.BF16, Precision.INT8}) {
+            double t = median(1, quick ? 3 : 5, () -> m.logits(xi, p));
+            f.put("infer_" + p.id() + "_img_per_s", round(batch / t));
+        }
+        m.releaseBuffers();
         return f;
     }
 

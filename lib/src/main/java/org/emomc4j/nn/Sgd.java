@@ -28,7 +28,7 @@ public final class Sgd {
         long n = p.length();
         if (weightDecay != 0) Nd4j.getBlasWrapper().level1().axpy(n, weightDecay, p, g);
         // Pruned weights get zero gradient and zero decay, so their velocity stays zero too.
-        if (model.maskFlat != null) g.muli(model.maskFlat);
+        model.hooks.maskGradients();
         velocity.muli(momentum).addi(g);
         Nd4j.getBlasWrapper().level1().axpy(n, -lr, velocity, p);
         model.applyMasks();

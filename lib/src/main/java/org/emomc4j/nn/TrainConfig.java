@@ -14,11 +14,21 @@ import org.emomc4j.util.UserError;
  * @param schedule    learning-rate schedule
  * @param stepEpochs  halving period of {@link Schedule#STEP} (reference 30)
  * @param seed        seed of the data order and augmentation (and of the initial weights in the CLI)
+ * @param precision   arithmetic of the training steps (fp32 or bf16, see {@link Model#setTrainingPrecision});
+ *                    checkpoints without it are fp32 runs
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
-                          Schedule schedule, int stepEpochs, long seed) {
+                          Schedule schedule, int stepEpochs, long seed, Precision precision) {
+
+    /** An fp32 run. */
+    public TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
+                       Schedule schedule, int stepEpochs, long seed) {
+        this(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, Precision.FP32);
+    }
 
     public TrainConfig {
+        if (precision == null) precision = Precision.FP32;
+        if (precision == Precision.INT8) throw new UserError("training runs in fp32 or bf16, not int8");
         if (epochs < 0) throw new UserError("epochs must be >= 0, got " + epochs);
         if (batchSize < 1) throw new UserError("batch size must be >= 1, got " + batchSize);
         if (!(lr > 0)) throw new UserError("learning rate must be > 0, got " + lr);
@@ -34,23 +44,27 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed);
+        return new TrainConfig(e, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision);
     }
 
     public TrainConfig withSchedule(Schedule s) {
-        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, s, stepEpochs, seed);
+        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, s, stepEpochs, seed, precision);
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(epochs, b, lr, momentum, weightDecay, schedule, stepEpochs, seed);
+        return new TrainConfig(epochs, b, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision);
     }
 
     public TrainConfig withLr(double r) {
-        return new TrainConfig(epochs, batchSize, r, momentum, weightDecay, schedule, stepEpochs, seed);
+        return new TrainConfig(epochs, batchSize, r, momentum, weightDecay, schedule, stepEpochs, seed, precision);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, s);
+        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, s, precision);
+    }
+
+    public TrainConfig withPrecision(Precision p) {
+        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, p);
     }
 
     /** Learning rate at a position of this run. */
@@ -64,6 +78,6 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
      */
     boolean sameRunAs(TrainConfig o) {
         return (schedule == Schedule.STEP || epochs == o.epochs) && batchSize == o.batchSize && lr == o.lr && momentum == o.momentum && weightDecay == o.weightDecay
-                && schedule == o.schedule && stepEpochs == o.stepEpochs && seed == o.seed;
+                && schedule == o.schedule && stepEpochs == o.stepEpochs && seed == o.seed && precision == o.precision;
     }
 }

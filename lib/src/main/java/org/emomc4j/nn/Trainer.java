@@ -73,6 +73,7 @@ public final class Trainer {
         this.model = model;
         this.config = config;
         this.sgd = new Sgd(model, config.momentum(), config.weightDecay());
+        model.setTrainingPrecision(config.precision());
     }
 
     public Model model() { return model; }

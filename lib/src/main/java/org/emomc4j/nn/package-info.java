@@ -8,7 +8,9 @@
  *   <li>{@link org.emomc4j.nn.Model}: {@code create(spec, seed)}, {@code load(path)},
  *       {@code save(path)}, {@code weights(l)}, {@code setWeights(l, float[])},
  *       {@code setMask(l, boolean[])}, {@code setWeightTransform(l, WeightTransform)},
- *       {@code accuracy(ImageSet, batch)}, {@code evaluate(ImageSet, batch)}, {@code logits(INDArray)}.</li>
+ *       {@code accuracy(ImageSet, batch)}, {@code evaluate(ImageSet, batch)}, {@code logits(INDArray)},
+ *       each also with a {@link org.emomc4j.nn.Precision} (fp32, bf16, int8; int8 after
+ *       {@code setCalibration}), and {@code setTrainingPrecision} (fp32, bf16).</li>
  *   <li>{@link org.emomc4j.nn.Trainer} with {@link org.emomc4j.nn.TrainConfig} and
  *       {@link org.emomc4j.nn.Schedule}: {@code trainEpoch}, {@code fit(train, val, dir, resume, listener)},
  *       {@code save}, {@code restore}; progress through {@link org.emomc4j.nn.Trainer.Listener}.</li>
@@ -27,6 +29,16 @@
  * the input gradient a forward convolution with rotated kernels. All trainable parameters live in
  * one flat buffer, so SGD, weight decay and masks are a few ops per step. A double-precision path
  * through libnd4j's own BatchNorm ops serves the finite-difference gradient check.
+ *
+ * <h2>Precisions are backends</h2>
+ * {@code Model} is a facade over the jobs it used to do itself: {@code ParameterStore} (flat fp32
+ * master parameters, BatchNorm statistics), {@code CompressionHooks} (masks, weight transforms),
+ * {@code Workspace} (buffers per batch size), {@code Loss}, and one {@code Backend} per
+ * {@link org.emomc4j.nn.Precision}: {@code NdBackend} (the ND4J path above; it also trains, with
+ * its convolutions optionally on oneDNN in bf16, {@code DnnlTrainConv}) and {@code DnnlBackend}
+ * (bf16 and int8 inference entirely inside oneDNN 2.5 from the {@code org.bytedeco:dnnl} presets,
+ * {@code DnnlConv}). That oneDNN is a second copy beside ND4J's bundled 2.3; both load into one
+ * JVM (tested). The engine refuses to start on a non-CPU ND4J backend.
  *
  * <h2>Threads and determinism</h2>
  * A {@link org.emomc4j.nn.Model} instance is not thread-safe (it reuses buffers); separate

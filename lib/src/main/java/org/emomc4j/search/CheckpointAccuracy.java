@@ -6,6 +6,7 @@ import org.emomc4j.compress.prune.DynamicPruning;
 import org.emomc4j.compress.quant.FakeQuantization;
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.nn.Model;
+import org.emomc4j.nn.Precision;
 import org.emomc4j.nn.WeightTransform;
 
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ import java.util.Map;
  * Stage 2's accuracy: load the stage-1 checkpoint of the genome's r, prune it by the magnitude
  * rule at r, quantize each layer symmetrically to its bit-width (no fine-tuning), and measure
  * top-1 accuracy on a fixed image set. The stored weights are never modified, so the loaded
- * networks are kept (a few, least recently used) and reused across candidates.
+ * networks are kept (a few, least recently used) and reused across candidates. The accuracy is
+ * measured in a chosen arithmetic ({@link Precision}: fp32 as the reference, or bf16 / int8 on
+ * oneDNN; int8 calibrates on given training images).
  */
 public final class CheckpointAccuracy implements AccuracyOracle {
 
@@ -25,6 +28,9 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     private final int batchSize;
     private final int keep;
     private final Map<Double, Model> models = new LinkedHashMap<>(8, 0.75f, true);
+    private final Precision precision;
+    private final ImageSet calibration;
+    private final int calibrationImages;
 
     /**
      * @param stage1    stage-1 directory (r*.ckpt)
@@ -32,6 +38,21 @@ public final class CheckpointAccuracy implements AccuracyOracle {
      * @param keepModels how many loaded networks to keep in memory
      */
     public CheckpointAccuracy(Path stage1, ImageSet images, int batchSize, int keepModels) {
+        this(stage1, images, batchSize, keepModels, Precision.FP32, null, 0);
+    }
+
+    /**
+     * @param precision         arithmetic of the evaluation
+     * @param calibration       training images int8 calibrates activation ranges on (int8 only)
+     * @param calibrationImages how many of them
+     */
+    public CheckpointAccuracy(Path stage1, ImageSet images, int batchSize, int keepModels, Precision precision,
+                              ImageSet calibration, int calibrationImages) {
+        if (precision == Precision.INT8 && (calibration == null || calibrationImages < 1))
+            throw new UserError("int8 scoring needs training images to calibrate activation ranges");
+        this.precision = precision;
+        this.calibration = calibration;
+        this.calibrationImages = calibrationImages;
         this.stage1 = stage1;
         this.images = images;
         this.batchSize = batchSize;
@@ -50,7 +71,7 @@ public final class CheckpointAccuracy implements AccuracyOracle {
         WeightTransform t = transform(g);
         for (int l = 0; l < m.spec().size(); l++) m.setWeightTransform(l, t);
         try {
-            return m.accuracy(images, batchSize);
+            return m.accuracy(images, batchSize, precision);
         } finally {
             m.clearWeightTransforms();
         }
@@ -65,6 +86,7 @@ public final class CheckpointAccuracy implements AccuracyOracle {
                 throw new UserError("missing stage-1 checkpoint " + ck + " for r = " + r
                         + ": finish stage 1 ('./emomc prune ... --resume') or search a grid it covers");
             m = Model.load(ck);
+            if (calibration != null) m.setCalibration(calibration, calibrationImages);
             models.put(r, m);
             if (models.size() > keep) {
                 Double eldest = models.keySet().iterator().next();
@@ -76,4 +98,6 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     }
 
     public ImageSet images() { return images; }
+
+    public Precision precision() { return precision; }
 }

@@ -12,6 +12,7 @@ import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 
 import org.emomc4j.util.RunDirectory;
+import org.emomc4j.util.UserError;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,6 +62,14 @@ public final class Experiment {
     }
 
     /** The experiment of the profile named by {@code EMOMC_PROFILE} (default smoke), in this project. */
+    /**
+     * The experiment of a profile named in a notebook's knobs cell ({@code smoke}, {@code quick},
+     * {@code paper}); null or blank: {@code EMOMC_PROFILE}, as {@link #fromEnvironment()}.
+     */
+    public static Experiment fromEnvironment(String profile) {
+        return profile == null || profile.isBlank() ? fromEnvironment() : of(Profile.parse(profile));
+    }
+
     public static Experiment fromEnvironment() { return of(Profile.fromEnvironment()); }
 
     /** The experiment of a profile in this project (found as the data is: EMOMC_HOME or walking up). */
@@ -167,6 +176,71 @@ public final class Experiment {
         }
     }
 
+    /**
+     * The baseline checkpoint, trained first when it is missing, but only when that is cheap
+     * (the smoke profile) or {@code train} says so: a notebook never starts a long training silently.
+     * Otherwise a {@link UserError} gives the time it would take (from the committed run's log when
+     * there is one) and the command that does the same. While training, {@code log} gets one line
+     * per epoch with the time left.
+     */
+    public Path baseline(boolean train, Consumer<String> log) throws IOException {
+        Path ckpt = baselineCheckpoint();
+        if (Files.exists(ckpt)) {
+            log.accept("baseline: " + ckpt);
+            return ckpt;
+        }
+        TrainConfig cfg = baselineConfig();
+        String cli = "./emomc reproduce --profile " + profile.name() + "   (trains the baseline first; interrupt and resume at will)";
+        String eta = committedBaselineSeconds().map(s -> " (the committed run took " + Reproduce.eta(s) + " h:min:s" + ")").orElse("");
+        if (!train && profile != Profile.SMOKE)
+            throw new UserError("the " + profile.name() + " baseline is not trained in " + baselineDir() + ": " + cfg.epochs()
+                    + " epochs" + eta + ". Set the knob TRAIN_BASELINE = true to train it here, or run " + cli);
+        log.accept("training the " + profile.name() + " baseline: " + cfg.epochs() + " epochs" + eta + "; same as " + cli);
+        long t0 = System.nanoTime();
+        trainBaseline(new Trainer.Listener() {
+            @Override public void epoch(Trainer.EpochResult r) {
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                log.accept(String.format(Locale.ROOT, "epoch %d/%d: val acc %.2f %%, %.0f img/s, %s left", r.epoch(), cfg.epochs(),
+                        100 * r.valAccuracy(), r.imagesPerSecond(), Reproduce.eta(elapsed / r.epoch() * Math.max(0, cfg.epochs() - r.epoch()))));
+            }
+        });
+        return ckpt;
+    }
+
+    /** Seconds the baseline of the committed (or finished) run took, from its training log. */
+    private java.util.Optional<Double> committedBaselineSeconds() {
+        try {
+            Path log = source().baselineLog();
+            if (!Files.exists(log) && committed != null) log = committed.baselineLog();   // unfinished committed runs log too
+            if (!Files.exists(log)) return java.util.Optional.empty();
+            List<String> lines = Files.readAllLines(log);
+            if (lines.size() < 2) return java.util.Optional.empty();
+            int col = List.of(lines.get(0).split(",")).indexOf("seconds");
+            if (col < 0) return java.util.Optional.empty();
+            double s = 0;
+            for (String line : lines.subList(1, lines.size())) s += Double.parseDouble(line.split(",")[col]);
+            return java.util.Optional.of(s);
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();   // an estimate only: no log, no estimate
+        }
+    }
+
+    /**
+     * Stage 1 in both modes as a finished run recorded it ({@code stage1-modes.csv}, written by
+     * {@code ./emomc ablation stage1}), read from {@link #source()}, else from the committed results;
+     * empty when neither holds one. Reading never trains: {@link #stage1Modes} computes.
+     */
+    public Map<String, List<Stage1.Point>> recordedStage1Modes() throws IOException {
+        Path csv = source().stage1ModesCsv();
+        if (!Files.exists(csv) && committed != null) csv = committed.stage1ModesCsv();
+        Map<String, List<Stage1.Point>> m = new LinkedHashMap<>();
+        if (!Files.exists(csv)) return m;
+        for (String[] row : org.emomc4j.util.Csv.readRows(csv))
+            m.computeIfAbsent(row[0], k -> new java.util.ArrayList<>()).add(new Stage1.Point(Double.parseDouble(row[1]),
+                    Double.parseDouble(row[2]), Integer.parseInt(row[3]), Double.parseDouble(row[4])));
+        return m;
+    }
+
     /** The baseline's per-epoch log (epoch, lr, losses, accuracies, ...) as CSV text, from {@link #source()}. */
     public String baselineLog() throws IOException {
         return Files.readString(source().baselineLog());
@@ -209,6 +283,27 @@ public final class Experiment {
         out.put(other.name().toLowerCase(Locale.ROOT), s.run(baseNetwork(listener), data().train(), data().val(), 256,
                 run.stage1Dir(other, own), listener));
         return out;
+    }
+
+    /**
+     * A stage-2 energy search of this profile (its budget and grid, the run's stage-1 checkpoints,
+     * validation accuracy) with another algorithm by name ({@link SearchAlgorithms}) and seed, in
+     * its own resumable directory under the run's ablation directory: the algorithm ablation.
+     * Needs the run's stage 1 (notebook 03 or {@code ./emomc reproduce}).
+     */
+    public SearchRun.Result algorithmSearch(Dataflow dataflow, String algorithm, long searchSeed,
+                                            Consumer<SearchRun.Progress> progress) throws IOException {
+        Path stage1 = stage1Dir(profile.stage1Mode());
+        RemainingGrid grid = Stage1.available(stage1);   // a UserError naming the directory when stage 1 is missing
+        SearchConfig cfg = profile.searchConfig(Objective.ENERGY, dataflow.name(), Coding.DENSE.cliName()).toBuilder()
+                .algorithm(algorithm).seed(searchSeed).build();
+        var accuracy = new MemoAccuracy(new CheckpointAccuracy(stage1, data().val(), 256, 4));
+        var problem = EmomcProblem.of(cfg, grid, spec().size(), accuracy, new ReferenceCosts(spec(), dataflow, Coding.DENSE));
+        Path dir = run.algorithmDir(dataflow, algorithm);
+        if (searchSeed != seed) dir = dir.resolveSibling(dir.getFileName() + "-seed" + searchSeed);
+        try (RunDirectory c = claim()) {
+            return new SearchRun(cfg, problem, dir).run(true, progress);
+        }
     }
 
     /**
@@ -294,6 +389,19 @@ public final class Experiment {
 
     /** True when the whole pipeline has finished in the run that is read ({@link #source()}). */
     public boolean finished() { return source().finished(); }
+
+    /**
+     * {@link #report(Consumer)}, but under quick and paper a pipeline that has not finished (here or in
+     * the committed results) runs only when {@code compute} says so; otherwise a {@link UserError}
+     * names the knob and the command. While it runs, {@code log} gets the stages' lines with the time left.
+     */
+    public Reproduce.Report report(boolean compute, Consumer<String> log) throws IOException {
+        if (!compute && profile != Profile.SMOKE && !finished())
+            throw new UserError("the " + profile.name() + " pipeline has not finished in " + runDir()
+                    + " and no finished run is committed: set the knob RUN_PIPELINE = true to run it here (hours under quick,"
+                    + " its log prints the time left of every stage), or run ./emomc reproduce --profile " + profile.name());
+        return report(log);
+    }
 
     /**
      * The pipeline's report, read when the pipeline has finished in {@link #source()} (nothing is

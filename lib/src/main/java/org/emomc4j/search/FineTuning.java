@@ -33,6 +33,8 @@ final class FineTuning {
         key.put("weight_decay", c.weightDecay());
         key.put("schedule", c.schedule());
         key.put("seed", c.seed());
+        // Only when not fp32, so the keys of fp32 runs started before precisions existed still match.
+        if (c.precision() != org.emomc4j.nn.Precision.FP32) key.put("precision", c.precision());
     }
 
     /**

@@ -13,6 +13,20 @@ public record Genome(double remaining, int[] bits) {
         bits = bits.clone();
     }
 
+    /**
+     * Mean bit-width of every layer over some genomes (a front): where a search spends its bits.
+     * NaN per layer for no genomes; every genome must have {@code layers} bit-widths.
+     */
+    public static double[] meanBits(java.util.List<Genome> genomes, int layers) {
+        double[] m = new double[layers];
+        for (Genome g : genomes) {
+            if (g.layers() != layers) throw new IllegalArgumentException("genome " + g + " has " + g.layers() + " layers, not " + layers);
+            for (int l = 0; l < layers; l++) m[l] += g.bits[l];
+        }
+        for (int l = 0; l < layers; l++) m[l] = genomes.isEmpty() ? Double.NaN : m[l] / genomes.size();
+        return m;
+    }
+
     @Override
     public int[] bits() { return bits.clone(); }
 

@@ -24,10 +24,30 @@ import java.util.Locale;
  * @param pop             stage-2 population
  * @param offspring       stage-2 offspring per generation
  * @param generations     stage-2 generations
+ * @param precision       arithmetic stage 2 scores candidates in (fp32, bf16, int8; see
+ *                        {@link org.emomc4j.nn.Precision}); the test re-scoring of fronts is always fp32
  */
 public record Profile(String name, double width, int trainImages, int valImages, int testImages, int baselineEpochs,
                       String schedule, double lr, int batch, String grid, int steps, Stage1.Mode stage1Mode,
-                      double fineTuneLr, int pop, int offspring, int generations) {
+                      double fineTuneLr, int pop, int offspring, int generations, org.emomc4j.nn.Precision precision) {
+
+    /** A profile scoring candidates in fp32. */
+    public Profile(String name, double width, int trainImages, int valImages, int testImages, int baselineEpochs,
+                   String schedule, double lr, int batch, String grid, int steps, Stage1.Mode stage1Mode,
+                   double fineTuneLr, int pop, int offspring, int generations) {
+        this(name, width, trainImages, valImages, testImages, baselineEpochs, schedule, lr, batch, grid, steps, stage1Mode,
+                fineTuneLr, pop, offspring, generations, org.emomc4j.nn.Precision.FP32);
+    }
+
+    public Profile {
+        java.util.Objects.requireNonNull(precision, "precision");
+    }
+
+    /** This profile with candidates scored in another arithmetic. */
+    public Profile withPrecision(org.emomc4j.nn.Precision p) {
+        return new Profile(name, width, trainImages, valImages, testImages, baselineEpochs, schedule, lr, batch, grid, steps,
+                stage1Mode, fineTuneLr, pop, offspring, generations, p);
+    }
 
     public static final Profile SMOKE = new Profile("smoke", 0.125, 2000, 500, 1000, 2, "onecycle", 0.05, 128,
             "0.30:0.70:0.20", 1, Stage1.Mode.CHAINED, 0.01, 8, 4, 3);
@@ -84,6 +104,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
         extra.put("profile", name);
         extra.put("eval_split", "val");
         extra.put("eval_images", valImages);
+        extra.put("precision", precision.id());
         return SearchConfig.builder(objective).dataflow(dataflow).coding(coding).budget(pop, offspring, generations).seed(1)
                 .extra(extra).build();
     }

@@ -159,7 +159,9 @@ public final class Reproduce {
 
         // 3. Stage 2: every dataflow (energy), every coding (size).
         RemainingGrid grid = Stage1.available(s1);
-        MemoAccuracy valAcc = new MemoAccuracy(new CheckpointAccuracy(s1, val, 256, 4));
+        // Candidates are scored in the profile's precision; fronts are re-scored on test in fp32.
+        MemoAccuracy valAcc = new MemoAccuracy(new CheckpointAccuracy(s1, val, 256, 4, p.precision(), train,
+                org.emomc4j.nn.Precision.CALIBRATION_IMAGES));
         MemoAccuracy testAcc = new MemoAccuracy(new CheckpointAccuracy(s1, test, 256, 2));
         Map<String, List<Summary.Member>> energy = new LinkedHashMap<>(), size = new LinkedHashMap<>();
         Map<String, List<SearchRun.Progress>> hv = new LinkedHashMap<>();

@@ -56,6 +56,28 @@ public final class Stage1 {
     /** Accuracy of one finished grid point. */
     public record Point(double remaining, double valAccuracy, int epochs, double seconds) { }
 
+    /**
+     * A listener that logs one line per finished grid point with its accuracy and the time left in
+     * the running pass (mean time per finished point so far x points left): what the CLI and the
+     * notebooks print, so a long stage 1 never runs silently.
+     */
+    public static Listener progress(java.util.function.Consumer<String> log) {
+        long t0 = System.nanoTime();
+        return new Listener() {
+            int index, count, finished;
+
+            @Override public void point(int i, int n, double remaining, int step, int steps) { index = i; count = n; }
+
+            @Override public void finished(Point p) {
+                finished++;
+                double per = (System.nanoTime() - t0) / 1e9 / finished;
+                log.accept(String.format(Locale.ROOT, "r = %.2f done (%d/%d): val accuracy %.2f %%, %d epoch(s), %.0f s; ETA %s",
+                        p.remaining(), index + 1, count, 100 * p.valAccuracy(), p.epochs(), p.seconds(),
+                        Reproduce.eta(per * Math.max(0, count - index - 1))));
+            }
+        };
+    }
+
     /** Progress callback: which grid point and step is running. */
     public interface Listener extends Trainer.Listener {
         default void point(int index, int count, double remaining, int step, int steps) { }

@@ -31,6 +31,14 @@ class TrainEvalCommandTest {
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", "--checkpoint", tmp.resolve("missing.ckpt").toString()));
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", "--checkpoint", run.resolve("last.ckpt").toString(), "--split", "train"));
         assertEquals(2, Files.readAllLines(run.resolve("train-log.csv")).size());
+        String ck = run.resolve("last.ckpt").toString();
+        assertEquals(0, Main.execute("eval", "--checkpoint", ck, "--split", "val", "--precision", "bf16", "--images", "100"));
+        assertEquals(0, Main.execute("eval", "--checkpoint", ck, "--split", "val", "--precision", "int8", "--images", "100",
+                "--calibration-images", "64"));
+        assertEquals(0, Main.execute("eval", "--checkpoint", ck, "--split", "val", "--images", "100", "--agreement", "2",
+                "--precision", "bf16,int8", "--calibration-images", "64"));
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", "--checkpoint", ck, "--precision", "fp16"));
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", "--checkpoint", ck, "--precision", "bf16,int8"));
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -54,24 +54,26 @@ class CheckpointTest {
 
     static final class StopRun extends RuntimeException { }
 
-    @Test
-    void resumeReproducesUninterruptedRunExactly() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Precision.class, names = {"FP32", "BF16"})
+    void resumeReproducesUninterruptedRunExactly(Precision precision) throws Exception {
+        TrainConfig cfg = cfg().withPrecision(precision);
         ImageSet train = ImageSet.random(200, 4), val = ImageSet.random(50, 5);
         Path full = tmp.resolve("full"), cut = tmp.resolve("cut");
         Model a = Model.create(TINY, 2);
-        Trainer ta = new Trainer(a, cfg());
+        Trainer ta = new Trainer(a, cfg);
         ta.fit(train, val, full, false, null);
 
         // Interrupted run: the process dies during epoch 2, after the epoch-1 checkpoint.
         Model b = Model.create(TINY, 2);
-        Trainer tb = new Trainer(b, cfg());
+        Trainer tb = new Trainer(b, cfg);
         assertThrows(StopRun.class, () -> tb.fit(train, val, cut, false, new Trainer.Listener() {
             @Override public void epoch(Trainer.EpochResult r) { if (r.epoch() == 2) throw new StopRun(); }
         }));
         assertEquals(1, Checkpoint.read(cut.resolve(Trainer.CHECKPOINT)).epoch());
 
         Model c = Model.create(TINY, 99); // different initial weights: all must come from the checkpoint
-        Trainer tc = new Trainer(c, cfg());
+        Trainer tc = new Trainer(c, cfg);
         tc.fit(train, val, cut, true, null);
         assertEquals(3, tc.completedEpochs());
         assertSameModel(a, c);
@@ -89,6 +91,9 @@ class CheckpointTest {
         t.save(tmp.resolve(Trainer.CHECKPOINT));
         Trainer other = new Trainer(Model.create(TINY, 2), cfg().withSeed(12));
         assertThrows(IllegalArgumentException.class, () -> other.fit(ImageSet.random(64, 1), null, tmp, true, null));
+        Trainer bf16 = new Trainer(Model.create(TINY, 2), cfg().withPrecision(Precision.BF16));
+        assertThrows(IllegalArgumentException.class, () -> bf16.fit(ImageSet.random(64, 1), null, tmp, true, null),
+                "an fp32 run does not resume as a bf16 one");
     }
 
     @Test

@@ -13,9 +13,9 @@ class FusedBnTest {
     void fusedPathMatchesOpPath() {
         NetworkSpec spec = NetworkSpec.vgg("vgg16", 1.0 / 16);
         Model a = Model.create(spec, 5), b = Model.create(spec, 5);
-        b.fused = false;
+        b.nd.fused = false;
         // Exercise the conv2d_bp-free backward (nine GEMMs + rotated-kernel convolution) on every layer.
-        java.util.Arrays.fill(a.padded, 0, spec.size() - 1, true);
+        java.util.Arrays.fill(a.nd.padded, 0, spec.size() - 1, true);
         INDArray x = Nd4j.randn(3, new long[]{16, 32, 32, 3});
         int[] y = new int[16];
         for (int i = 0; i < y.length; i++) y[i] = i % 10;

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -142,5 +143,54 @@ class ExperimentTest {
         assertEquals(0.79, front.get(0).asTestEvaluation().accuracy());
         assertEquals(13.0, Summary.readBaseline(dir).energyMilliJoules());
         assertFalse(Experiment.of(Profile.SMOKE, tmp, tmp.resolve("runs"), null, 1).finished());
+    }
+
+    /** A quick experiment in tmp whose committed results hold one file (path under results/quick). */
+    Experiment quickWithCommitted(String file, String content) throws IOException {
+        Path p = tmp.resolve("results/quick").resolve(file);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+        return Experiment.of(Profile.QUICK, tmp, tmp.resolve("runs"), null, 1);
+    }
+
+    @Test
+    void aLongBaselineIsRefusedWithItsDurationAndCommandUnlessAsked() throws Exception {
+        Experiment e = quickWithCommitted("baseline/train-log.csv", "epoch,lr,train_loss,train_acc,val_loss,val_acc,seconds,img_per_s\n"
+                + "1,0.1,1,0.3,1,0.3,600.0,700\n2,0.1,1,0.4,1,0.4,660.0,700\n");
+        var log = new java.util.ArrayList<String>();
+        var err = assertThrows(org.emomc4j.util.UserError.class, () -> e.baseline(false, log::add));
+        assertTrue(err.getMessage().contains("TRAIN_BASELINE = true"), err.getMessage());
+        assertTrue(err.getMessage().contains("./emomc reproduce --profile quick"), err.getMessage());
+        assertTrue(err.getMessage().contains("0:21:00"), "the committed log's 1,260 s: " + err.getMessage());
+        assertFalse(Files.exists(e.runDir().resolve("baseline")), "nothing trained, nothing written");
+    }
+
+    @Test
+    void recordedStage1ModesAreReadFromTheCommittedRunWithoutTraining() throws Exception {
+        Experiment e = quickWithCommitted("stage1-modes.csv", "mode,remaining,val_accuracy,epochs,seconds\n"
+                + "chained,0.2000,0.8185,1,71.69\nchained,0.5000,0.84,1,70\nindependent,0.2000,0.80,4,280.5\n");
+        var modes = e.recordedStage1Modes();
+        assertEquals(List.of("chained", "independent"), List.copyOf(modes.keySet()));
+        assertEquals(2, modes.get("chained").size());
+        assertEquals(new Stage1.Point(0.2, 0.80, 4, 280.5), modes.get("independent").get(0));
+        assertFalse(Files.exists(e.runDir()), "reading claims no run directory");
+        assertTrue(Experiment.of(Profile.SMOKE, tmp, tmp.resolve("runs"), null, 1).recordedStage1Modes().isEmpty());
+    }
+
+    @Test
+    void anUnfinishedQuickPipelineIsRefusedUnlessAskedAndAlgorithmSearchNeedsStage1() throws Exception {
+        Experiment e = Experiment.of(Profile.QUICK, tmp, tmp.resolve("runs"), null, 1);
+        var err = assertThrows(org.emomc4j.util.UserError.class, () -> e.report(false, line -> { }));
+        assertTrue(err.getMessage().contains("RUN_PIPELINE = true") && err.getMessage().contains("./emomc reproduce --profile quick"), err.getMessage());
+        var none = assertThrows(org.emomc4j.util.UserError.class, () -> e.algorithmSearch(org.emomc4j.hw.Dataflow.XY, "SPEA2", 1, p -> { }));
+        assertTrue(none.getMessage().contains("no stage-1 checkpoints"), none.getMessage());
+    }
+
+    @Test
+    void meanBitsPerLayerOverAFront() {
+        var front = List.of(new Genome(0.5, new int[]{2, 8, 4}), new Genome(0.3, new int[]{4, 8, 12}));
+        assertArrayEquals(new double[]{3, 8, 8}, Genome.meanBits(front, 3), 0.0);
+        assertTrue(Double.isNaN(Genome.meanBits(List.of(), 2)[1]));
+        assertThrows(IllegalArgumentException.class, () -> Genome.meanBits(front, 4));
     }
 }

@@ -58,6 +58,32 @@ public enum Coding {
         return closedFormBits(n, r, b, Math.log(n) / Math.log(2));
     }
 
+    /**
+     * The remaining fraction at which this scheme and {@code other} take the same bits for a layer
+     * of N weights at b bits (docs/method.md, "Break-evens"). Every closed form is affine in r,
+     * N (alpha + beta r), so the point is (alpha_o - alpha_t) / (beta_t - beta_o). Below it the scheme
+     * with the larger slope beta (bits per kept weight) is the smaller one. NaN when the two lines are
+     * parallel (never equal, or equal everywhere). The result may lie outside [0, 1]: then one scheme
+     * wins for every r.
+     */
+    public double breakEven(Coding other, long n, int b) {
+        double log2n = Math.log(n) / Math.log(2);
+        double a1 = closedFormBits(n, 0, b, log2n), s1 = closedFormBits(n, 1, b, log2n) - a1;
+        double a2 = other.closedFormBits(n, 0, b, log2n), s2 = other.closedFormBits(n, 1, b, log2n) - a2;
+        if (s1 == s2) return Double.NaN;
+        return (a2 - a1) / (s1 - s2);
+    }
+
+    /**
+     * The remaining fraction below which this sparse scheme is smaller than dense coding, for a layer
+     * of N weights at b bits: b / (b + 3) for CSR, b / round(b + log2 N) for COO, (b - 1) / b for the
+     * bitmap. Dense against itself has none: an {@link IllegalArgumentException}.
+     */
+    public double breakEvenWithDense(long n, int b) {
+        if (this == DENSE) throw new IllegalArgumentException("dense coding has no break-even with itself");
+        return breakEven(DENSE, n, b);
+    }
+
     /** Parses {@code dense}, {@code csr}, {@code coo}, {@code bitmap} (case-insensitive; "normal" = dense). */
     public static Coding parse(String text) {
         return parse(text, values());

@@ -1,0 +1,296 @@
+package org.emomc4j.nn;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.pooling_forward;
+import org.emomc4j.data.BatchLoader;
+import org.emomc4j.data.ImageSet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+/**
+ * bf16 and int8 inference on oneDNN's kernels ({@link Precision} states the semantics). The whole
+ * convolutional part runs inside oneDNN: each layer is one convolution with BatchNorm folded into
+ * per-channel output scales and bias and ReLU fused, then oneDNN's max-pool (exact on bf16 and on
+ * 8-bit codes). The final fully connected layer runs in Java (10 outputs). Weights are packed
+ * once per weight version ({@link CompressionHooks#version()}), not per batch.
+ *
+ * <p>int8 calibration rule: the input range is max|x| and each layer's output range the maximum
+ * of its post-ReLU activation, over the first {@link #DEFAULT_CALIBRATION_IMAGES} (or
+ * {@link Model#setCalibration}'s count) training images in fp32 with the same weights; the
+ * input is coded as s8 (scale max|x|/127), activations as u8 (scale max/255). It is redone for
+ * every new weight version (each candidate plan).
+ */
+final class DnnlBackend implements Backend {
+
+    static final int DEFAULT_CALIBRATION_IMAGES = Precision.CALIBRATION_IMAGES;
+    private static final memory.data_type F32 = memory.data_type.f32, BF16 = memory.data_type.bf16,
+            U8 = memory.data_type.u8, S8 = memory.data_type.s8;
+    /** Largest grid bit-width whose codes bf16 holds exactly (8 significant bits: |code| <= 255). */
+    static final int BF16_EXACT_BITS = 9;
+    /**
+     * Images per pass through oneDNN: larger batches are split. Measured on this CPU, the
+     * 512-channel layers on 2x2 and 4x4 maps run 2-5x faster at batch 128 than at 256.
+     */
+    static final int CHUNK = 128;
+
+    private final Model model;
+    private final boolean int8;
+    private final ParameterStore ps;
+    private final NetworkSpec spec;
+    private final int nConv;
+    private final DnnlConv[] fast, fallbackConv;
+    /** Per conv layer: computed in the fp32 fallback (int8 only) for the current weights. */
+    private final boolean[] fallback;
+    /** Per conv layer: grid bits used (0 = no grid, raw weights). */
+    private final int[] gridBits;
+    private long packed = -1;
+    /** The calibration images (by identity) and count the int8 ranges were computed on. */
+    private ImageSet packedCalibration;
+    private int packedCalibrationCount;
+    private float inScale = 1f;
+    private float[] actScale;
+    private float[] fcW, fcB;
+    private double fcStep;
+    private boolean fcInt;
+    private final Map<Integer, Batch> batches = new LinkedHashMap<>();
+
+    DnnlBackend(Model model, Precision p) {
+        if (p == Precision.FP32) throw new IllegalArgumentException("fp32 runs on ND4J");
+        this.model = model;
+        this.int8 = p == Precision.INT8;
+        this.ps = model.store;
+        this.spec = model.spec();
+        this.nConv = ps.nConv;
+        fast = new DnnlConv[nConv];
+        fallbackConv = new DnnlConv[nConv];
+        fallback = new boolean[nConv];
+        gridBits = new int[nConv];
+        actScale = new float[nConv];
+        for (int l = 0; l < nConv; l++) {
+            LayerSpec s = spec.layer(l);
+            fast[l] = int8 ? new DnnlConv(s, l == 0 ? S8 : U8, S8, U8, true, true)
+                           : new DnnlConv(s, BF16, BF16, BF16, true, true);
+        }
+    }
+
+    /** Which conv layers run in the int8 fp32 fallback for the current weights (after {@link #prepare}). */
+    boolean[] fallbackLayers() { return fallback.clone(); }
+
+    /** Grid bit-width found per conv layer (0 = none) after {@link #prepare}. */
+    int[] gridBits() { return gridBits.clone(); }
+
+    /** int8: real value of one input code (after {@link #prepare}). */
+    float inputScale() { return inScale; }
+
+    /** int8: real value of one output code per conv layer (after {@link #prepare}). */
+    float[] activationScales() { return actScale.clone(); }
+
+    @Override
+    public void prepare() {
+        ImageSet cal = int8 ? model.calibrationSet() : null;
+        int calCount = int8 ? model.calibrationCount() : 0;
+        if (packed == model.hooks.version() && cal == packedCalibration && calCount == packedCalibrationCount) return;
+        // Transforms are deterministic in (layer, weights): rerun only for a new weight version.
+        model.hooks.refresh();
+        if (int8) calibrate();
+        float[] rm = ps.runMean.toFloatVector(), rv = ps.runVar.toFloatVector();
+        for (int l = 0; l < nConv; l++) {
+            LayerSpec s = spec.layer(l);
+            float[] w = model.hooks.forward(l).dup('c').data().asFloat();
+            QuantGrid g = QuantGrid.detect(w, int8 ? 8 : BF16_EXACT_BITS);
+            gridBits[l] = g == null ? 0 : g.bits();
+            float[] gamma = ps.gamma[l].toFloatVector(), beta = ps.beta[l].toFloatVector();
+            int c = s.outChannels(), o = ps.bnOff[l];
+            float in = int8 ? (l == 0 ? inScale : actScale[l - 1]) : 1f, out = int8 ? actScale[l] : 1f;
+            fallback[l] = int8 && g == null;
+            double step = g == null ? 1 : g.step();
+            // The fallback's fp32 convolution sees dequantized activations and writes real values
+            // (the reorder after it codes them), so only BatchNorm remains in its scales.
+            double pre = fallback[l] ? 1 : step * in;
+            if (fallback[l]) out = 1f;
+            float[] scale = new float[c], bias = new float[c];
+            for (int k = 0; k < c; k++) {
+                double sc = gamma[k] / Math.sqrt(rv[o + k] + Model.BN_EPS), sh = beta[k] - rm[o + k] * sc;
+                double os = pre * sc / out;
+                if (Math.abs(os) < 1e-30) os = 1e-30; // a dead channel: oneDNN scales (acc + bias), so keep the scale invertible
+                scale[k] = (float) os;
+                bias[k] = (float) (sh / out / os);
+            }
+            if (fallback[l]) {
+                if (fallbackConv[l] == null) fallbackConv[l] = new DnnlConv(s, F32, F32, F32, true, true);
+                fallbackConv[l].setWeights(w, bias, scale);
+            } else {
+                fast[l].setWeights(g == null ? w : g.codes(), bias, scale);
+            }
+        }
+        float[] w = model.hooks.forward(nConv).dup('c').data().asFloat();
+        QuantGrid g = int8 ? QuantGrid.detect(w, 8) : null;
+        fcInt = g != null;
+        fcW = fcInt ? g.codes() : w;
+        fcStep = fcInt ? g.step() : 1;
+        fcB = ps.fcBias.dup().data().asFloat();
+        packed = model.hooks.version();
+        packedCalibration = cal;
+        packedCalibrationCount = calCount;
+    }
+
+    private void calibrate() {
+        ImageSet set = model.calibrationSet();
+        if (set == null)
+            throw new IllegalStateException("int8 evaluation calibrates its activation ranges on training images: call "
+                    + "Model.setCalibration(trainImages, " + DEFAULT_CALIBRATION_IMAGES + ") first (CLI: int8 uses the training split)");
+        ImageSet cal = set.head(Math.min(set.size(), model.calibrationCount()));
+        int bs = 128;
+        BatchLoader loader = new BatchLoader(cal, bs, false, 0);
+        float[] f = new float[bs * ImageSet.PIXELS];
+        int[] labels = new int[bs];
+        double inMax = 0;
+        double[] max = new double[nConv];
+        for (int b = 0; b < loader.batchesPerEpoch(); b++) {
+            int n = loader.fill(0, b, f, labels);
+            for (int i = 0; i < n * ImageSet.PIXELS; i++) inMax = Math.max(inMax, Math.abs(f[i]));
+            INDArray[] a = model.nd.activations(model.input(f, n), n);
+            for (int l = 0; l < nConv; l++) max[l] = Math.max(max[l], a[l].maxNumber().doubleValue());
+        }
+        inScale = (float) (inMax > 0 ? inMax / 127 : 1);
+        for (int l = 0; l < nConv; l++) actScale[l] = (float) (max[l] > 0 ? max[l] / 255 : 1);
+    }
+
+    /** oneDNN memories and pooling primitives of one batch size. */
+    private final class Batch {
+        final memory xF32, x0;
+        final memory[] out, pooled, srcF32, dstF32;
+        final pooling_forward[] pool;
+        final IntMemoryMap[] poolArgs;
+        /** The input reorder (its scale is int8's input code step, fixed per weight version). */
+        Dnnl.Reorder in;
+        float inFor = Float.NaN;
+        final Dnnl.Reorder[] toF32, fromF32;
+        final float[] toF32For, fromF32For;
+
+        Batch(int n) {
+            memory.data_type act = int8 ? U8 : BF16;
+            xF32 = Dnnl.alloc(Dnnl.nhwc(n, spec.inputChannels(), spec.inputSize(), spec.inputSize(), F32));
+            x0 = Dnnl.alloc(Dnnl.nhwc(n, spec.inputChannels(), spec.inputSize(), spec.inputSize(), int8 ? S8 : BF16));
+            out = new memory[nConv]; pooled = new memory[nConv]; srcF32 = new memory[nConv]; dstF32 = new memory[nConv];
+            pool = new pooling_forward[nConv];
+            poolArgs = new IntMemoryMap[nConv];
+            toF32 = new Dnnl.Reorder[nConv]; fromF32 = new Dnnl.Reorder[nConv];
+            toF32For = new float[nConv]; fromF32For = new float[nConv];
+            for (int l = 0; l < nConv; l++) {
+                LayerSpec s = spec.layer(l);
+                out[l] = Dnnl.alloc(Dnnl.nhwc(n, s.outChannels(), s.outH(), s.outW(), act));
+                if (s.poolAfter()) {
+                    memory.desc pd = Dnnl.nhwc(n, s.outChannels(), s.outH() / 2, s.outW() / 2, act);
+                    pooled[l] = Dnnl.alloc(pd);
+                    long[] two = {2, 2}, zero = {0, 0};
+                    pool[l] = new pooling_forward(new pooling_forward.primitive_desc(new pooling_forward.desc(
+                            prop_kind.forward_inference, algorithm.pooling_max, out[l].get_desc(), pd, two, two, zero, zero),
+                            Dnnl.engine()));
+                    poolArgs[l] = new IntMemoryMap();
+                    poolArgs[l].put(DNNL_ARG_SRC, out[l]);
+                    poolArgs[l].put(DNNL_ARG_DST, pooled[l]);
+                }
+            }
+        }
+
+        memory srcF32(int l, int n) {
+            LayerSpec s = spec.layer(l);
+            if (srcF32[l] == null) {
+                srcF32[l] = Dnnl.alloc(Dnnl.nhwc(n, s.inChannels(), s.inH(), s.inW(), F32));
+                dstF32[l] = Dnnl.alloc(Dnnl.nhwc(n, s.outChannels(), s.outH(), s.outW(), F32));
+            }
+            return srcF32[l];
+        }
+    }
+
+    @Override
+    public double[] logits(INDArray x, int n) {
+        int pix = spec.inputSize() * spec.inputSize() * spec.inputChannels(), c = spec.layer(nConv).outChannels();
+        INDArray xc = x.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && x.ordering() == 'c' && !x.isView()
+                && x.length() == (long) n * pix ? x : x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c');
+        org.bytedeco.javacpp.Pointer base = xc.data().addressPointer();
+        double[] out = new double[n * c];
+        for (int o = 0; o < n; o += CHUNK) {
+            int m = Math.min(CHUNK, n - o);
+            org.bytedeco.javacpp.Pointer at = new org.bytedeco.javacpp.BytePointer(base).position(4L * o * pix);
+            System.arraycopy(chunk(at, m), 0, out, o * c, m * c);
+        }
+        return out;
+    }
+
+    /** The logits of m images at {@code x} (NHWC floats). */
+    private double[] chunk(org.bytedeco.javacpp.Pointer x, int n) {
+        Batch B = batches.get(n);
+        if (B == null) {
+            if (batches.size() >= 2) batches.remove(batches.keySet().iterator().next());
+            B = new Batch(n);
+            batches.put(n, B);
+        }
+        int len = n * spec.inputSize() * spec.inputSize() * spec.inputChannels();
+        org.bytedeco.javacpp.Pointer.memcpy(B.xF32.get_data_handle(), x, 4L * len);
+        float inS = int8 ? 1f / inScale : 1f;
+        if (B.in == null || B.inFor != inS) { B.in = new Dnnl.Reorder(B.xF32, B.x0, inS); B.inFor = inS; }
+        B.in.run();
+        memory cur = B.x0;
+        for (int l = 0; l < nConv; l++) {
+            if (fallback[l]) {
+                memory sf = B.srcF32(l, n);
+                float a = l == 0 ? inScale : actScale[l - 1], b = 1f / actScale[l];
+                if (B.toF32[l] == null || B.toF32For[l] != a) { B.toF32[l] = new Dnnl.Reorder(cur, sf, a); B.toF32For[l] = a; }
+                if (B.fromF32[l] == null || B.fromF32For[l] != b) { B.fromF32[l] = new Dnnl.Reorder(B.dstF32[l], B.out[l], b); B.fromF32For[l] = b; }
+                B.toF32[l].run();
+                fallbackConv[l].forward(n, sf, B.dstF32[l]);
+                B.fromF32[l].run();
+            } else {
+                fast[l].forward(n, cur, B.out[l]);
+            }
+            if (B.pool[l] != null) {
+                Dnnl.run(B.pool[l], B.poolArgs[l]);
+                cur = B.pooled[l];
+            } else {
+                cur = B.out[l];
+            }
+        }
+        LayerSpec fc = spec.layer(nConv);
+        int in = fc.inChannels(), c = fc.outChannels();
+        double[] logits = new double[n * c];
+        if (int8) {
+            int[] q = new int[n * in];
+            Dnnl.readU8(cur, q, q.length);
+            double a = actScale[nConv - 1];
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < c; k++) {
+                    if (fcInt) {
+                        long acc = 0;
+                        for (int j = 0; j < in; j++) acc += q[i * in + j] * (long) fcW[j * c + k];
+                        logits[i * c + k] = acc * (a * fcStep) + fcB[k];
+                    } else {
+                        double s = 0;
+                        for (int j = 0; j < in; j++) s += q[i * in + j] * a * fcW[j * c + k];
+                        logits[i * c + k] = s + fcB[k];
+                    }
+                }
+        } else {
+            float[] v = new float[n * in];
+            Dnnl.readBf16(cur, v, v.length);
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < c; k++) {
+                    double s = 0;
+                    for (int j = 0; j < in; j++) s += (double) v[i * in + j] * fcW[j * c + k];
+                    logits[i * c + k] = s + fcB[k];
+                }
+        }
+        return logits;
+    }
+
+    @Override
+    public void release() {
+        batches.clear();
+    }
+}

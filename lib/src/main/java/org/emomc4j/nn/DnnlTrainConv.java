@@ -1,0 +1,207 @@
+package org.emomc4j.nn;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.convolution_backward_data;
+import org.bytedeco.dnnl.convolution_backward_weights;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+/**
+ * One training convolution (same padding, stride 1) on oneDNN at compute type {@code t} (bf16 for
+ * bf16 training): forward, backward-data and backward-weights, reading and writing the fp32 ND4J
+ * buffers of the engine in place (activations NHWC, weights HWIO). Operands are converted to
+ * {@code t} by oneDNN reorders; accumulation, outputs and the weight gradient stay fp32, so the
+ * master weights, optimizer and BatchNorm never see bf16. The input converted for the forward
+ * pass is kept for the weight gradient.
+ */
+final class DnnlTrainConv {
+
+    private final int h, w, ic, oc, k;
+    private final memory.data_type t;
+    private final Map<Integer, P> prims = new HashMap<>();
+    /** Largest map side whose weight gradient is taken in fp32 (see {@link P}). */
+    static final int SMALL_MAP = 16;
+
+    DnnlTrainConv(LayerSpec s, memory.data_type t) {
+        if (!s.isConv() || s.groups() != 1 || s.kernel() % 2 == 0 || s.inH() != s.outH() || s.inW() != s.outW())
+            throw new IllegalArgumentException("oneDNN training convolution expects same-padded stride-1 groups-1, got " + s);
+        this.h = s.inH(); this.w = s.inW(); this.ic = s.inChannels(); this.oc = s.outChannels(); this.k = s.kernel();
+        this.t = t;
+    }
+
+    /** Primitives and oneDNN-owned buffers of one batch size; user memories get their handles per call. */
+    private final class P {
+        final convolution_forward fwd;
+        final convolution_backward_data bd;
+        final convolution_backward_weights bw;
+        final memory xU, wU, zU, gzU, gxU, gwU;   // views of ND4J buffers (handle set per call)
+        final memory xT, wF, wB, gzT, gwA;         // owned: converted operands, oneDNN layouts
+        final Dnnl.Reorder xToT, wToF, wToB, gzToT, gwToU;
+        final IntMemoryMap fa = new IntMemoryMap(), da = new IntMemoryMap(), wa = new IntMemoryMap();
+        /** Weight gradient as nine per-tap matrix products (small maps). */
+        final boolean taps;
+        final Taps tg;
+
+        P(int n) {
+            memory.data_type f32 = memory.data_type.f32;
+            long[] st = {1, 1}, pad = {k / 2, k / 2};
+            memory.desc xd = Dnnl.nhwc(n, ic, h, w, t), zd = Dnnl.nhwc(n, oc, h, w, f32),
+                    wd = new memory.desc(new long[]{oc, ic, k, k}, t, memory.format_tag.any),
+                    gzd = Dnnl.nhwc(n, oc, h, w, t), gxd = Dnnl.nhwc(n, ic, h, w, f32),
+                    gwd = new memory.desc(new long[]{oc, ic, k, k}, f32, memory.format_tag.any);
+            convolution_forward.primitive_desc fp = new convolution_forward.primitive_desc(new convolution_forward.desc(
+                    prop_kind.forward_training, algorithm.convolution_direct, xd, wd, zd, st, pad, pad), Dnnl.engine());
+            convolution_backward_data.primitive_desc dp = new convolution_backward_data.primitive_desc(
+                    new convolution_backward_data.desc(algorithm.convolution_direct, gxd, wd, gzd, st, pad, pad), Dnnl.engine(), fp);
+            // Measured on this CPU (AMX): oneDNN 2.5's bf16 weight-gradient convolution beats fp32 only
+            // on 32x32 maps (513 vs 173 GFLOP/s) and is slow below (28-114; 1-5 GFLOP/s in the engine's
+            // 2x2 and 4x4 layers; fp32 96-183). On maps up to 16x16 the weight gradient is instead
+            // nine bf16 matrix products (oneDNN matmul, AMX) over zero-bordered flat buffers, one per
+            // kernel tap: gW[tap] = Xtap^T gZ, each Xtap an offset view (the fp32 engine's scheme).
+            taps = t != f32 && h <= SMALL_MAP;
+            convolution_backward_weights.primitive_desc wp = taps ? null : new convolution_backward_weights.primitive_desc(
+                    new convolution_backward_weights.desc(algorithm.convolution_direct, xd, gwd, gzd, st, pad, pad), Dnnl.engine(), fp);
+            fwd = new convolution_forward(fp);
+            bd = new convolution_backward_data(dp);
+            bw = taps ? null : new convolution_backward_weights(wp);
+            memory.desc hwio = new memory.desc(new long[]{oc, ic, k, k}, f32, memory.format_tag.hwio);
+            xU = user(Dnnl.nhwc(n, ic, h, w, f32));
+            wU = user(hwio);
+            zU = user(zd);
+            gzU = user(Dnnl.nhwc(n, oc, h, w, f32));
+            gxU = user(gxd);
+            gwU = user(hwio);
+            xT = Dnnl.alloc(fp.src_desc());
+            wF = Dnnl.alloc(fp.weights_desc());
+            wB = Dnnl.alloc(dp.weights_desc());
+            gzT = Dnnl.alloc(dp.diff_dst_desc());
+            gwA = taps ? null : Dnnl.alloc(wp.diff_weights_desc());
+            xToT = new Dnnl.Reorder(xU, xT, 1f);
+            wToF = new Dnnl.Reorder(wU, wF, 1f);
+            wToB = new Dnnl.Reorder(wU, wB, 1f);
+            gzToT = new Dnnl.Reorder(gzU, gzT, 1f);
+            gwToU = taps ? null : new Dnnl.Reorder(gwA, gwU, 1f);
+            fa.put(DNNL_ARG_SRC, xT); fa.put(DNNL_ARG_WEIGHTS, wF); fa.put(DNNL_ARG_DST, zU);
+            da.put(DNNL_ARG_DIFF_SRC, gxU); da.put(DNNL_ARG_WEIGHTS, wB); da.put(DNNL_ARG_DIFF_DST, gzT);
+            if (!taps) { wa.put(DNNL_ARG_SRC, xT); wa.put(DNNL_ARG_DIFF_DST, gzT); wa.put(DNNL_ARG_DIFF_WEIGHTS, gwA); }
+            tg = taps ? new Taps(n, xU, gzU) : null;
+        }
+
+        private memory user(memory.desc d) {
+            return new memory(d, Dnnl.engine(), (Pointer) null);
+        }
+    }
+
+    /** The per-tap weight gradient of one batch size: zero-bordered bf16 copies of x and gZ, one matmul. */
+    private final class Taps {
+        final memory xPad, gPad, xIn, gIn, b;
+        final memory[] a = new memory[9], c = new memory[9];
+        final IntMemoryMap[] args = new IntMemoryMap[9];
+        final Dnnl.Reorder xToPad, gToPad;
+        final org.bytedeco.dnnl.matmul mm;
+
+        Taps(int n, memory xU, memory gzU) {
+            int hp = h + 2, wq = w + 2;
+            long rows = (long) n * hp * wq, marg = wq + 1;
+            memory.data_type f32 = memory.data_type.f32;
+            xPad = zeros(Dnnl.vector((rows + 2 * marg) * ic, t), 2L * (rows + 2 * marg) * ic);
+            gPad = zeros(Dnnl.vector(rows * oc, t), 2L * rows * oc);
+            // Interiors: NHWC with the padded row pitch; the borders stay zero (the convolution's padding).
+            xIn = new memory(new memory.desc(new long[]{n, ic, h, w}, t, new long[]{(long) hp * wq * ic, 1, (long) wq * ic, ic}),
+                    Dnnl.engine(), at(xPad, 2L * (marg + wq + 1) * ic));
+            gIn = new memory(new memory.desc(new long[]{n, oc, h, w}, t, new long[]{(long) hp * wq * oc, 1, (long) wq * oc, oc}),
+                    Dnnl.engine(), at(gPad, 2L * (wq + 1) * oc));
+            memory.desc ad = new memory.desc(new long[]{ic, rows}, t, new long[]{1, ic}),
+                    bd = new memory.desc(new long[]{rows, oc}, t, new long[]{oc, 1}),
+                    cd = new memory.desc(new long[]{ic, oc}, f32, new long[]{oc, 1});
+            mm = new org.bytedeco.dnnl.matmul(new org.bytedeco.dnnl.matmul.primitive_desc(
+                    new org.bytedeco.dnnl.matmul.desc(ad, bd, cd), Dnnl.engine()));
+            b = new memory(bd, Dnnl.engine(), gPad.get_data_handle());
+            for (int kh = 0; kh < 3; kh++)
+                for (int kw = 0; kw < 3; kw++) {
+                    int k = kh * 3 + kw;
+                    long r0 = marg + (long) (kh - 1) * wq + (kw - 1);
+                    a[k] = new memory(ad, Dnnl.engine(), at(xPad, 2L * r0 * ic));
+                    c[k] = new memory(cd, Dnnl.engine(), (Pointer) null);
+                    args[k] = new IntMemoryMap();
+                    args[k].put(DNNL_ARG_SRC, a[k]);
+                    args[k].put(DNNL_ARG_WEIGHTS, b);
+                    args[k].put(DNNL_ARG_DST, c[k]);
+                }
+            xToPad = new Dnnl.Reorder(xU, xIn, 1f);
+            gToPad = new Dnnl.Reorder(gzU, gIn, 1f);
+        }
+    }
+
+    private static memory zeros(memory.desc d, long bytes) {
+        memory m = Dnnl.alloc(d);
+        Pointer.memset(m.get_data_handle(), 0, bytes);
+        return m;
+    }
+
+    private static Pointer at(memory m, long byteOffset) {
+        return new BytePointer(m.get_data_handle()).position(byteOffset);
+    }
+
+    private P prim(int n) { return prims.computeIfAbsent(n, P::new); }
+
+    /**
+     * The host address of an ND4J float array's first element (it must be contiguous, C order).
+     * A view's buffer already points at the view's start ({@code data().offset()} elements in).
+     */
+    static Pointer address(INDArray a) {
+        if (a.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT || a.ordering() != 'c')
+            throw new IllegalArgumentException("oneDNN reads float C-order arrays, got " + a.dataType() + " " + a.ordering());
+        return new BytePointer(a.data().addressPointer()).position(4L * (a.offset() - a.data().offset()));
+    }
+
+    /** z = conv(x, w): x NHWC [n,h,w,ic], w HWIO, z NHWC [n,h,w,oc], all fp32 ND4J arrays. */
+    void forward(int n, INDArray x, INDArray wHwio, INDArray z) {
+        P p = prim(n);
+        p.xU.set_data_handle(address(x));
+        p.wU.set_data_handle(address(wHwio));
+        p.zU.set_data_handle(address(z));
+        p.xToT.run();
+        p.wToF.run();
+        Dnnl.run(p.fwd, p.fa);
+    }
+
+    /**
+     * From gZ (dLoss/dz): the weight gradient into gW (HWIO, overwritten) and, unless gX is null,
+     * the input gradient into gX, for the last {@link #forward} of batch size n (whose input x was).
+     */
+    void backward(int n, INDArray x, INDArray gZ, INDArray wHwio, INDArray gX, INDArray gW) {
+        P p = prim(n);
+        p.gzU.set_data_handle(address(gZ));
+        p.gwU.set_data_handle(address(gW));
+        p.gzToT.run();
+        if (p.taps) {
+            Taps tg = p.tg;
+            p.xU.set_data_handle(address(x));
+            tg.xToPad.run();
+            tg.gToPad.run();
+            Pointer gw = address(gW);
+            for (int k = 0; k < 9; k++) {
+                tg.c[k].set_data_handle(new BytePointer(gw).position(4L * k * ic * oc));
+                Dnnl.run(tg.mm, tg.args[k]);
+            }
+        } else {
+            Dnnl.run(p.bw, p.wa);
+            p.gwToU.run();
+        }
+        if (gX != null) {
+            p.wU.set_data_handle(address(wHwio));
+            p.gxU.set_data_handle(address(gX));
+            p.wToB.run();
+            Dnnl.run(p.bd, p.da);
+        }
+    }
+}
