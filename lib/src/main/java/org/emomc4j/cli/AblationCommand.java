@@ -7,6 +7,7 @@ import org.emomc4j.report.Tables;
 import org.emomc4j.search.Experiment;
 import org.emomc4j.search.OneStageAblation;
 import org.emomc4j.search.Profile;
+import org.emomc4j.search.PruningSteps;
 import org.emomc4j.search.RemainingGrid;
 import org.emomc4j.search.Reproduce;
 import org.emomc4j.search.Stage1;
@@ -27,8 +28,11 @@ import java.util.concurrent.Callable;
 @Command(name = "ablation", mixinStandardHelpOptions = true,
         description = {"Ablations on the run of './emomc reproduce --profile P' (same --out): both resume.",
                 "  one-stage   two-stage EMOMC against a one-stage search at an equal training budget",
-                "  stage1      stage 1 independent vs chained: accuracy against r (the paper's Fig. 3 question)"},
-        subcommands = {AblationCommand.OneStage.class, AblationCommand.Stage1Modes.class})
+                "  stage1      stage-1 modes: independent vs chained pruning, accuracy against r",
+                "  fig3        the paper's Fig. 3: multi-step vs single-step pruning, accuracy per epoch",
+                "  peer        the peer method Pruning Filters (Li et al.): rows for Tables II and III"},
+        subcommands = {AblationCommand.OneStage.class, AblationCommand.Stage1Modes.class, AblationCommand.Fig3.class,
+                AblationCommand.Peer.class})
 public final class AblationCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -36,7 +40,7 @@ public final class AblationCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name an ablation: one-stage or stage1");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name an ablation: one-stage, stage1, fig3 or peer");
     }
 
     /** Options shared by the ablations: which reproduction run they work on. */
@@ -95,7 +99,7 @@ public final class AblationCommand implements Runnable {
     }
 
     @Command(name = "stage1", mixinStandardHelpOptions = true,
-            description = {"Stage 1 independent vs chained: accuracy against r (the paper's Fig. 3 question).",
+            description = {"Stage-1 modes: independent vs chained pruning, accuracy against r (not the paper's Fig. 3: see 'fig3').",
                     "Runs the mode the profile does not use (smoke and quick chain, paper prunes independently) beside the run's",
                     "stage 1, then writes <out>/stage1-modes.csv and the figure stage1-modes."})
     static final class Stage1Modes implements Callable<Integer> {
@@ -133,8 +137,55 @@ public final class AblationCommand implements Runnable {
             Path file = exp.layout().stage1ModesCsv();
             csv.write(file);
             Path fig = exp.figure("stage1-modes");
-            Figures.save(Charts.accuracyVsRemaining("Stage 1: independent vs chained pruning", exp.label("val"), curves), fig);
+            Figures.save(Charts.accuracyVsRemaining("Stage-1 modes: independent vs chained", exp.label("val"), curves), fig);
             System.out.println("table: " + file.toAbsolutePath() + "\nfigure: " + fig.toAbsolutePath() + ".png");
+            return 0;
+        }
+    }
+
+    @Command(name = "fig3", mixinStandardHelpOptions = true,
+            description = {"The paper's Fig. 3: multi-step (gradual) vs single-step pruning to 95 % of the weights removed,",
+                    "validation accuracy after every fine-tuning epoch, from the run's baseline (trained first when needed).",
+                    "Epochs per arm: smoke 2, quick 6 (about 12 epochs in all, some 15 minutes on 2 cores), paper 32.",
+                    "Writes <out>/fig3/, <out>/report/fig3-pruning-steps.csv and the figure fig3-pruning-steps (+ .csv)."})
+    static final class Fig3 implements Callable<Integer> {
+        @Mixin
+        RunOptions run = new RunOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            Experiment exp = run.experiment();
+            List<PruningSteps.Epoch> rows = exp.fig3(System.out::println);
+            Path fig = exp.figure("fig3-pruning-steps");
+            Figures.save(Figures.fig3(rows, exp.label("val")), fig);
+            PruningSteps.write(Path.of(fig + ".csv"), rows);
+            System.out.printf(Locale.ROOT, "%n%-12s %6s %9s %8s%n", "arm", "epoch", "r", "val %");
+            for (PruningSteps.Epoch e : rows)
+                System.out.printf(Locale.ROOT, "%-12s %6d %9.4f %8.2f%n", e.arm(), e.epoch(), e.remaining(), 100 * e.valAccuracy());
+            System.out.println("table: " + exp.layout().fig3Csv().toAbsolutePath() + "\nfigure: " + fig.toAbsolutePath() + ".png");
+            return 0;
+        }
+    }
+
+    @Command(name = "peer", mixinStandardHelpOptions = true,
+            description = {"The peer method Pruning Filters (Li et al. 2017), computed here: L1-norm filter pruning per conv layer",
+                    "(the filter, its BatchNorm and the next layer's input channels removed), then fine-tuning, over a grid of",
+                    "pruned fractions (smoke 0.25, 0.5 x 1 epoch; quick 0.1, 0.25, 0.4 x 2 epochs, some 8 minutes). Its energy gains",
+                    "(uncompressed 32-bit / plan, per dataflow) and size gains (dense 32-bit / size) at 0.3, 1 and 2 % test-accuracy",
+                    "loss: <out>/report/peer-energy.csv and peer-size.csv."})
+    static final class Peer implements Callable<Integer> {
+        @Mixin
+        RunOptions run = new RunOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            Experiment exp = run.experiment();
+            tech.tablesaw.api.Table[] t = exp.peer(System.out::println);
+            System.out.println();
+            System.out.println(Tables.rounded(t[0], 4).printAll());
+            System.out.println();
+            System.out.println(Tables.rounded(t[1], 4).printAll());
+            System.out.println("tables: " + exp.layout().peerEnergyCsv().toAbsolutePath() + ", " + exp.layout().peerSizeCsv().toAbsolutePath());
             return 0;
         }
     }

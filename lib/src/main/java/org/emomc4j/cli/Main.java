@@ -27,6 +27,7 @@ import java.io.PrintWriter;
                 PruneCommand.class,
                 SearchCommand.class,
                 ReproduceCommand.class,
+                FinetuneCommand.class,
                 AblationCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class

@@ -47,21 +47,8 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.005", description = "Fine-tuning learning rate, decaying to 0 (cosine) over each grid point's steps (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Fine-tuning batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--train-images", defaultValue = "0", description = "Use a class-balanced slice of the training split (0 = all).")
-    int trainImages;
-
-    @Option(names = "--val-images", defaultValue = "0", description = "Validation images for the accuracy per grid point (0 = all).")
-    int valImages;
-
-    @Option(names = "--precision", defaultValue = "fp32",
-            description = "Fine-tuning arithmetic, fp32 or bf16 (see train --precision; default: ${DEFAULT-VALUE}).")
-    String precision;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of data order and slices (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    FineTuneOptions tune = new FineTuneOptions();
 
     @Mixin
     DataCommand.DataOptions data = new DataCommand.DataOptions();
@@ -73,10 +60,8 @@ public final class PruneCommand implements Callable<Integer> {
         if (!Files.isRegularFile(base))
             throw new UserError("base checkpoint " + base + " does not exist: train one with './emomc train --out DIR' and pass DIR/last.ckpt");
         Splits s = data.load();
-        ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
-        ImageSet val = valImages > 0 ? s.val().balancedSample(valImages, seed) : s.val();
-        Stage1 stage1 = new Stage1(g, steps, m, Stage1.fineTuning(1, batch, lr, seed)
-                .withPrecision(org.emomc4j.nn.Precision.parse(precision)));
+        ImageSet train = tune.train(s), val = tune.val(s);
+        Stage1 stage1 = new Stage1(g, steps, m, tune.config(1, lr));
         long t0 = System.nanoTime();
         int[] finished = {0};
         List<Stage1.Point> pts = stage1.run(base, train, val, 256, out, resume, new Stage1.Listener() {

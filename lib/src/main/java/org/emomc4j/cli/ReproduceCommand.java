@@ -4,6 +4,7 @@ import org.emomc4j.data.DataLocation;
 import org.emomc4j.metrics.PaperResults;
 import org.emomc4j.report.Figures;
 import org.emomc4j.report.Tables;
+import org.emomc4j.search.ExtraStages;
 import org.emomc4j.search.Profile;
 import org.emomc4j.search.Reproduce;
 import org.emomc4j.search.RunLayout;
@@ -46,6 +47,12 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data slices, initial weights and training (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--extras", defaultValue = "all", paramLabel = "LIST",
+            description = {"Stages beyond the paper's pipeline, run after it: fig3 (the paper's Fig. 3), peer (Pruning Filters rows),",
+                    "stage3 (QAT of the chosen plans); comma-separated, all or none (default: ${DEFAULT-VALUE}).",
+                    "Planned cost: smoke about a minute; quick at most about 24 epochs (some 30 minutes on 2 cores); paper days."})
+    String extras;
+
     @Override
     public Integer call() throws Exception {
         Profile p = Profile.parse(profile);
@@ -53,11 +60,12 @@ public final class ReproduceCommand implements Callable<Integer> {
         Path home = home();
         Path o = out != null ? out : RunLayout.of(RunLayout.runsRoot(home), p).root();
         Path f = figures != null ? figures : home.resolve("figures").resolve(p.name());
-        Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, DataLocation.resolve(data), seed, baseline),
-                line -> System.out.println(line));
+        Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, DataLocation.resolve(data), seed, baseline,
+                ExtraStages.Stage.parseOrAll(extras)), line -> System.out.println(line));
         Figures.saveReproduction(r, f);
         RunLayout layout = new RunLayout(o);
         Tables.saveReproduction(r, layout.tablesMarkdown());
+        Figures.saveExtras(r, f);
         System.out.println();
         System.out.println(Tables.rounded(r.tableII(), 3).printAll());
         System.out.println();
@@ -69,6 +77,18 @@ public final class ReproduceCommand implements Callable<Integer> {
         System.out.println(Tables.rounded(PaperResults.tableIII(), 1).printAll());
         System.out.println(PaperResults.SIZE_NOTE);
         System.out.println();
+        if (r.extras() != null && !r.extras().stage3().isEmpty()) {
+            System.out.println("Stage 3 (beyond the paper): test accuracy of the chosen plans before and after QAT");
+            for (var x : r.extras().stage3())
+                System.out.printf(Locale.ROOT, "  %-12s %-5s %-48s %6.2f %% -> %6.2f %% (%+.2f)%n", x.front(), x.role(),
+                        org.emomc4j.search.Stage3.label(x.result().plan()), 100 * x.result().testBefore(), 100 * x.result().testAfter(),
+                        100 * x.result().testRecovered());
+            System.out.println();
+        }
+        if (r.extras() != null) {
+            for (tech.tablesaw.api.Table t : new tech.tablesaw.api.Table[]{r.extras().peerEnergy(), r.extras().peerSize(), r.extras().stage3Gains()})
+                if (t != null) System.out.println(Tables.rounded(t, 4).printAll() + "\n");
+        }
         StringBuilder sb = new StringBuilder("wall time:");
         for (Map.Entry<String, Double> e : r.wallSeconds().entrySet())
             sb.append(String.format(Locale.ROOT, " %s %s", e.getKey(), Reproduce.eta(e.getValue())));

@@ -14,6 +14,8 @@ final class CompressionHooks {
 
     private final ParameterStore ps;
     private final boolean[][] masks;
+    /** Kept output channels of a conv layer's BatchNorm (null: all), see {@link #setChannelMask}. */
+    private final boolean[][] channelMasks;
     /** 1/0 per parameter where a mask exists (null when no layer is masked). */
     INDArray maskFlat;
     private final WeightTransform[] transforms;
@@ -25,6 +27,7 @@ final class CompressionHooks {
         this.ps = ps;
         int L = ps.spec.size();
         masks = new boolean[L][];
+        channelMasks = new boolean[L][];
         transforms = new WeightTransform[L];
         effW = new INDArray[L];
     }
@@ -35,7 +38,7 @@ final class CompressionHooks {
             masks[layer] = null;
             if (maskFlat != null) {
                 ps.weightSegment(maskFlat, layer).assign(1.0);
-                if (Arrays.stream(masks).allMatch(x -> x == null)) maskFlat = null;
+                if (noMasks()) maskFlat = null;
             }
             return;
         }
@@ -47,6 +50,39 @@ final class CompressionHooks {
         for (int i = 0; i < f.length; i++) f[i] = keep[i] ? 1f : 0f;
         ps.weightSegment(maskFlat, layer).assign(Nd4j.createFromArray(f).castTo(ps.dtype));
         applyMask(layer);
+    }
+
+    private boolean noMasks() {
+        return Arrays.stream(masks).allMatch(x -> x == null) && Arrays.stream(channelMasks).allMatch(x -> x == null);
+    }
+
+    /** BatchNorm channel mask of a conv layer (see {@code Model#setChannelMask}); null clears it. */
+    void setChannelMask(int layer, boolean[] kept) {
+        LayerSpec s = ps.spec.layer(layer);
+        if (!s.isConv()) throw new IllegalArgumentException("layer " + s.name() + " has no BatchNorm: only conv channels can be masked");
+        int c = s.outChannels();
+        if (kept == null) {
+            channelMasks[layer] = null;
+            if (maskFlat != null) {
+                ps.batchNormSegment(maskFlat, layer).assign(1.0);
+                if (noMasks()) maskFlat = null;
+            }
+            return;
+        }
+        if (kept.length != c)
+            throw new IllegalArgumentException("channel mask for layer " + s.name() + " needs " + c + " entries, got " + kept.length);
+        channelMasks[layer] = kept.clone();
+        if (maskFlat == null) maskFlat = Nd4j.ones(ps.dtype, ps.params.length());
+        float[] f = new float[2 * c];
+        for (int i = 0; i < c; i++) f[i] = f[i + c] = kept[i] ? 1f : 0f;
+        INDArray m = ps.batchNormSegment(maskFlat, layer);
+        m.assign(Nd4j.createFromArray(f).castTo(ps.dtype));
+        ps.batchNormSegment(ps.params, layer).muli(m).addi(0.0);
+        version++;
+    }
+
+    boolean[] channelMask(int layer) {
+        return channelMasks[layer] == null ? null : channelMasks[layer].clone();
     }
 
     boolean[] mask(int layer) {

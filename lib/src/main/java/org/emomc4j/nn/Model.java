@@ -158,6 +158,43 @@ public final class Model {
         return hooks.mask(layer);
     }
 
+    /**
+     * Removes output channels of a conv layer structurally, the BatchNorm half of filter pruning
+     * (Li et al.): the BatchNorm scale (gamma) and shift (beta) of every channel not kept are
+     * zeroed now and kept exactly zero by every later training step, so the channel's output after
+     * BatchNorm and ReLU is 0 whatever its filter computes. {@code null} clears the channel mask.
+     * The filter's own weights and the next layer's input weights are masked with
+     * {@link #setMask}; {@code compress.prune.FilterPruning#apply} sets all three.
+     */
+    public void setChannelMask(int layer, boolean[] keptChannels) {
+        hooks.setChannelMask(layer, keptChannels);
+    }
+
+    /** Kept output channels of a conv layer's BatchNorm (a copy), or null when all are kept. */
+    public boolean[] channelMask(int layer) {
+        return hooks.channelMask(layer);
+    }
+
+    /** BatchNorm scale and shift of a conv layer, {gamma, beta}, copies. */
+    public float[][] batchNorm(int layer) {
+        if (!spec.layer(layer).isConv()) throw new IllegalArgumentException("layer " + spec.layer(layer).name() + " has no BatchNorm");
+        return new float[][]{store.gamma[layer].dup().data().asFloat(), store.beta[layer].dup().data().asFloat()};
+    }
+
+    /** Replaces the BatchNorm scale and shift of a conv layer; channels its channel mask removes stay zero. */
+    public void setBatchNorm(int layer, float[] gammaValues, float[] betaValues) {
+        LayerSpec s = spec.layer(layer);
+        if (!s.isConv()) throw new IllegalArgumentException("layer " + s.name() + " has no BatchNorm");
+        if (gammaValues.length != s.outChannels() || betaValues.length != s.outChannels())
+            throw new IllegalArgumentException("layer " + s.name() + " has " + s.outChannels() + " BatchNorm channels, got "
+                    + gammaValues.length + " and " + betaValues.length);
+        store.gamma[layer].assign(Nd4j.createFromArray(gammaValues).castTo(store.dtype));
+        store.beta[layer].assign(Nd4j.createFromArray(betaValues).castTo(store.dtype));
+        boolean[] kept = hooks.channelMask(layer);
+        if (kept != null) hooks.setChannelMask(layer, kept);
+        hooks.touch();
+    }
+
     /** Sets (or clears with null) the forward-pass weight transform of a layer (quantization, dynamic pruning). */
     public void setWeightTransform(int layer, WeightTransform t) {
         hooks.setTransform(layer, t);

@@ -82,6 +82,13 @@ final class ParameterStore {
         return view(flat, wOff[layer], n, n);
     }
 
+    /** The flat segment of a conv layer's BatchNorm scale and shift (gamma then beta) in a buffer laid out like {@link #params}. */
+    INDArray batchNormSegment(INDArray flat, int layer) {
+        LayerSpec s = spec.layer(layer);
+        long c = 2L * s.outChannels();
+        return view(flat, wOff[layer] + s.weightCount(), c, c);
+    }
+
     /** Total BatchNorm channels. */
     int bnChannels() { return (int) runMean.length(); }
 

@@ -249,9 +249,21 @@ public final class Charts {
 
     /** Accuracy (%) against remaining fraction r, one series per label (e.g. chained stage 1). */
     public static XYChart accuracyVsRemaining(String title, String profile, Map<String, double[][]> curves) {
-        XYChart c = chart(title, profile, 480, "remaining fraction r", "top-1 accuracy (%)");
+        return accuracyLines(title, profile, "remaining fraction r", curves);
+    }
+
+    /**
+     * The paper's Fig. 3: accuracy after every fine-tuning epoch of multi-step and single-step
+     * pruning (curves {epochs, accuracies as fractions} per arm, from {@code search.PruningSteps#curves}).
+     */
+    public static XYChart pruningSteps(String title, String profile, Map<String, double[][]> curves) {
+        return accuracyLines(title, profile, "fine-tuning epoch", curves);
+    }
+
+    private static XYChart accuracyLines(String title, String profile, String xTitle, Map<String, double[][]> curves) {
+        XYChart c = chart(title, profile, 480, xTitle, "top-1 accuracy (%)");
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        Csv.Builder csv = new Csv.Builder("series", "remaining", "accuracy_%");
+        Csv.Builder csv = new Csv.Builder("series", "x", "accuracy_%");
         for (Map.Entry<String, double[][]> e : curves.entrySet()) {
             double[][] xy = e.getValue();
             if (xy[0].length == 0) continue;

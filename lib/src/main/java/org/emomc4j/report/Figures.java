@@ -52,6 +52,28 @@ public final class Figures {
     }
 
     /**
+     * The figures of the stages beyond the paper's pipeline that the report holds: the paper's
+     * Fig. 3 ({@code fig3-pruning-steps}). The peer rows and stage 3 are tables in the report.
+     */
+    public static java.util.List<Path> saveExtras(Reproduce.Report r, Path dir) throws IOException {
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        if (r.extras() != null && r.extras().fig3() != null) {
+            Path f = dir.resolve("fig3-pruning-steps");
+            save(fig3(r.extras().fig3(), r.profile().label() + ", CIFAR-10 val"), f);
+            org.emomc4j.search.PruningSteps.write(dir.resolve("fig3-pruning-steps.csv"), r.extras().fig3());
+            out.add(f);
+        }
+        return out;
+    }
+
+    /** The paper's Fig. 3 chart, titled with the arms' target. */
+    public static org.knowm.xchart.XYChart fig3(java.util.List<org.emomc4j.search.PruningSteps.Epoch> rows, String data) {
+        double target = rows.isEmpty() ? Double.NaN : rows.get(rows.size() - 1).remaining();
+        return Charts.pruningSteps(String.format(java.util.Locale.ROOT, "Fig. 3: multi- vs single-step pruning, %.0f %% removed",
+                100 * (1 - target)), data, org.emomc4j.search.PruningSteps.curves(rows));
+    }
+
+    /**
      * The figures of a reproduction, each with its data as CSV: the fronts per dataflow (Fig. 5)
      * and per coding (Fig. 6) on test accuracy with the baseline and the 0.3 / 1 / 2 % budget lines,
      * our aggregation score along the energy fronts for r/tau = 5, 1, 0.2 (Fig. 7), the stage-2

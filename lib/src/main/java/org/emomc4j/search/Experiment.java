@@ -249,7 +249,7 @@ public final class Experiment {
     /** Stage 1 as the profile runs it (grid, steps, mode, fine-tuning settings of Reproduce). */
     public Stage1 stage1() { return stage1(profile.stage1Mode()); }
 
-    /** Stage 1 with another mode (independent or chained), e.g. for the paper's Fig. 3 comparison. */
+    /** Stage 1 with another mode (independent or chained), for the stage-1 modes comparison. */
     public Stage1 stage1(Stage1.Mode mode) {
         return profile.stage1(mode, seed);
     }
@@ -261,7 +261,7 @@ public final class Experiment {
     public Path stage1Dir(Stage1.Mode mode) { return source().stage1Dir(mode, profile.stage1Mode()); }
 
     /**
-     * The paper's Fig. 3 question at this profile's scale: stage 1 in both modes. The profile's own
+     * Stage 1 in both modes (independent vs chained; not the paper's Fig. 3, see {@link PruningSteps}). The profile's own
      * mode is the run's stage 1 (run or resumed first when needed); the other mode runs beside it
      * on {@code otherGrid} (null: the profile's grid), which may be coarser, since independent
      * pruning costs steps x points epochs. Finished points are reused.
@@ -319,6 +319,44 @@ public final class Experiment {
                 profile.searchConfig(Objective.ENERGY, dataflow.name(), Coding.DENSE.cliName()),
                 new ReferenceCosts(spec(), dataflow, Coding.DENSE), s.train(), s.val(), s.test(), profile.batch(),
                 profile.fineTuneLr(), seed), log);
+    }
+
+    /**
+     * The paper's Fig. 3 at this profile's scale ({@link PruningSteps}: multi-step against
+     * single-step pruning to {@link Profile.Extras#fig3Remaining}, {@link Profile.Extras#fig3Steps}
+     * epochs per arm) from the run's base network (trained first when needed); resumes in the run
+     * directory's {@code fig3/} and writes the figure's data into its report.
+     */
+    public List<PruningSteps.Epoch> fig3(Consumer<String> log) throws IOException {
+        try (RunDirectory c = claim()) {
+            Profile.Extras x = profile.extras();
+            List<PruningSteps.Epoch> rows = PruningSteps.run(x.fig3Remaining(), ExtraStages.fig3FineTune(profile, seed),
+                    baseNetwork(null), data().train(), data().val(), run.fig3Dir(), log);
+            PruningSteps.write(run.fig3Csv(), rows);
+            return rows;
+        }
+    }
+
+    /**
+     * The peer method "Pruning Filters" at this profile's scale ({@link PruningFilters}, the
+     * profile's grid and fine-tuning) from the run's base network; resumes in the run directory's
+     * {@code peer-pruning-filters/} and writes its Table II / III rows into the report.
+     *
+     * @return {energy rows, size rows}
+     */
+    public tech.tablesaw.api.Table[] peer(Consumer<String> log) throws IOException {
+        try (RunDirectory c = claim()) {
+            Profile.Extras x = profile.extras();
+            Path base = baseNetwork(null);
+            List<PruningFilters.Point> pts = PruningFilters.run(new PruningFilters.Settings(x.peerPruned(),
+                    ExtraStages.fineTune(profile, x.peerEpochs(), seed)), base, data().train(), data().val(), data().test(), run.peerDir(), log);
+            double baseTest = Model.load(base).accuracy(data().test(), 256);
+            tech.tablesaw.api.Table e = PruningFilters.energyRows(pts, baseTest, spec(), ExtraStages.LOSS_BUDGETS),
+                    z = PruningFilters.sizeRows(pts, baseTest, spec(), ExtraStages.LOSS_BUDGETS);
+            org.emomc4j.util.Csv.write(run.peerEnergyCsv(), e);
+            org.emomc4j.util.Csv.write(run.peerSizeCsv(), z);
+            return new tech.tablesaw.api.Table[]{e, z};
+        }
     }
 
     /** Where the one-stage ablation of a dataflow's energy search runs (in the run directory). */

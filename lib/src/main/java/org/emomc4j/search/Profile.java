@@ -85,7 +85,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
                 org.emomc4j.nn.Schedule.valueOf(schedule.toUpperCase(Locale.ROOT)), 30, seed);
     }
 
-    /** Stage 1 as this profile runs it, in the given mode (the profile's own mode or the other, for Fig. 3). */
+    /** Stage 1 as this profile runs it, in the given mode (the profile's own mode or the other, for the stage-1 modes comparison). */
     public Stage1 stage1(Stage1.Mode mode, long seed) {
         return stage1(mode, RemainingGrid.parse(grid), seed);
     }
@@ -108,6 +108,42 @@ public record Profile(String name, double width, int trainImages, int valImages,
         extra.put("precision", precision.id());
         return SearchConfig.builder(objective).dataflow(dataflow).coding(coding).budget(pop, offspring, generations).seed(1)
                 .seedCorner(true).extra(extra).build();
+    }
+
+    /**
+     * The stages beyond the paper's pipeline that {@code ./emomc reproduce} runs after it, sized
+     * for this profile. Planned cost in training epochs over the profile's training images
+     * ({@link #extrasEpochs}); quick: at most about 24 epochs over its 45,000 training images, some 30 minutes on 2 cores.
+     *
+     * @param fig3Steps      K, epochs of each arm of the paper's Fig. 3 (the paper: 32)
+     * @param fig3Remaining  the arms' target remaining fraction (the paper: 0.05, 95 % removed)
+     * @param peerPruned     the grid of filter fractions the peer method "Pruning Filters" removes
+     * @param peerEpochs     fine-tuning epochs per grid point of the peer method
+     * @param stage3Epochs   QAT epochs per plan in stage 3
+     * @param stage3Images   training images of stage 3's epochs (a class-balanced slice; 0 = all)
+     */
+    public record Extras(int fig3Steps, double fig3Remaining, double[] peerPruned, int peerEpochs, int stage3Epochs,
+                         int stage3Images) { }
+
+    /** This profile's stages beyond the paper (Fig. 3, the peer method, stage 3); profiles not named quick or paper get smoke's. */
+    public Extras extras() {
+        return switch (name) {
+            case "quick" -> new Extras(6, PruningSteps.PAPER_REMAINING, new double[]{0.1, 0.25, 0.4}, 2, 2, 5000);
+            case "paper" -> new Extras(32, PruningSteps.PAPER_REMAINING, new double[]{0.1, 0.2, 0.3, 0.4, 0.5}, 20, 5, 0);
+            // smoke, and any profile of another name (tests, notebooks): the cheapest sizes.
+            default -> new Extras(2, PruningSteps.PAPER_REMAINING, new double[]{0.25, 0.5}, 1, 1, 0);
+        };
+    }
+
+    /**
+     * Planned cost of the extras in epochs over the profile's whole training set: the two Fig. 3
+     * arms, the peer grid, and stage 3 for {@code stage3Plans} plans (0: stage 3 not run).
+     */
+    public double extrasEpochs(boolean fig3, boolean peer, int stage3Plans, int trainSize) {
+        Extras x = extras();
+        double s3 = x.stage3Images() == 0 ? 1 : Math.min(1.0, (double) x.stage3Images() / trainSize);
+        return (fig3 ? 2.0 * x.fig3Steps() : 0) + (peer ? x.peerPruned().length * x.peerEpochs() : 0)
+                + stage3Plans * x.stage3Epochs() * s3;
     }
 
     /** Describes the data a figure came from, for titles. */

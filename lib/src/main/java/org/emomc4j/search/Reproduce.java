@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -43,7 +44,16 @@ public final class Reproduce {
      *
      * @param baseline a trained checkpoint of the profile's network to use instead of training one (null: train)
      */
-    public record Options(Profile profile, Path out, Path dataDir, long seed, Path baseline) {
+    public record Options(Profile profile, Path out, Path dataDir, long seed, Path baseline, Set<ExtraStages.Stage> extras) {
+        public Options {
+            extras = extras == null ? Set.of() : Set.copyOf(extras);
+        }
+
+        /** The paper's pipeline only (no stage beyond it). */
+        public Options(Profile profile, Path out, Path dataDir, long seed, Path baseline) {
+            this(profile, out, dataDir, seed, baseline, Set.of());
+        }
+
         public Options(Profile profile, Path out, Path dataDir, long seed) {
             this(profile, out, dataDir, seed, null);
         }
@@ -57,7 +67,14 @@ public final class Reproduce {
     public record Report(Profile profile, double baselineTestAccuracy, List<Stage1.Point> stage1,
                          Map<String, List<Summary.Member>> energyFronts, Map<String, List<Summary.Member>> sizeFronts,
                          Map<String, List<SearchRun.Progress>> hypervolume, Table tableII, Table tableIII,
-                         Map<String, Double> wallSeconds, Gains.Fronts energyGains, Gains.Fronts sizeGains) {
+                         Map<String, Double> wallSeconds, Gains.Fronts energyGains, Gains.Fronts sizeGains,
+                         ExtraStages.Result extras) {
+        /** The same report with the stages beyond the paper. */
+        public Report withExtras(ExtraStages.Result x) {
+            return new Report(profile, baselineTestAccuracy, stage1, energyFronts, sizeFronts, hypervolume, tableII, tableIII, wallSeconds,
+                    energyGains, sizeGains, x);
+        }
+
         /** Energy fronts on test accuracy, per dataflow. */
         public Map<String, List<Evaluation>> energyTestFronts() { return asTest(energyFronts); }
 
@@ -101,9 +118,9 @@ public final class Reproduce {
                         + "rebuilding Tables II and III in " + layout.reportDir() + " from its searches");
                 Report r = read(layout, p, log);
                 writeTables(layout, p, r.energyGains(), r.sizeGains());
-                return r;
+                return extras(o, layout, r, log);
             }
-            return runClaimed(o, layout, log);
+            return extras(o, layout, runClaimed(o, layout, log), log);
         }
     }
 
@@ -182,7 +199,19 @@ public final class Reproduce {
         meta.put("versions", Summary.versions());
         AtomicFiles.writeString(layout.reproduceJson(),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(meta));
-        return new Report(p, baseTest, points, energy, size, hv, t2, t3, wall, eg, sg);
+        return new Report(p, baseTest, points, energy, size, hv, t2, t3, wall, eg, sg, null);
+    }
+
+    /** The stages beyond the paper the options ask for, after the finished pipeline (each resumes or is read back). */
+    private static Report extras(Options o, RunLayout layout, Report r, Consumer<String> log) throws IOException {
+        if (o.extras().isEmpty()) return r;
+        Path base = Path.of(new ObjectMapper().readTree(layout.reproduceJson().toFile()).path("baseline_checkpoint").asText(""));
+        if (!Files.isRegularFile(base))
+            throw new UserError("the baseline network " + base + " of the run in " + o.out() + " is missing: the stages beyond the paper "
+                    + "fine-tune from it (a committed results/ directory holds no checkpoints); run without them (--extras none)");
+        Splits s = o.profile().sample(Cifar10.load(o.dataDir()).splits(), o.seed());
+        return r.withExtras(ExtraStages.run(new ExtraStages.Inputs(o.profile(), o.seed(), layout, s, base, r.baselineTestAccuracy(),
+                r.energyFronts(), r.sizeFronts()), o.extras(), log));
     }
 
     private static String table2Title(Profile p) { return "Table II: energy (" + p.label() + ", test accuracy)"; }
@@ -260,7 +289,7 @@ public final class Reproduce {
         new ObjectMapper().readTree(layout.reproduceJson().toFile()).path("wall_time_s")
                 .fields().forEachRemaining(e -> wall.put(e.getKey(), e.getValue().asDouble()));
         log.accept("read the finished run in " + layout.root());
-        return new Report(profile, baseTest, Stage1.readCsv(layout.stage1Dir()), energy, size, hv, t2, t3, wall, eg, sg);
+        return new Report(profile, baseTest, Stage1.readCsv(layout.stage1Dir()), energy, size, hv, t2, t3, wall, eg, sg, null);
     }
 
     /** Trains (or resumes training) the profile's baseline; returns its checkpoint. */

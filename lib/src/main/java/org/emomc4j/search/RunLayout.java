@@ -12,8 +12,9 @@ import java.util.stream.Stream;
 /**
  * The run directory of one EMOMC reproduction, and the only place its directory and file names
  * are spelled: the baseline network, stage 1 (the pruning grid; the other mode beside it for the
- * Fig. 3 question), one stage-2 search per dataflow and coding scheme, the report (Tables II and
- * III) and the ablations. {@code ./emomc reproduce}, the ablations and the notebooks all find
+ * independent-vs-chained question), one stage-2 search per dataflow and coding scheme, the report
+ * (Tables II and III), the stages beyond the paper (Fig. 3, the peer method, stage 3) and the
+ * ablations. {@code ./emomc reproduce}, the ablations and the notebooks all find
  * their files through it.
  *
  * <p>Where runs live: {@code runs/<profile>} in the project by default, or
@@ -30,6 +31,9 @@ public final class RunLayout {
     public static final String TABLE2 = "table2-energy.csv", TABLE3 = "table3-size.csv", REPRODUCE = "reproduce.json",
             PAPER_TABLE2 = "table2-energy-paper.csv", PAPER_TABLE3 = "table3-size-paper.csv", TABLES_MD = "tables.md",
             STAGE1_MODES = "stage1-modes.csv", COMPARISON = "comparison.csv";
+    static final String FIG3 = "fig3", PEER = "peer-pruning-filters", STAGE3 = "stage3";
+    public static final String PEER_ENERGY = "peer-energy.csv", PEER_SIZE = "peer-size.csv", STAGE3_CSV = "stage3.csv",
+            STAGE3_GAINS = "stage3-gains.csv";
 
     private final Path root;
 
@@ -65,7 +69,29 @@ public final class RunLayout {
         return mode == profileMode ? stage1Dir() : root.resolve(STAGE1 + "-" + mode.name().toLowerCase(Locale.ROOT));
     }
 
-    /** The Fig. 3 table: both stage-1 modes' accuracy per r. */
+    /** The paper's Fig. 3 run: multi-step against single-step pruning ({@link PruningSteps}). */
+    public Path fig3Dir() { return root.resolve(FIG3); }
+
+    /** The Fig. 3 figure's data (both arms' accuracy per epoch), in the report. */
+    public Path fig3Csv() { return reportDir().resolve(PruningSteps.CSV); }
+
+    /** The peer method "Pruning Filters" ({@link PruningFilters}): its grid of fine-tuned networks. */
+    public Path peerDir() { return root.resolve(PEER); }
+
+    /** The peer rows of Table II (energy) and III (size), in the report. */
+    public Path peerEnergyCsv() { return reportDir().resolve(PEER_ENERGY); }
+
+    public Path peerSizeCsv() { return reportDir().resolve(PEER_SIZE); }
+
+    /** Stage 3 ({@link Stage3}) of one plan: {@code stage3/<label>}. */
+    public Path stage3Dir(String planLabel) { return root.resolve(STAGE3).resolve(planLabel); }
+
+    /** Stage 3's plans with the accuracy they recovered, and the gains after stage 3, in the report. */
+    public Path stage3Csv() { return reportDir().resolve(STAGE3_CSV); }
+
+    public Path stage3GainsCsv() { return reportDir().resolve(STAGE3_GAINS); }
+
+    /** The stage-1 modes table: both stage-1 modes' accuracy per r (independent vs chained). */
     public Path stage1ModesCsv() { return root.resolve(STAGE1_MODES); }
 
     /** A stage-2 search by name (e.g. "energy-XY", "size-csr"). */

@@ -7,7 +7,6 @@ import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 import org.emomc4j.util.AtomicFiles;
 import org.emomc4j.util.Csv;
-import org.emomc4j.util.Hashes;
 import org.emomc4j.util.ResumeKey;
 import org.emomc4j.util.RunDirectory;
 import org.emomc4j.util.UserError;
@@ -134,15 +133,7 @@ public final class Stage1 {
         m.put("grid", java.util.Arrays.toString(grid.values()));
         m.put("steps", steps);
         m.put("mode", mode.name().toLowerCase(Locale.ROOT));
-        m.put("lr", fineTune.lr());
-        m.put("batch", fineTune.batchSize());
-        m.put("momentum", fineTune.momentum());
-        m.put("weight_decay", fineTune.weightDecay());
-        m.put("schedule", fineTune.schedule());
-        m.put("seed", fineTune.seed());
-        m.put("base_sha256", Hashes.sha256(base));
-        m.put("train_images", train.size() + " sha256 " + train.fingerprint());
-        m.put("val_images", val == null ? "none" : val.size() + " sha256 " + val.fingerprint());
+        FineTuning.putRun(m, fineTune, "base_sha256", base, train, val, null);
         return ResumeKey.of("stage1", m);
     }
 

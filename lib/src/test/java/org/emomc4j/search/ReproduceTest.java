@@ -69,4 +69,34 @@ class ReproduceTest {
         UserError e = assertThrows(UserError.class, () -> Reproduce.run(new Reproduce.Options(ExperimentTest.TINY, out, data, 2), l -> { }));
         assertTrue(e.getMessage().contains("seed: 1 in the run, 2 now"), e.getMessage());
     }
+
+    @Test
+    void stagesBeyondThePaperRunAfterThePipelineAndAreReadBack() throws Exception {
+        Path data = ExperimentTest.smallCifar(tmp.resolve("cifar"));
+        Path out = tmp.resolve("run");
+        var all = java.util.EnumSet.allOf(ExtraStages.Stage.class);
+        Reproduce.Options o = new Reproduce.Options(ExperimentTest.TINY, out, data, 1, null, all);
+        List<String> first = new ArrayList<>();
+        Reproduce.Report r1 = Reproduce.run(o, first::add);
+        String log = String.join("\n", first);
+        // Smoke's sizes: two arms of 2 epochs, two filter fractions of 1 epoch, stage 3 of at least one plan.
+        assertEquals(4, count(first, "Fig. 3 "), log);
+        assertEquals(2, first.stream().filter(l -> l.contains("fine-tuning epoch 1/1")).count(), log);
+        assertTrue(first.stream().anyMatch(l -> l.contains("QAT epoch 1/1")), log);
+        RunLayout layout = new RunLayout(out);
+        for (Path f : List.of(layout.fig3Csv(), layout.peerEnergyCsv(), layout.peerSizeCsv(), layout.stage3Csv(), layout.stage3GainsCsv()))
+            assertTrue(Files.isRegularFile(f), f.toString());
+        assertEquals(6, r1.extras().fig3().size());
+        assertEquals(3 * 4, r1.extras().peerEnergy().rowCount(), "3 budgets x 4 dataflows");
+        assertFalse(r1.extras().stage3().isEmpty());
+
+        // Again: everything is read back, nothing trained; without extras the report has none.
+        List<String> second = new ArrayList<>();
+        Reproduce.Report r2 = Reproduce.run(o, second::add);
+        assertEquals(0, second.stream().filter(l -> l.contains(" epoch ")).count(), String.join("\n", second));
+        assertEquals(r1.extras().fig3(), r2.extras().fig3());
+        assertEquals(r1.extras().peerSize().print(), r2.extras().peerSize().print());
+        assertEquals(r1.extras().stage3().size(), r2.extras().stage3().size());
+        assertNull(Reproduce.run(new Reproduce.Options(ExperimentTest.TINY, out, data, 1), l -> { }).extras());
+    }
 }

@@ -1,6 +1,9 @@
 package org.emomc4j.compress.prune;
 
+import org.emomc4j.compress.CompressionPlan;
 import org.emomc4j.nn.LayerSpec;
+import org.emomc4j.nn.Model;
+import org.emomc4j.nn.NetworkSpec;
 
 /**
  * Structured pruning of whole filters by L1 norm (Li et al., "Pruning Filters for Efficient
@@ -8,6 +11,12 @@ import org.emomc4j.nn.LayerSpec;
  * round(C_out*(1-r)) filters with the smallest sum |w| are removed (at least one filter is kept;
  * ties by channel index). Weights are in the engine's layout, output channel on the last axis
  * (conv HWIO, FC [in, out]), so filter j is every weight at flat index i with i % C_out == j.
+ *
+ * <p>A removed filter contributes nothing downstream ({@link #apply}): its weights, its BatchNorm
+ * scale and shift (so its output after BatchNorm and ReLU is exactly 0, not ReLU(beta)) and the
+ * next layer's input weights for its channel are masked to zero, and stay zero while the network
+ * is fine-tuned. {@link #plan} counts all of them as removed, so the cost models see the weights
+ * and MACs the smaller network really has. The method: {@code docs/method.md#pruning}.
  */
 public final class FilterPruning {
 
@@ -69,5 +78,78 @@ public final class FilterPruning {
         boolean[] kept = keptFilters(layer, weights, remaining);
         MagnitudePruning.applyMask(weights, weightMask(layer, kept));
         return kept;
+    }
+
+    /**
+     * Li et al.'s selection over a whole network: in every conv layer the filters with the
+     * smallest L1 norms are removed, {@code round(C_out (1 - remainingFilters))} of them (at least
+     * one filter stays). The FC layer's outputs are the classes and are never removed.
+     *
+     * @return per conv layer its kept filters (the FC layer's entry is null)
+     */
+    public static boolean[][] keptFilters(Model model, double remainingFilters) {
+        MagnitudePruning.checkRemaining(remainingFilters);
+        NetworkSpec spec = model.spec();
+        boolean[][] kept = new boolean[spec.size()][];
+        for (int l = 0; l < spec.size(); l++)
+            if (spec.layer(l).isConv()) kept[l] = keptFilters(spec.layer(l), model.weights(l), remainingFilters);
+        return kept;
+    }
+
+    /**
+     * The weight mask of every layer once the filters not in {@code keptFilters} are removed: a
+     * weight stays when its filter stays and its input channel comes from a kept filter of the
+     * previous layer (the first layer's inputs are the image).
+     */
+    public static boolean[][] masks(NetworkSpec spec, boolean[][] keptFilters) {
+        if (keptFilters.length != spec.size())
+            throw new IllegalArgumentException("kept filters for " + keptFilters.length + " layers, " + spec.id() + " has " + spec.size());
+        boolean[][] out = new boolean[spec.size()][];
+        for (int l = 0; l < spec.size(); l++) {
+            LayerSpec s = spec.layer(l);
+            boolean[] m = keptFilters[l] == null ? all((int) s.weightCount()) : weightMask(s, keptFilters[l]);
+            if (l > 0 && keptFilters[l - 1] != null) {
+                boolean[] in = nextLayerMask(s, keptFilters[l - 1]);
+                for (int i = 0; i < m.length; i++) m[i] &= in[i];
+            }
+            out[l] = m;
+        }
+        return out;
+    }
+
+    /**
+     * Removes the filters structurally from a network: sets every layer's weight mask
+     * ({@link #masks}) and the BatchNorm channel mask of every conv layer, so the removed filters
+     * stay removed through fine-tuning.
+     */
+    public static void apply(Model model, boolean[][] keptFilters) {
+        NetworkSpec spec = model.spec();
+        boolean[][] m = masks(spec, keptFilters);
+        for (int l = 0; l < spec.size(); l++) {
+            model.setMask(l, m[l]);
+            if (spec.layer(l).isConv() && keptFilters[l] != null) model.setChannelMask(l, keptFilters[l]);
+        }
+    }
+
+    /**
+     * The compression plan of a filter-pruned network: per layer the fraction of its weights that
+     * remain (kept filters x kept input channels), every layer at {@code bits}. The cost models
+     * then count the weights and MACs of the smaller network (MACs scale with r).
+     */
+    public static CompressionPlan plan(NetworkSpec spec, boolean[][] keptFilters, int bits) {
+        boolean[][] m = masks(spec, keptFilters);
+        double[] r = new double[spec.size()];
+        int[] b = new int[spec.size()];
+        for (int l = 0; l < spec.size(); l++) {
+            r[l] = (double) MagnitudePruning.countKept(m[l]) / m[l].length;
+            b[l] = bits;
+        }
+        return CompressionPlan.of(r, b, null);
+    }
+
+    private static boolean[] all(int n) {
+        boolean[] a = new boolean[n];
+        java.util.Arrays.fill(a, true);
+        return a;
     }
 }

@@ -1,0 +1,171 @@
+package org.emomc4j.search;
+
+import org.emomc4j.compress.CompressionPlan;
+import org.emomc4j.compress.prune.MagnitudePruning;
+import org.emomc4j.compress.quant.FakeQuantization;
+import org.emomc4j.compress.quant.UniformQuantizer;
+import org.emomc4j.data.ImageSet;
+import org.emomc4j.nn.Model;
+import org.emomc4j.nn.NetworkSpec;
+import org.emomc4j.nn.TrainConfig;
+import org.emomc4j.util.Csv;
+import org.emomc4j.util.ResumeKey;
+import org.emomc4j.util.RunDirectory;
+import org.emomc4j.util.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Stage 3, beyond the paper: quantization-aware fine-tuning of one chosen plan. The paper stops
+ * after stage 2 (every candidate is pruned and quantized without fine-tuning); a user who picks
+ * one plan from the front would fine-tune it. The plan's masks are fixed (the stage-1 network's
+ * weights pruned by the magnitude rule at each layer's r: exactly the weights stage 2 pruned) and
+ * its bit-widths too: the forward pass quantizes every layer symmetrically per tensor at its
+ * bit-width and the gradient passes straight through to the fp32 weights (QAT with an STE). At
+ * the end the stored weights are quantized, so the saved network holds at most 2^b - 1 distinct
+ * values in a layer of b bits and its pruned weights are exactly zero: its costs are the plan's.
+ *
+ * <p>Resumable per epoch; the directory's resume key holds the plan, the fine-tuning, the
+ * checkpoint's SHA-256 and the data.
+ */
+public final class Stage3 {
+
+    public static final String CHECKPOINT = "finetuned.ckpt", CSV = "stage3.csv";
+    static final String[] HEADER = {"remaining", "bits", "epochs", "val_before", "val_after", "test_before", "test_after", "seconds"};
+
+    /**
+     * What stage 3 did to one plan.
+     *
+     * @param valBefore accuracy of the plan as stage 2 scored it (pruned and quantized, not fine-tuned)
+     * @param valAfter  accuracy after quantization-aware fine-tuning
+     */
+    public record Result(CompressionPlan plan, int epochs, double valBefore, double valAfter, double testBefore, double testAfter,
+                         double seconds, Path checkpoint) {
+        /** Validation accuracy recovered by stage 3 (points as a fraction; negative when it lost). */
+        public double valRecovered() { return valAfter - valBefore; }
+
+        public double testRecovered() { return testAfter - testBefore; }
+    }
+
+    private Stage3() { }
+
+    /** What makes a stage 3 the same: the network, the plan, the fine-tuning and the data. */
+    public static ResumeKey resumeKey(Path checkpoint, CompressionPlan plan, TrainConfig fineTune, ImageSet train, ImageSet val,
+                                      ImageSet test) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("remaining", plan.remaining());
+        m.put("bits", plan.weightBits());
+        m.put("epochs", fineTune.epochs());
+        FineTuning.putRun(m, fineTune, "checkpoint_sha256", checkpoint, train, val, test);
+        return ResumeKey.of("finetune", m);
+    }
+
+    /**
+     * Fixes the plan on a network: masks from the magnitude rule at each layer's r, and the
+     * plan's quantizer as the forward transform (QAT).
+     */
+    public static void prepare(Model model, CompressionPlan plan) {
+        NetworkSpec spec = model.spec();
+        plan.requireLayers(spec);
+        for (int l = 0; l < spec.size(); l++) {
+            model.setMask(l, MagnitudePruning.mask(model.weights(l), plan.remaining(l)));
+            model.setWeightTransform(l, FakeQuantization.symmetric(plan));
+        }
+    }
+
+    /** Ends QAT: the stored weights quantized to the plan's bit-widths, the transforms removed (masks stay). */
+    public static void quantizeStored(Model model, CompressionPlan plan) {
+        for (int l = 0; l < model.spec().size(); l++) {
+            int b = plan.weightBits(l);
+            if (b < 32) model.setWeights(l, UniformQuantizer.symmetricInPlace(model.weights(l), b));
+        }
+        model.clearWeightTransforms();
+    }
+
+    /**
+     * Runs (or resumes, or reads) stage 3 of a plan in {@code dir}.
+     *
+     * @param checkpoint the network the plan applies to (the stage-1 checkpoint of its r)
+     * @param fineTune   fine-tuning settings; its epoch count is the QAT epochs
+     * @param test       test images for the before/after accuracies (null: not measured)
+     */
+    public static Result run(Path checkpoint, CompressionPlan plan, TrainConfig fineTune, ImageSet train, ImageSet val, ImageSet test,
+                             Path dir, Consumer<String> log) throws IOException {
+        return run(checkpoint, plan, fineTune, train, val, test, dir, true, log);
+    }
+
+    /**
+     * As {@link #run(Path, CompressionPlan, TrainConfig, ImageSet, ImageSet, ImageSet, Path, Consumer)};
+     * with {@code resume} false a directory that holds a run is refused (nothing is overwritten).
+     */
+    public static Result run(Path checkpoint, CompressionPlan plan, TrainConfig fineTune, ImageSet train, ImageSet val, ImageSet test,
+                             Path dir, boolean resume, Consumer<String> log) throws IOException {
+        if (!Files.isRegularFile(checkpoint))
+            throw new UserError("checkpoint " + checkpoint + " does not exist: give the stage-1 checkpoint of the plan's r (stage1/rX.XX.ckpt)");
+        Model model = Model.load(checkpoint);
+        plan.requireLayers(model.spec());
+        try (RunDirectory claim = RunDirectory.claim(dir, resumeKey(checkpoint, plan, fineTune, train, val, test), resume)) {
+            Result done = read(dir, plan);
+            if (done != null) return done;
+            long t0 = System.nanoTime();
+            prepare(model, plan);
+            double vb = model.accuracy(val, 256), tb = test == null ? Double.NaN : model.accuracy(test, 256);
+            int epochs = fineTune.epochs();
+            FineTuning.run(model, fineTune, train, dir.resolve("stage3.partial.ckpt"), null, null, List.of(), new FineTuning.Epochs() {
+                @Override
+                public Object[] after(int e) {
+                    log.accept(String.format(Locale.ROOT, "stage 3: %s, QAT epoch %d/%d", label(plan), e, epochs));
+                    return null;
+                }
+            });
+            quantizeStored(model, plan);
+            double va = model.accuracy(val, 256), ta = test == null ? Double.NaN : model.accuracy(test, 256);
+            Path ck = dir.resolve(CHECKPOINT);
+            model.save(ck);
+            Result r = new Result(plan, epochs, vb, va, tb, ta, (System.nanoTime() - t0) / 1e9, ck);
+            new Csv.Builder(HEADER).row(text(plan.remaining()), text(plan.weightBits()), epochs, vb, va, tb, ta,
+                    String.format(Locale.ROOT, "%.2f", r.seconds())).write(dir.resolve(CSV));
+            Files.deleteIfExists(dir.resolve("stage3.partial.ckpt"));
+            log.accept(String.format(Locale.ROOT, "stage 3: %s: val %.2f -> %.2f %%, test %.2f -> %.2f %%", label(plan), 100 * vb,
+                    100 * va, 100 * tb, 100 * ta));
+            return r;
+        }
+    }
+
+    /** The finished stage 3 of a plan in {@code dir}, or null. */
+    public static Result read(Path dir, CompressionPlan plan) throws IOException {
+        Path ck = dir.resolve(CHECKPOINT);
+        List<String[]> rows = Csv.readRows(dir.resolve(CSV));
+        if (rows.isEmpty() || !Files.exists(ck)) return null;
+        String[] r = rows.get(0);
+        return new Result(plan, Integer.parseInt(r[2]), Double.parseDouble(r[3]), Double.parseDouble(r[4]), Double.parseDouble(r[5]),
+                Double.parseDouble(r[6]), Double.parseDouble(r[7]), ck);
+    }
+
+    /** A directory name for a plan of the paper's genome shape: {@code r0.45-b8.6.5...}. */
+    public static String label(CompressionPlan plan) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "r%.2f-b", plan.remaining(0)));
+        int[] b = plan.weightBits();
+        for (int i = 0; i < b.length; i++) sb.append(i == 0 ? "" : ".").append(b[i]);
+        return sb.toString();
+    }
+
+    private static String text(double[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ";").append(v[i]);
+        return sb.toString();
+    }
+
+    private static String text(int[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.length; i++) sb.append(i == 0 ? "" : ";").append(v[i]);
+        return sb.toString();
+    }
+}
