@@ -187,6 +187,8 @@ public final class Trainer {
         m.put("schedule", config.schedule());
         m.put("step_epochs", config.stepEpochs());
         m.put("seed", config.seed());
+        // Only a non-default precision enters the key, so fp32 runs made before bf16 existed still resume.
+        if (config.precision() != Precision.FP32) m.put("precision", config.precision());
         m.put("train_images", train.size() + " sha256 " + train.fingerprint());
         m.put("val_images", val == null ? "none" : val.size() + " sha256 " + val.fingerprint());
         return ResumeKey.of("train", m);

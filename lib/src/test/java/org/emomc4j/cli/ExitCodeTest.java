@@ -94,6 +94,24 @@ class ExitCodeTest {
     }
 
     @Test
+    void trainRefusesToResumeAnFp32RunInBf16NamingThePrecision() throws Exception {
+        Path data = ExperimentTestAccess.smallCifar(tmp.resolve("cifar-p"));
+        Path run = tmp.resolve("run-p");
+        String[] args = {"train", "--data", data.toString(), "--width", "1/16", "--epochs", "2", "--batch", "32", "--train-images", "100",
+                "--val-images", "50", "--no-progress", "--schedule", "cosine", "--out", run.toString()};
+        int[] exit = new int[1];
+        String[] out = run(exit, args);
+        assertEquals(0, exit[0], out[1]);
+        String[] bf16 = java.util.Arrays.copyOf(args, args.length + 3);
+        bf16[args.length] = "--precision";
+        bf16[args.length + 1] = "bf16";
+        bf16[args.length + 2] = "--resume";
+        out = run(exit, bf16);
+        assertEquals(2, exit[0], out[1]);
+        assertTrue(out[1].contains("precision"), out[1]);
+    }
+
+    @Test
     void aLockedRunDirectoryIsRefusedNamingTheHolder() throws Exception {
         Path base = tmp.resolve("base.ckpt");
         org.emomc4j.nn.Model.create(org.emomc4j.nn.NetworkSpec.vgg("vgg11", 1.0 / 16), 1).save(base);
