@@ -109,14 +109,18 @@ public final class Gains {
      */
     public static <T> double[] best(List<T> front, ToDoubleFunction<T> accuracy, ToDoubleFunction<T> cost,
                                     double baselineAccuracy, double baselineCost, double maxLoss) {
-        int i = bestIndex(front, accuracy, cost, baselineAccuracy, maxLoss);
+        int i = cheapestWithin(front, accuracy, cost, baselineAccuracy, maxLoss);
         if (i < 0) return new double[]{Double.NaN, Double.NaN, Double.NaN};
         double c = cost.applyAsDouble(front.get(i));
         return new double[]{c, baselineCost / c, accuracy.applyAsDouble(front.get(i))};
     }
 
-    private static <T> int bestIndex(List<T> front, ToDoubleFunction<T> accuracy, ToDoubleFunction<T> cost,
-                                     double baselineAccuracy, double maxLoss) {
+    /**
+     * Index of the cheapest member whose accuracy is within {@code maxLoss} of the baseline's (the
+     * first one on ties), or -1 when none is.
+     */
+    public static <T> int cheapestWithin(List<T> front, ToDoubleFunction<T> accuracy, ToDoubleFunction<T> cost,
+                                         double baselineAccuracy, double maxLoss) {
         double best = Double.POSITIVE_INFINITY;
         int at = -1;
         for (int i = 0; i < front.size(); i++) {
@@ -138,7 +142,7 @@ public final class Gains {
     public static List<Row> atBudgets(String label, List<Candidate> front, Baseline baseline, double... budgets) {
         List<Row> rows = new ArrayList<>();
         for (double budget : budgets) {
-            int i = bestIndex(front, Candidate::accuracy, Candidate::cost, baseline.accuracy(), budget);
+            int i = cheapestWithin(front, Candidate::accuracy, Candidate::cost, baseline.accuracy(), budget);
             Candidate c = i < 0 ? null : front.get(i);
             PairedLoss loss = c == null || c.correct() == null || baseline.correct() == null ? null
                     : PairedLoss.of(baseline.correct(), c.correct());

@@ -6,6 +6,7 @@ import org.emomc4j.compress.coding.SizeModel;
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.data.Splits;
 import org.emomc4j.hw.Dataflow;
+import org.emomc4j.metrics.Gains;
 import org.emomc4j.metrics.Knee;
 import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.TrainConfig;
@@ -58,7 +59,7 @@ public final class ExtraStages {
     }
 
     /** Accuracy-loss budgets of the rows: 0.3 % (the paper's), 1 % and 2 %. */
-    public static final double[] LOSS_BUDGETS = {0.003, 0.01, 0.02};
+    public static final double[] LOSS_BUDGETS = Gains.TABLE_BUDGETS;
 
     /** One plan stage 3 fine-tuned, with the front and the role it was chosen for. */
     public record Stage3Row(String front, String role, double cost, Stage3.Result result) { }
@@ -158,11 +159,8 @@ public final class ExtraStages {
         int k = Knee.index(front, Summary.Member::testAccuracy, cost);
         if (k >= 0) out.put("knee", front.get(k));
         for (double b : LOSS_BUDGETS) {
-            Summary.Member best = null;
-            for (Summary.Member m : front)
-                if (m.testAccuracy() >= baselineAccuracy - b - 1e-12 && (best == null || cost.applyAsDouble(m) < cost.applyAsDouble(best)))
-                    best = m;
-            if (best != null) out.put(budgetLabel(b), best);
+            int best = Gains.cheapestWithin(front, Summary.Member::testAccuracy, cost, baselineAccuracy, b);
+            if (best >= 0) out.put(budgetLabel(b), front.get(best));
         }
         return out;
     }
@@ -204,20 +202,11 @@ public final class ExtraStages {
             for (double loss : LOSS_BUDGETS) {
                 front.append(b.getKey());
                 budget.append(loss);
-                before.append(best(mine, baseAcc - loss, b.getValue(), false));
-                after.append(best(mine, baseAcc - loss, b.getValue(), true));
+                before.append(Gains.best(mine, r -> r.result().testBefore(), Stage3Row::cost, baseAcc, b.getValue(), loss)[1]);
+                after.append(Gains.best(mine, r -> r.result().testAfter(), Stage3Row::cost, baseAcc, b.getValue(), loss)[1]);
             }
         }
         return Table.create("Stage 3 (beyond the paper): gains before and after QAT", front, budget, before, after);
-    }
-
-    private static double best(List<Stage3Row> rows, double minAccuracy, double baseCost, boolean after) {
-        double c = Double.POSITIVE_INFINITY;
-        for (Stage3Row r : rows) {
-            double a = after ? r.result().testAfter() : r.result().testBefore();
-            if (a >= minAccuracy - 1e-12) c = Math.min(c, r.cost());
-        }
-        return Double.isInfinite(c) ? Double.NaN : baseCost / c;
     }
 
     static void writeStage3(Path file, List<Stage3Row> rows) throws IOException {
