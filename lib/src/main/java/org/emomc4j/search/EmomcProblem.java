@@ -86,31 +86,15 @@ public final class EmomcProblem extends AbstractProblem {
         if (!racing.enabled()) return;
         List<double[]> pts = new java.util.ArrayList<>(archive);
         for (Evaluation e : cache.values()) {
-            if (e.raced() || !feasible(e) || !archived.add(e.genome())) continue;
-            pts.add(point(e.accuracy(), e));
+            if (e.raced() || !Racing.feasible(objective, e.energyMilliJoules(), e.sizeKiB(), sizeLimit, energyLimit)
+                    || !archived.add(e.genome())) continue;
+            pts.add(Racing.point(objective, e.accuracy(), e.energyMilliJoules(), e.sizeKiB()));
         }
         archive = List.copyOf(Racing.nonDominated(pts));
     }
 
     /** The archive of the current generation (objective points: error, then the cost(s)). */
     public List<double[]> archive() { return archive; }
-
-    private boolean feasible(Evaluation e) {
-        return switch (objective) {
-            case ENERGY -> e.sizeKiB() <= sizeLimit;
-            case SIZE -> e.energyMilliJoules() <= energyLimit;
-            case BOTH -> true;
-        };
-    }
-
-    /** The minimised objective vector of a candidate at an accuracy. */
-    double[] point(double accuracyValue, Evaluation costs) {
-        return switch (objective) {
-            case ENERGY -> new double[]{1 - accuracyValue, costs.energyMilliJoules()};
-            case SIZE -> new double[]{1 - accuracyValue, costs.sizeKiB()};
-            case BOTH -> new double[]{1 - accuracyValue, costs.energyMilliJoules(), costs.sizeKiB()};
-        };
-    }
 
     @Override
     public String getName() { return "EMOMC-stage2-" + objective.name().toLowerCase(); }
@@ -183,8 +167,7 @@ public final class EmomcProblem extends AbstractProblem {
         org.emomc4j.metrics.Correctness slice = accuracy.correctness(g, 0, n);
         if (slice == null) return null;
         double optimistic = Racing.optimisticAccuracy(slice.count(), n, total, racing.alpha());
-        Evaluation costs = new Evaluation(g, optimistic, energy, size, 0);
-        if (Racing.dominated(point(optimistic, costs), frozen))
+        if (Racing.dominated(Racing.point(objective, optimistic, energy, size), frozen))
             return new Evaluation(g, slice.accuracy(), energy, size, (System.nanoTime() - t0) / 1e9, slice, true);
         org.emomc4j.metrics.Correctness full = slice.concat(accuracy.correctness(g, n, total));
         return new Evaluation(g, full.accuracy(), energy, size, (System.nanoTime() - t0) / 1e9, full);

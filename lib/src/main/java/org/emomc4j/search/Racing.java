@@ -119,6 +119,24 @@ public record Racing(int sliceImages, double alpha) {
         return cached;
     }
 
+    /** A candidate's minimised objective point in a search of an objective: error, then the cost(s). */
+    public static double[] point(Objective objective, double accuracy, double energyMilliJoules, double sizeKiB) {
+        return switch (objective) {
+            case ENERGY -> new double[]{1 - accuracy, energyMilliJoules};
+            case SIZE -> new double[]{1 - accuracy, sizeKiB};
+            case BOTH -> new double[]{1 - accuracy, energyMilliJoules, sizeKiB};
+        };
+    }
+
+    /** Whether a candidate meets the search's constraint (the other cost's limit; none with both objectives). */
+    public static boolean feasible(Objective objective, double energyMilliJoules, double sizeKiB, double sizeLimit, double energyLimit) {
+        return switch (objective) {
+            case ENERGY -> sizeKiB <= sizeLimit;
+            case SIZE -> energyMilliJoules <= energyLimit;
+            case BOTH -> true;
+        };
+    }
+
     /**
      * Whether a point (minimised objectives) is dominated by one of the archive's points: no worse
      * in every objective and better in one.
