@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
 public final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--profile", defaultValue = "smoke",
-            description = "smoke (minutes, CI), quick (about 2 h on 2 cores), paper (the reference settings). Default: ${DEFAULT-VALUE}.")
+            description = {"smoke (minutes, CI), quick (about 2 h on 2 cores), full (VGG-16 width 1, the paper's search budget, bf16,",
+                    "shared evaluation cache and racing; the plan it prints at the start gives its hours), paper (the reference settings).",
+                    "Default: ${DEFAULT-VALUE}."})
     String profile;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: $EMOMC_RUNS/<profile>, else runs/<profile>).")
@@ -41,7 +43,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     Path baseline;
 
     @Option(names = "--precision", paramLabel = "P",
-            description = "Arithmetic stage 2 scores candidates in: fp32, bf16 or int8 (default: the profile's, fp32). Test re-scoring stays fp32.")
+            description = "Arithmetic stage 2 scores candidates in: fp32, bf16 or int8 (default: the profile's: bf16 under full, else fp32). Test re-scoring stays fp32.")
     String precision;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data slices, initial weights and training (default: ${DEFAULT-VALUE}).")
@@ -53,6 +55,9 @@ public final class ReproduceCommand implements Callable<Integer> {
                     "Planned cost: smoke about a minute; quick at most about 24 epochs (some 30 minutes on 2 cores); paper days."})
     String extras;
 
+    @Option(names = "--plan", description = "Print the profile's planned budget and time per stage (with what the run directory measured so far) and stop.")
+    boolean planOnly;
+
     @Override
     public Integer call() throws Exception {
         Profile p = Profile.parse(profile);
@@ -60,6 +65,10 @@ public final class ReproduceCommand implements Callable<Integer> {
         Path home = home();
         Path o = out != null ? out : RunLayout.of(RunLayout.runsRoot(home), p).root();
         Path f = figures != null ? figures : home.resolve("figures").resolve(p.name());
+        if (planOnly) {
+            for (String line : Reproduce.plan(new RunLayout(o), p)) System.out.println(line);
+            return 0;
+        }
         Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, DataLocation.resolve(data), seed, baseline,
                 ExtraStages.Stage.parseOrAll(extras)), line -> System.out.println(line));
         Figures.saveReproduction(r, f);
