@@ -55,6 +55,12 @@ public final class ReproduceCommand implements Callable<Integer> {
                     "Planned cost: smoke about a minute; quick at most about 24 epochs (some 30 minutes on 2 cores); paper days."})
     String extras;
 
+    @Option(names = "--racing", paramLabel = "N[:ALPHA]|off",
+            description = {"Stage 2's racing: score candidates on the first N scoring images first, in full only if they could still",
+                    "enter the front (alpha: the bound's error level, default 0.001); off scores every candidate in full.",
+                    "Default: the profile's (full: 1024:0.001; the others: off)."})
+    String racing;
+
     @Option(names = "--plan", description = "Print the profile's planned budget and time per stage (with what the run directory measured so far) and stop.")
     boolean planOnly;
 
@@ -62,6 +68,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Profile p = Profile.parse(profile);
         if (precision != null) p = p.withPrecision(org.emomc4j.nn.Precision.parse(precision));
+        if (racing != null) p = p.withRacing(parseRacing(racing));
         Path home = home();
         Path o = out != null ? out : RunLayout.of(RunLayout.runsRoot(home), p).root();
         Path f = figures != null ? figures : home.resolve("figures").resolve(p.name());
@@ -105,6 +112,19 @@ public final class ReproduceCommand implements Callable<Integer> {
         System.out.println("run directory: " + o.toAbsolutePath() + "\ntables: " + layout.tablesMarkdown().toAbsolutePath()
                 + "\nfigures: " + f.toAbsolutePath());
         return 0;
+    }
+
+    /** {@code off}, {@code N} or {@code N:ALPHA}. */
+    static org.emomc4j.search.Racing parseRacing(String text) {
+        String t = text.trim();
+        if (t.equalsIgnoreCase("off")) return org.emomc4j.search.Racing.OFF;
+        String[] f = t.split(":");
+        try {
+            return new org.emomc4j.search.Racing(Integer.parseInt(f[0].trim()),
+                    f.length > 1 ? Double.parseDouble(f[1].trim()) : org.emomc4j.search.Racing.DEFAULT.alpha());
+        } catch (NumberFormatException e) {
+            throw new org.emomc4j.util.UserError("--racing '" + text + "': use off, N (slice images) or N:ALPHA, e.g. 1024:0.001");
+        }
     }
 
     /** The project root (EMOMC_HOME from the launcher), else the working directory. */

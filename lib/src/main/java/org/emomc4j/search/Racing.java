@@ -46,6 +46,10 @@ import java.util.Locale;
  * candidate is recorded with its slice accuracy even when its full correctness is cached.
  * Generation 0 (the initial population) is always scored in full.
  *
+ * <p><b>Where it applies.</b> Only where the accuracy oracle keeps per-image correctness and knows
+ * its image count ({@link AccuracyOracle#imageCount}); with another oracle (the ablations'
+ * fine-tuning ones) every candidate is scored in full, whatever the configuration says.
+ *
  * <p><b>Cost.</b> A raced candidate costs n of N image passes; a promoted one costs N (the slice
  * is not scored twice: the rest is scored and appended). Slices that are a multiple of the
  * evaluation batch keep the rest batched as a whole-set pass would ({@link CheckpointAccuracy}).
