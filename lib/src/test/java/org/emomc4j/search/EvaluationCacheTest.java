@@ -18,28 +18,8 @@ class EvaluationCacheTest {
     @TempDir
     Path tmp;
 
-    /** The spread synthetic oracle, counting how often each genome is measured and how many images in all. */
-    static final class Counting implements AccuracyOracle {
-        final AccuracyOracle inner = SyntheticOracles.spreadPerImage();
-        final Map<Genome, Integer> calls = new HashMap<>();
-        long images;
-
-        @Override
-        public double accuracy(Genome g) { return correctness(g).accuracy(); }
-
-        @Override
-        public Correctness correctness(Genome g) { return correctness(g, 0, imageCount()); }
-
-        @Override
-        public synchronized Correctness correctness(Genome g, int from, int to) {
-            calls.merge(g, 1, Integer::sum);
-            images += to - from;
-            return inner.correctness(g, from, to);
-        }
-
-        @Override
-        public int imageCount() { return SyntheticOracles.IMAGES; }
-    }
+    /** The spread synthetic oracle, counted. */
+    private static CountingOracle counting() { return new CountingOracle(SyntheticOracles.spreadPerImage()); }
 
     private static final String KEY = EvaluationCache.key("sha256 aa", "bf16", "sha256 bb", 200, "none");
 
@@ -49,7 +29,7 @@ class EvaluationCacheTest {
      */
     @Test
     void twoSearchesShareMeasurements() throws Exception {
-        Counting oracle = new Counting();
+        CountingOracle oracle = counting();
         EvaluationCache cache = new EvaluationCache(oracle, KEY, tmp.resolve("cache"));
         SearchRun.Result energy = new SearchRun(SyntheticOracles.config(Objective.ENERGY, 4),
                 problem(Objective.ENERGY, cache), tmp.resolve("energy")).run(false, null);
@@ -80,7 +60,7 @@ class EvaluationCacheTest {
     @Test
     void persistsAcrossSessionsAndExtendsSlices() throws Exception {
         Genome g = new Genome(0.5, new int[]{4, 5, 6, 7, 8, 9}), h = new Genome(0.3, new int[]{3, 3, 3, 3, 3, 3});
-        Counting first = new Counting();
+        CountingOracle first = counting();
         EvaluationCache a = new EvaluationCache(first, KEY, tmp);
         Correctness whole = a.correctness(g);
         Correctness slice = a.correctness(h, 0, 50);
@@ -88,7 +68,7 @@ class EvaluationCacheTest {
         a.save();
         assertTrue(Files.readString(a.file()).startsWith("emomc4j-eval-cache 1 sha256="));
 
-        Counting second = new Counting();
+        CountingOracle second = counting();
         EvaluationCache b = new EvaluationCache(second, KEY, tmp);
         assertEquals(whole, b.correctness(g));
         assertEquals(slice, b.correctness(h, 0, 50));
@@ -102,24 +82,24 @@ class EvaluationCacheTest {
     @Test
     void anotherKeyNeverHitsAndDamageIsRefused() throws Exception {
         Genome g = new Genome(0.5, new int[]{4, 5, 6, 7, 8, 9});
-        EvaluationCache a = new EvaluationCache(new Counting(), KEY, tmp);
+        EvaluationCache a = new EvaluationCache(counting(), KEY, tmp);
         a.correctness(g);
         a.save();
         String other = EvaluationCache.key("sha256 aa", "fp32", "sha256 bb", 200, "none");
         assertNotEquals(EvaluationCache.fileName(KEY), EvaluationCache.fileName(other));
-        Counting c = new Counting();
+        CountingOracle c = counting();
         new EvaluationCache(c, other, tmp).correctness(g);
         assertEquals(200, c.images, "a cache of another precision is not read");
 
         // The file renamed to the other key's name: the key inside it refuses it.
         Files.copy(a.file(), tmp.resolve(EvaluationCache.fileName(other)), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        UserError e = assertThrows(UserError.class, () -> new EvaluationCache(new Counting(), other, tmp));
+        UserError e = assertThrows(UserError.class, () -> new EvaluationCache(counting(), other, tmp));
         assertTrue(e.getMessage().contains("other inputs"), e.getMessage());
 
         byte[] bytes = Files.readAllBytes(a.file());
         bytes[bytes.length - 3] ^= 1;
         Files.write(a.file(), bytes);
-        e = assertThrows(UserError.class, () -> new EvaluationCache(new Counting(), KEY, tmp));
+        e = assertThrows(UserError.class, () -> new EvaluationCache(counting(), KEY, tmp));
         assertTrue(e.getMessage().contains("checksum") && e.getMessage().contains(a.file().toString()), e.getMessage());
     }
 
@@ -129,7 +109,7 @@ class EvaluationCacheTest {
         String body = "key " + KEY + "\ngenome,images,bits\n0.5|4;4;4;4;4;4,300," + Correctness.of(new boolean[300]).encode() + "\n";
         Path f = tmp.resolve(EvaluationCache.fileName(KEY));
         org.emomc4j.util.ChecksummedFile.write(f, EvaluationCache.MAGIC, EvaluationCache.VERSION, body.getBytes());
-        UserError e = assertThrows(UserError.class, () -> new EvaluationCache(new Counting(), KEY, tmp));
+        UserError e = assertThrows(UserError.class, () -> new EvaluationCache(counting(), KEY, tmp));
         assertTrue(e.getMessage().contains("claims 300 images"), e.getMessage());
     }
 }

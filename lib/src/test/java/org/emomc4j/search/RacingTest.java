@@ -107,35 +107,6 @@ class RacingTest {
     @net.jqwik.api.Provide
     net.jqwik.api.Arbitrary<Long> seeds() { return net.jqwik.api.Arbitraries.longs(); }
 
-    /** An oracle over fixed per-genome correctness vectors that counts the images it was asked to score. */
-    static final class Fixed implements AccuracyOracle {
-        final java.util.Map<Genome, Correctness> truth = new java.util.HashMap<>();
-        final int images;
-        long imagesScored;
-        int calls;
-
-        Fixed(int images) { this.images = images; }
-
-        @Override
-        public double accuracy(Genome g) { return correctness(g).accuracy(); }
-
-        @Override
-        public Correctness correctness(Genome g) { return correctness(g, 0, images); }
-
-        @Override
-        public Correctness correctness(Genome g, int from, int to) {
-            calls++;
-            imagesScored += to - from;
-            Correctness c = truth.get(g);
-            boolean[] b = new boolean[to - from];
-            for (int i = from; i < to; i++) b[i - from] = c.correct(i);
-            return Correctness.of(b);
-        }
-
-        @Override
-        public int imageCount() { return images; }
-    }
-
     /** The first {@code k} of the first {@code n} images right, and {@code rest} of the others. */
     static Correctness vector(int total, int n, int k, int rest) {
         boolean[] b = new boolean[total];
@@ -154,10 +125,11 @@ class RacingTest {
     @Test
     void aCandidateThatWouldDominateAFrontMemberIsNeverRaced() {
         int total = 1000, n = 200;
-        Fixed oracle = new Fixed(total);
+        java.util.Map<Genome, Correctness> truth = new java.util.HashMap<>();
+        CountingOracle oracle = new CountingOracle(SyntheticOracles.of(truth::get, null, total));
         Genome m = new Genome(0.5, new int[]{8, 8}), better = new Genome(0.4, new int[]{8, 8}), worse = new Genome(0.3, new int[]{8, 8});
-        oracle.truth.put(better, vector(total, n, 150, 670));
-        oracle.truth.put(worse, vector(total, n, 100, 500));
+        truth.put(better, vector(total, n, 150, 670));
+        truth.put(worse, vector(total, n, 100, 500));
         CostOracle cost = new CostOracle() {
             @Override public double energyMilliJoules(Genome g) { return g.equals(worse) ? 1.1 : 1.0; }
             @Override public double sizeKiB(Genome g) { return 1; }
@@ -172,13 +144,13 @@ class RacingTest {
         Evaluation b = problem.score(better);
         assertFalse(b.raced());
         assertEquals(0.82, b.accuracy(), 1e-12);
-        assertEquals(total, oracle.imagesScored, "the slice and the rest, each once");
+        assertEquals(total, oracle.images, "the slice and the rest, each once");
 
         Evaluation w = problem.score(worse);
         assertTrue(w.raced());
         assertEquals(0.5, w.accuracy(), 1e-12, "a raced candidate carries its slice accuracy");
         assertEquals(n, w.correct().images());
-        assertEquals(total + n, oracle.imagesScored, "only the slice of the raced candidate");
+        assertEquals(total + n, oracle.images, "only the slice of the raced candidate");
     }
 
     /** A racing search: raced candidates are marked in evaluations.csv, never in the front, and a resumed search is exact. */
