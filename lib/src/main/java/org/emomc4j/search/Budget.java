@@ -117,6 +117,29 @@ public record Budget(Profile profile, int trainImages, int scoringImages, int te
         return out;
     }
 
+    /**
+     * Work a run has done: baseline epochs, stage-1 epochs, stage-2 evaluations (of all searches),
+     * test re-scorings finished (searches), from its records.
+     */
+    public record Done(int baselineEpochs, int stage1Epochs, int evaluations, int searchesFinished) { }
+
+    /**
+     * Seconds left: each stage's planned seconds times the fraction of its work not yet done (the
+     * extras count as not started until the pipeline has finished).
+     */
+    public double secondsLeft(Throughput t, Done done) {
+        List<Line> l = lines(t);
+        double[] frac = {
+                Math.min(1, (double) done.baselineEpochs() / Math.max(1, baselineEpochs)),
+                Math.min(1, (double) done.stage1Epochs() / Math.max(1, stage1Epochs)),
+                Math.min(1, (double) done.evaluations() / Math.max(1, evaluations())),
+                Math.min(1, (double) done.searchesFinished() / Math.max(1, searches)),
+                0};
+        double left = 0;
+        for (int i = 0; i < l.size(); i++) left += l.get(i).seconds() * (1 - frac[i]);
+        return left;
+    }
+
     /** The plan as text lines, one per stage, with the total time. */
     public List<String> describe(Throughput t) {
         List<String> out = new ArrayList<>();

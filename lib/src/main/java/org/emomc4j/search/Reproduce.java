@@ -328,10 +328,19 @@ public final class Reproduce {
         List<String> out = new ArrayList<>();
         out.add("plan (" + p.name() + ", worst case: no cache hit, no candidate raced):");
         out.addAll(worst.describe(t));
+        Budget expected = worst;
         if (seen.evaluations > 0) {
             out.add(String.format(Locale.ROOT, "plan at the fractions the run's searches measured so far (%d evaluations):", seen.evaluations));
-            out.addAll(p.budget(1 - (double) seen.unique.size() / seen.evaluations, (double) seen.raced / seen.evaluations).describe(t));
+            expected = p.budget(1 - (double) seen.unique.size() / seen.evaluations, (double) seen.raced / seen.evaluations);
+            out.addAll(expected.describe(t));
         }
+        int epochs = (int) Csv.readRows(layout.baselineLog()).size(), s1 = 0;
+        for (Stage1.Point pt : Stage1.readCsv(layout.stage1Dir())) s1 += pt.epochs();
+        Budget.Done done = new Budget.Done(epochs, s1, seen.evaluations, seen.summaries);
+        if (epochs + s1 + seen.evaluations > 0)
+            out.add(String.format(Locale.ROOT, "done: %d baseline epochs, %d stage-1 epochs, %d evaluations, %d searches re-scored; "
+                    + "ETA of what is left (at the plan's rates): %s", epochs, s1, seen.evaluations, seen.summaries,
+                    eta(expected.secondsLeft(t, done))));
         return out;
     }
 
@@ -340,11 +349,12 @@ public final class Reproduce {
         final int images;
         final java.util.Set<String> unique = new java.util.HashSet<>();
         final List<Double> rates = new ArrayList<>();
-        int evaluations, raced;
+        int evaluations, raced, summaries;
 
         Seen(int images) { this.images = images; }
 
         void add(Path searchDir) throws IOException {
+            if (Files.isRegularFile(searchDir.resolve(Summary.FILE))) summaries++;
             Path csv = searchDir.resolve(SearchRun.EVALUATIONS);
             if (!Files.isRegularFile(csv)) return;
             for (String[] row : Csv.readRows(csv)) {

@@ -96,6 +96,10 @@ class ProfileBudgetTest {
         assertEquals(20 * 45_000 / 100.0 + 13 * 5000 / 500.0, lines.get(1).seconds(), 1e-6);
         assertEquals(85_400, lines.get(2).seconds(), 1e-6);
         assertEquals(5_600, lines.get(3).seconds(), 1e-6);
+        // Half the baseline, all of stage 1, a quarter of the evaluations done: 13,500 + 0 + 64,050 + 5,600 + extras left.
+        double extras = lines.get(4).seconds();
+        assertEquals(13_500 + 0.75 * 85_400 + 5_600 + extras,
+                full.secondsLeft(new Budget.Throughput(100, 1000, 500, "test"), new Budget.Done(30, 20, 4270, 0)), 1e-6);
     }
 
     /** reproduce.json's stage times come from each stage's own records, so they add up every session. */
