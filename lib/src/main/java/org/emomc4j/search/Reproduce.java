@@ -179,10 +179,12 @@ public final class Reproduce {
         for (Dataflow d : Dataflow.values()) {
             ReferenceCosts costs = new ReferenceCosts(spec, d, Coding.DENSE);
             energy.put(d.name(), search(layout, p, Objective.ENERGY, costs, grid, valAcc, testAcc, baseTest, hv, log));
+            valAcc.save();
         }
         for (Coding c : Coding.PAPER) {
             ReferenceCosts costs = new ReferenceCosts(spec, Dataflow.XY, c);
             size.put(c.cliName(), search(layout, p, Objective.SIZE, costs, grid, valAcc, testAcc, baseTest, hv, log));
+            valAcc.save();
         }
         log.accept(String.format(Locale.ROOT, "stage 2: shared evaluation cache %s: %d genomes, %d of %d requests answered from it "
                 + "this session, %d images scored", layout.root().relativize(valAcc.file()), valAcc.size(), valAcc.hits(), valAcc.requests(),
