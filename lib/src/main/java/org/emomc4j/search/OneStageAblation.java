@@ -147,10 +147,11 @@ public final class OneStageAblation {
         SearchConfig cfg = in.config().withExtra(extra);
         var fineTune = Stage1.fineTuning(share[1], in.batch(), in.fineTuneLr(), in.seed());
         Summary.Baseline baseline = Summary.readBaseline(in.twoStage());
-        // Test re-scoring: the same fine-tuning (deterministic) measured on test, i.e. the network the search chose.
+        // Test re-scoring: the same fine-tuning (deterministic) measured on test, i.e. the network the search chose; the
+        // memo keeps each front member's per-image results, so the re-scoring and test-correctness.txt fine-tune it once.
         Stage2.Outcome outcome = Stage2.run(new Stage2.Plan(SCHEME_ONE, cfg, Stage1.available(in.stage1()), in.costs(),
                 new MemoAccuracy(new FineTuneAccuracy(base, slice, in.val(), fineTune, 256)),
-                new FineTuneAccuracy(base, slice, in.test(), fineTune, 256), baseline::testAccuracy, in.out()), true, log);
+                new MemoAccuracy(new FineTuneAccuracy(base, slice, in.test(), fineTune, 256)), baseline::testAccuracy, in.out()), true, log);
         SearchRun run = outcome.run();
         SearchRun.Result r = outcome.result();
         List<Summary.Member> oneFront = outcome.front();

@@ -81,6 +81,23 @@ class OneStageAblationTest {
         assertEquals(OneStageAblation.SCHEME_ONE, r.table().stringColumn("scheme").get(1));
         assertTrue(Files.exists(tmp.resolve("one-stage").resolve(Summary.FILE)));
 
+        // Per-image results kept like the two-stage search's: every measured candidate on validation and the front on
+        // test, agreeing with the recorded accuracies; the base network's, measured here, as the uncompressed baseline.
+        Path one = tmp.resolve("one-stage");
+        var valCorrect = org.emomc4j.metrics.CorrectnessFile.read(one.resolve(SearchRun.CORRECTNESS));
+        var rows = org.emomc4j.util.Csv.readRows(one.resolve(SearchRun.EVALUATIONS));
+        assertEquals(r.oneStage().measured(), rows.size());
+        for (String[] row : rows) {
+            assertNotNull(valCorrect.get(row[1]), row[1]);
+            assertEquals(Double.parseDouble(row[4]), valCorrect.get(row[1]).accuracy(), 0.0, row[1]);
+        }
+        Model base = Model.load(tmp.resolve("base.ckpt"));
+        assertEquals(base.accuracy(val, 64), valCorrect.get(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED).accuracy(), 1e-12);
+        var testCorrect = Summary.readTestCorrectness(one);
+        for (Summary.Member m : r.oneStage().front())
+            assertEquals(m.testAccuracy(), testCorrect.get(SearchRun.csvKey(m.genome())).accuracy(), 0.0, m.genome().key());
+        assertEquals(base.accuracy(test, 64), testCorrect.get(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED).accuracy(), 1e-12);
+
         // Run again: nothing is re-measured (the finished run is read back), the comparison is the same.
         String evals = Files.readString(tmp.resolve("one-stage").resolve(SearchRun.EVALUATIONS));
         OneStageAblation.Result again = OneStageAblation.run(inputs(), line -> { });
