@@ -32,6 +32,11 @@ import java.util.Locale;
  * a candidate whose full score would enter the archive's front: a raced candidate fails the rule
  * only when the confidence event fails. At alpha = 0 the rule is certain (and races little).
  *
+ * <p><b>Not guaranteed: the same trajectory.</b> A raced candidate takes part in NSGA-II's sorting
+ * and crowding of the later fronts with its slice accuracy, so which dominated members survive and
+ * breed can change, and with it the rest of the search (measured on the quick run: identical until
+ * generation 1, different from generation 2; README, "Racing"). {@link #OFF} keeps the paper's search.
+ *
  * <p><b>What is recorded.</b> A raced candidate enters the search with its slice accuracy k / n
  * (an unbiased estimate, which the optimistic point bounds from above, so it is dominated as well)
  * and its slice correctness (n images) in {@code correctness.txt}; {@code evaluations.csv} marks
