@@ -111,7 +111,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
      * stage-1 run at step 0.01 between two neighbouring 0.05 points (an ablation, not part of the run).
      * The baseline's recipe is {@link #baselineConfig}.
      */
-    public static final Profile FULL = new Profile("full", 1.0, 0, 0, 0, 60, "onecycle", 0.1, 128,
+    public static final Profile FULL = new Profile("full", 1.0, 0, 0, 0, 80, "onecycle", 0.1, 128,
             "0.20:0.80:0.05", 8, Stage1.Mode.CHAINED, 0.01, 40, 20, 120, org.emomc4j.nn.Precision.BF16,
             org.emomc4j.nn.Precision.BF16, Racing.DEFAULT);
 

@@ -89,17 +89,17 @@ class ProfileBudgetTest {
         Budget paper = Profile.PAPER.budget(0, 0);
         assertEquals(61 * 32, paper.stage1Epochs(), "independent: 32 epochs at each of 61 points");
 
-        // Times at round throughputs: 60 epochs x 45,000 images at 100 img/s; 85.4 M images at 1,000 img/s.
+        // Times at round throughputs: 80 epochs x 45,000 images at 100 img/s; 85.4 M images at 1,000 img/s.
         List<Budget.Line> lines = full.lines(new Budget.Throughput(100, 1000, 500, "test"));
         assertEquals("baseline", lines.get(0).stage());
-        assertEquals(27_000, lines.get(0).seconds(), 1e-6);
+        assertEquals(36_000, lines.get(0).seconds(), 1e-6);
         assertEquals(20 * 45_000 / 100.0 + 13 * 5000 / 500.0, lines.get(1).seconds(), 1e-6);
         assertEquals(85_400, lines.get(2).seconds(), 1e-6);
         assertEquals(5_600, lines.get(3).seconds(), 1e-6);
-        // Half the baseline, all of stage 1, a quarter of the evaluations done: 13,500 + 0 + 64,050 + 5,600 + extras left.
+        // Half the baseline, all of stage 1, a quarter of the evaluations done: 18,000 + 0 + 64,050 + 5,600 + extras left.
         double extras = lines.get(4).seconds();
-        assertEquals(13_500 + 0.75 * 85_400 + 5_600 + extras,
-                full.secondsLeft(new Budget.Throughput(100, 1000, 500, "test"), new Budget.Done(30, 20, 4270, 0)), 1e-6);
+        assertEquals(18_000 + 0.75 * 85_400 + 5_600 + extras,
+                full.secondsLeft(new Budget.Throughput(100, 1000, 500, "test"), new Budget.Done(40, 20, 4270, 0)), 1e-6);
     }
 
     /** reproduce.json's stage times come from each stage's own records, so they add up every session. */
