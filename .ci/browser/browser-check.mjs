@@ -1,7 +1,10 @@
 // Real-browser check of the notebooks: starts JupyterLab (./emomc lab) on a free port, opens
 // notebook 00 in headless Debian Chromium (playwright-core, no downloaded browser), runs all its
-// cells, waits for the CIFAR-10 image grid and saves a screenshot.
+// cells, waits for the CIFAR-10 image grid and saves a screenshot; then opens notebook 01, runs it,
+// waits for the Vega-Lite chart JupyterLab draws natively, moves its r slider and checks that the
+// chart changed (its title is an expression of the sliders), saving the chart before and after.
 //   cd .ci/browser && npm install && node browser-check.mjs [--out ../../figures/jupyterlab-notebook00.png]
+//        [--slider-out ../../docs/notebooks/jupyterlab-notebook01-slider]   (-before.png, -after.png)
 // Env: CHROMIUM (default /usr/bin/chromium), EMOMC_PROFILE (default smoke), PORT (default 8899).
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
@@ -14,6 +17,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const outArg = process.argv.indexOf('--out');
 const out = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'figures', 'jupyterlab-notebook00.png');
+const sliderArg = process.argv.indexOf('--slider-out');
+const sliderOut = sliderArg > 0 ? path.resolve(process.argv[sliderArg + 1]) : path.join(root, 'docs', 'notebooks', 'jupyterlab-notebook01-slider');
 const port = Number(process.env.PORT || 8899);
 const token = 'emomc-browser-check';
 const notebook = '00-setup-and-data.ipynb';
@@ -53,6 +58,22 @@ async function waitForServer(ms) {
 let browser;
 let page;
 let code = 0;
+
+async function openAndRunAll(nb) {
+  await page.goto(`http://127.0.0.1:${port}/lab/tree/${nb}?token=${token}`);
+  await page.waitForSelector('.jp-NotebookPanel .jp-Cell', { timeout: 120_000 });
+  log(`${nb} open; waiting for the kernel`);
+  await page.waitForFunction(() => {
+    const s = window.jupyterapp?.shell?.currentWidget?.sessionContext;
+    // "connected" is enough to run cells. rapaio's status replies to kernel_info are ignored by
+    // JupyterLab, so the status can read "Unknown" until the first cell runs.
+    return s?.session?.kernel?.connectionStatus === 'connected' && s.session.kernel.info !== undefined;
+  }, null, { timeout: 240_000, polling: 500 });
+  await page.evaluate(() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.info);
+  const kernel = await page.evaluate(() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayName);
+  log(`kernel "${kernel}" connected; running all cells`);
+  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:run-all-cells'));
+}
 try {
   await waitForServer(300_000);   // the first `./emomc lab` installs JupyterLab into .venv
   log(`JupyterLab up on port ${port}`);
@@ -64,19 +85,7 @@ try {
       '--disable-component-update', '--disable-sync'],
   });
   page = browser.pages()[0] || await browser.newPage();
-  await page.goto(`http://127.0.0.1:${port}/lab/tree/${notebook}?token=${token}`);
-  await page.waitForSelector('.jp-NotebookPanel .jp-Cell', { timeout: 120_000 });
-  log('notebook open; waiting for the kernel');
-  await page.waitForFunction(() => {
-    const s = window.jupyterapp?.shell?.currentWidget?.sessionContext;
-    // "connected" is enough to run cells. rapaio's status replies to kernel_info are ignored by
-    // JupyterLab, so the status can read "Unknown" until the first cell runs.
-    return s?.session?.kernel?.connectionStatus === 'connected' && s.session.kernel.info !== undefined;
-  }, null, { timeout: 240_000, polling: 500 });
-  await page.evaluate(() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.info);
-  const kernel = await page.evaluate(() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayName);
-  log(`kernel "${kernel}" connected; running all cells`);
-  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:run-all-cells'));
+  await openAndRunAll(notebook);
   // The image grid is the first image output of the notebook.
   const grid = page.locator('.jp-OutputArea-output img').first();
   await grid.waitFor({ state: 'visible', timeout: 300_000 });
@@ -97,6 +106,37 @@ try {
   mkdirSync(path.dirname(out), { recursive: true });
   await page.screenshot({ path: out });
   log(`screenshot saved: ${out}`);
+
+  // Notebook 01: the Vega-Lite chart with sliders, drawn by JupyterLab's own renderer.
+  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:close-and-shutdown'));
+  await openAndRunAll('01-vgg16-and-its-costs.ipynb');
+  const vega = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.vegalite.v5+json"]').first();
+  await vega.waitFor({ state: 'visible', timeout: 300_000 });
+  await vega.locator('svg, canvas').first().waitFor({ state: 'visible', timeout: 60_000 });
+  await page.waitForFunction(() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus === 'idle',
+    null, { timeout: 300_000, polling: 1000 });
+  await vega.scrollIntoViewIfNeeded();
+  const title = async () => (await vega.locator('.role-title-text, .mark-text.role-title text').first().textContent()).trim();
+  const before = await title();
+  const sliders = await vega.locator('input[type=range]').count();
+  const menus = await vega.locator('select').count();
+  mkdirSync(path.dirname(sliderOut), { recursive: true });
+  await vega.screenshot({ path: `${sliderOut}-before.png` });
+  // Move the r slider (the first input) to 0.2 as a reader would, with the input event Vega listens to.
+  await vega.locator('input[type=range]').first().evaluate(el => {
+    el.value = '0.2';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await page.waitForFunction(t => {
+    const e = document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.vegalite.v5+json"] .role-title-text');
+    return e && e.textContent.trim() !== t;
+  }, before, { timeout: 30_000, polling: 250 });
+  const after = await title();
+  await vega.screenshot({ path: `${sliderOut}-after.png` });
+  log(`notebook 01: Vega-Lite chart with ${sliders} sliders and ${menus} menu(s); title "${before}" -> "${after}" after moving r`);
+  if (!after.includes('r = 0.20')) throw new Error(`the chart did not follow the slider: "${after}"`);
+  log(`screenshots saved: ${sliderOut}-before.png, ${sliderOut}-after.png`);
 } catch (e) {
   console.error('browser-check: FAILED:', e.message);
   code = 1;
