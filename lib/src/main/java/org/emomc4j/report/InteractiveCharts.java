@@ -329,6 +329,8 @@ public final class InteractiveCharts {
 
     private static Map<String, Object> base(String title, String titleExpr) {
         Map<String, Object> s = obj("$schema", VegaLite.SCHEMA);
+        // SVG rather than vega-embed's default canvas: the chart's text stays in the page (searchable, checkable in a browser).
+        s.put("usermeta", obj("embedOptions", obj("renderer", "svg", "actions", false)));
         s.put("title", titleExpr == null ? title : obj("text", obj("expr", titleExpr)));
         s.put("width", WIDTH);
         s.put("height", 280);
