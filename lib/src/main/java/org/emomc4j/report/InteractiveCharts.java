@@ -53,6 +53,8 @@ public final class InteractiveCharts {
     public static final int[] BITS_GRID_SEARCH = IntStream.rangeClosed(2, 12).toArray();
 
     private static final int WIDTH = 620;
+    /** How far above the accuracy axis' floor (in points) the fronts chart draws the plans below its window. */
+    static final double FLOOR_OFFSET_POINTS = 0.12;
 
     /**
      * Notebook 01: the reference energy of every layer for a uniform plan (r, bits in every layer),
@@ -270,7 +272,8 @@ public final class InteractiveCharts {
                     row.put("bits " + g[0], bits.toString());
                 }
                 row.put("test accuracy (%)", round(100 * v.accuracy(), 4));
-                row.put("shown", round(100 * Math.max(v.accuracy(), floor), 4));
+                // a plan below the window sits just above its floor (a marker centred on the axis would be cut in half)
+                row.put("shown", round(v.accuracy() >= floor ? 100 * v.accuracy() : 100 * floor + FLOOR_OFFSET_POINTS, 4));
                 row.put(costField, round(c, 5));
                 if (b != null && b.cost() > 0) row.put("gain (x)", round(b.cost() / c, 4));
                 row.put("below", v.accuracy() < floor);
