@@ -67,12 +67,14 @@ public final class ReproduceCommand implements Callable<Integer> {
         Tables.saveReproduction(r, layout.tablesMarkdown());
         Figures.saveExtras(r, f);
         System.out.println();
-        System.out.println(Tables.rounded(r.tableII(), 3).printAll());
+        System.out.println(Tables.rounded(Tables.emomcColumns(r.tableII()), 3).printAll());
+        System.out.println(Tables.rounded(Tables.sideBySide(r.tableII()), 2).printAll());
         System.out.println();
         System.out.println(Tables.rounded(PaperResults.tableII(), 1).printAll());
         System.out.println(PaperResults.ENERGY_NOTE);
         System.out.println();
-        System.out.println(Tables.rounded(r.tableIII(), 3).printAll());
+        System.out.println(Tables.rounded(Tables.emomcColumns(r.tableIII()), 3).printAll());
+        System.out.println(Tables.rounded(Tables.sideBySide(r.tableIII()), 2).printAll());
         System.out.println();
         System.out.println(Tables.rounded(PaperResults.tableIII(), 1).printAll());
         System.out.println(PaperResults.SIZE_NOTE);

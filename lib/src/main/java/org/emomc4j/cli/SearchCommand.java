@@ -189,7 +189,7 @@ public final class SearchCommand implements Callable<Integer> {
         ImageSet testSet = test;
         // Two-stage: the stage-1 network of each r re-scored on test; one-stage: the same fine-tuning, measured on test.
         Stage2.Outcome o = Stage2.run(new Stage2.Plan(out.getFileName().toString(), cfg, rGrid, new ReferenceCosts(spec, df, cd),
-                new MemoAccuracy(oracle), oracleOn.apply(test),
+                new MemoAccuracy(oracle), new MemoAccuracy(oracleOn.apply(test)),
                 () -> imported != null ? ImportedAccuracy.of(imported, testSet, 256).uncompressed()
                         : basePath != null && Files.exists(basePath) ? Model.load(basePath).accuracy(testSet, 256) : Double.NaN, out),
                 resume, System.out::println);

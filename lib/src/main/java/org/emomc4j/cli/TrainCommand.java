@@ -74,6 +74,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "fp32 or bf16: bf16 convolutions (oneDNN) with fp32 master weights, optimizer and BatchNorm (default: ${DEFAULT-VALUE}).")
     String precision;
 
+    @Option(names = "--label-smoothing", defaultValue = "0",
+            description = "Label smoothing e of the training loss, in [0, 1) (default: ${DEFAULT-VALUE}, none; 0.1 is usual).")
+    double labelSmoothing;
+
+    @Option(names = "--cutout", defaultValue = "0",
+            description = "Side in pixels of a cutout square per training image, after crop and flip (default: ${DEFAULT-VALUE}, none; 16 is usual).")
+    int cutout;
+
     @Option(names = "--out", required = true, description = "Run directory (checkpoint, training log).")
     Path out;
 
@@ -87,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         NetworkSpec spec = NetworkSpec.vgg(model, NetworkSpec.parseWidth(width));
         TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, weightDecay, Schedule.parse(schedule), stepEpochs, seed,
-                org.emomc4j.nn.Precision.parse(precision));
+                org.emomc4j.nn.Precision.parse(precision)).withLabelSmoothing(labelSmoothing).withCutout(cutout);
         Splits s = data.load();
         ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
         ImageSet val = valImages > 0 ? s.val().head(valImages) : s.val();

@@ -10,7 +10,9 @@ import java.util.SplittableRandom;
  *
  * <p>With {@code train = true} each epoch visits the images in a fresh seeded order and
  * augments them as the reference does (random 32x32 crop of the image zero-padded by 4 pixels,
- * random horizontal flip). Order and augmentation are pure functions of (seed, epoch, batch),
+ * random horizontal flip), optionally followed by cutout: a square of the given side, centred
+ * on a uniformly drawn pixel and clipped at the borders, set to 0 after normalisation (the
+ * channel mean), as in DeVries and Taylor (2017). Order and augmentation are pure functions of (seed, epoch, batch),
  * so a resumed run sees exactly the batches an uninterrupted run would, with no RNG state to
  * save. With {@code train = false} the order is fixed and nothing is augmented.
  */
@@ -22,6 +24,7 @@ public final class BatchLoader {
     private final int batchSize;
     private final boolean train;
     private final long seed;
+    private final int cutout;
     private int cachedEpoch = Integer.MIN_VALUE;
     private int[] order;
 
@@ -31,11 +34,23 @@ public final class BatchLoader {
      * @param seed      seed of order and augmentation
      */
     public BatchLoader(ImageSet set, int batchSize, boolean train, long seed) {
+        this(set, batchSize, train, seed, 0);
+    }
+
+    /**
+     * A loader whose training batches also get cutout.
+     *
+     * @param cutout side of the cutout square in pixels (0 = none; training only)
+     */
+    public BatchLoader(ImageSet set, int batchSize, boolean train, long seed, int cutout) {
         if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        if (cutout < 0 || cutout > ImageSet.SIDE)
+            throw new IllegalArgumentException("cutout side must be in 0.." + ImageSet.SIDE + ", got " + cutout);
         this.set = set;
         this.batchSize = batchSize;
         this.train = train;
         this.seed = seed;
+        this.cutout = cutout;
     }
 
     public ImageSet set() { return set; }
@@ -97,6 +112,14 @@ public final class BatchLoader {
                         features[d + 2] = Normalization.TABLE[2][px[s + 2] & 0xff];
                     }
                 }
+            }
+            // Drawn after crop and flip, so runs without cutout see exactly the batches they always did.
+            if (cutout > 0) {
+                int cy = r.nextInt(ImageSet.SIDE), cx = r.nextInt(ImageSet.SIDE);
+                int y0 = Math.max(0, cy - cutout / 2), y1 = Math.min(ImageSet.SIDE, cy - cutout / 2 + cutout);
+                int x0 = Math.max(0, cx - cutout / 2), x1 = Math.min(ImageSet.SIDE, cx - cutout / 2 + cutout);
+                for (int y = y0; y < y1; y++)
+                    java.util.Arrays.fill(features, dst + (y * ImageSet.SIDE + x0) * 3, dst + (y * ImageSet.SIDE + x1) * 3, 0f);
             }
         }
         return len;

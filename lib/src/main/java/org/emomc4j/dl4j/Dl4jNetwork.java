@@ -287,6 +287,22 @@ public final class Dl4jNetwork {
         return net instanceof MultiLayerNetwork m ? m.evaluate(it) : ((ComputationGraph) net).evaluate(it);
     }
 
+    /**
+     * The predicted class of every image of a set, in order: the arg-max of DL4J's outputs, the rule
+     * its {@code evaluate} counts top-1 hits by (per-image results for paired losses).
+     */
+    public int[] predictions(ImageSet set, int batchSize) {
+        int[] out = new int[set.size()];
+        int at = 0;
+        Dl4jImages it = new Dl4jImages(set, batchSize);
+        while (it.hasNext()) {
+            INDArray am = Nd4j.argMax(output(it.next().getFeatures()), 1);
+            for (int i = 0; i < am.length(); i++) out[at++] = am.getInt(i);
+        }
+        if (at != out.length) throw new IllegalStateException("DL4J predicted " + at + " of " + out.length + " images");
+        return out;
+    }
+
     /** Top-1 accuracy (fraction) by DL4J's {@code evaluate}. */
     public double accuracy(ImageSet set, int batchSize) {
         return set.size() == 0 ? 0 : evaluate(set, batchSize).accuracy();

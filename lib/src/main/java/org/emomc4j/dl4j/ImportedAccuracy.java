@@ -3,9 +3,12 @@ package org.emomc4j.dl4j;
 import org.emomc4j.compress.CompressionPlan;
 import org.emomc4j.compress.ReferenceCompression;
 import org.emomc4j.data.ImageSet;
+import org.emomc4j.metrics.Correctness;
 import org.emomc4j.nn.Model;
+import org.emomc4j.nn.Precision;
 import org.emomc4j.nn.WeightTransform;
 import org.emomc4j.search.AccuracyOracle;
+import org.emomc4j.search.CheckpointAccuracy;
 import org.emomc4j.search.Genome;
 
 /**
@@ -47,30 +50,47 @@ public final class ImportedAccuracy implements AccuracyOracle {
 
     public Backend backend() { return engine != null ? Backend.ENGINE : Backend.DL4J; }
 
+    /** Top-1 accuracy: the fraction of {@link #correctness} (so the two always agree). */
     @Override
-    public double accuracy(Genome g) {
-        return accuracy(CompressionPlan.of(g.remaining(), g.bits()));
+    public double accuracy(Genome g) { return correctness(g).accuracy(); }
+
+    /** Which images the network compressed by the genome's plan classifies correctly (for paired losses). */
+    @Override
+    public Correctness correctness(Genome g) { return correctness(CompressionPlan.of(g.remaining(), g.bits())); }
+
+    /** The uncompressed imported network on the same images, the baseline of the paired losses. */
+    @Override
+    public Correctness uncompressedCorrectness() {
+        return engine != null ? CheckpointAccuracy.correctness(engine, images, batchSize, Precision.FP32)
+                : Correctness.of(source.predictions(images, batchSize), labels());
     }
 
     /** Top-1 accuracy of the network compressed by {@code plan}. */
-    public double accuracy(CompressionPlan plan) {
+    public double accuracy(CompressionPlan plan) { return correctness(plan).accuracy(); }
+
+    /** Which images the network compressed by {@code plan} classifies correctly. */
+    public Correctness correctness(CompressionPlan plan) {
         plan.requireLayers(source.spec());
         WeightTransform t = ReferenceCompression.transform(plan);
         if (engine != null) {
             for (int l = 0; l < engine.spec().size(); l++) engine.setWeightTransform(l, t);
             try {
-                return engine.accuracy(images, batchSize);
+                return CheckpointAccuracy.correctness(engine, images, batchSize, Precision.FP32);
             } finally {
                 engine.clearWeightTransforms();
             }
         }
         work.apply(t, source);
-        return work.accuracy(images, batchSize);
+        return Correctness.of(work.predictions(images, batchSize), labels());
     }
 
     /** Top-1 accuracy of the uncompressed network. */
-    public double uncompressed() {
-        return engine != null ? engine.accuracy(images, batchSize) : source.accuracy(images, batchSize);
+    public double uncompressed() { return uncompressedCorrectness().accuracy(); }
+
+    private int[] labels() {
+        int[] y = new int[images.size()];
+        for (int i = 0; i < y.length; i++) y[i] = images.label(i);
+        return y;
     }
 
     public ImageSet images() { return images; }

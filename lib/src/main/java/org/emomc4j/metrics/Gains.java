@@ -57,8 +57,35 @@ public final class Gains {
      *
      * @param cost    energy (mJ) or size (KiB)
      * @param correct its per-image correctness on the images {@code accuracy} was measured on (null: unknown)
+     * @param id      which network it is, for a table's reader (a peer grid point, a stage-3 plan); null when not shown
      */
-    public record Candidate(double accuracy, double cost, Correctness correct) { }
+    public record Candidate(double accuracy, double cost, Correctness correct, String id) {
+        /** A front member that the table does not name. */
+        public Candidate(double accuracy, double cost, Correctness correct) { this(accuracy, cost, correct, null); }
+    }
+
+    /**
+     * Another method's networks shown as columns beside EMOMC's in Tables II and III (the peer method
+     * "Pruning Filters", stage 3): per row label (dataflow or coding) its candidates, on the same
+     * test images and under the same cost model, judged by the same rule at each budget (the
+     * cheapest within it, its paired interval, whether the interval's upper end is within it).
+     *
+     * @param prefix   the columns' prefix ("peer", "stage3")
+     * @param fronts   per row label its candidates; null when the method was not run
+     * @param baseline per-image correctness of the uncompressed network the method's losses pair with
+     *                 (null: the row's baseline's)
+     * @param note     shown in every row when the method was not run (null otherwise)
+     */
+    public record Beside(String prefix, Map<String, List<Candidate>> fronts, Correctness baseline, String note) {
+        /** A method that was not run: its columns stay empty, each row saying {@code why}. */
+        public static Beside notRun(String prefix, String why) { return new Beside(prefix, null, null, why); }
+
+        /** The method's best candidate for one row label and budget (its loss paired with the method's baseline). */
+        Row row(String label, double budget, Baseline base) {
+            Baseline b = baseline == null ? base : new Baseline(base.accuracy(), base.cost(), base.sameCodingCost(), baseline);
+            return atBudgets(label, fronts.getOrDefault(label, List.of()), b, budget).get(0);
+        }
+    }
 
     /**
      * The uncompressed network a row compares against.
@@ -99,6 +126,9 @@ public final class Gains {
 
         /** Table II or III at the given budgets ({@link Gains#table}). */
         public Table table(String name, double... budgets) { return Gains.table(name, kind, rows(budgets)); }
+
+        /** Table II or III at the given budgets with other methods' columns beside EMOMC's ({@link Gains#table(String, Kind, List, List)}). */
+        public Table table(String name, List<Beside> beside, double... budgets) { return Gains.table(name, kind, rows(budgets), beside); }
     }
 
     /**
@@ -199,5 +229,44 @@ public final class Gains {
         }
         return size ? Table.create(name, label, budget, base, baseSame, cost, kib, gain, same, acc, baseAcc, loss, lo, hi, within, images)
                 : Table.create(name, label, budget, base, cost, gain, acc, baseAcc, loss, lo, hi, within, images);
+    }
+
+    /**
+     * {@link #table(String, Kind, List)} with, for every line, each other method's columns beside
+     * EMOMC's, prefixed by {@link Beside#prefix}: its cost, gain(s), test accuracy, loss with 95 %
+     * interval, whether the interval's upper end is within the budget, which network it is, and a
+     * note ("not run ...", "none within budget", "no per-image results") where a column is empty.
+     */
+    public static Table table(String name, Kind kind, List<Row> rows, List<Beside> beside) {
+        Table t = table(name, kind, rows);
+        boolean size = kind == Kind.SIZE;
+        for (Beside m : beside) {
+            String p = m.prefix() + "_";
+            StringColumn id = StringColumn.create(p + "network"), within = StringColumn.create(p + "upper_within_budget"),
+                    note = StringColumn.create(p + "note");
+            DoubleColumn cost = DoubleColumn.create(p + (size ? "size_MB" : "energy_mJ")),
+                    gain = DoubleColumn.create(p + (size ? "rate_vs_dense32_x" : "gain_x")),
+                    same = DoubleColumn.create(p + "rate_vs_same_coding_x"), acc = DoubleColumn.create(p + "test_accuracy_%"),
+                    loss = DoubleColumn.create(p + "loss_%"), lo = DoubleColumn.create(p + "loss_lo_%"),
+                    hi = DoubleColumn.create(p + "loss_hi_%");
+            for (Row r : rows) {
+                Row x = m.fronts() == null ? null : m.row(r.label(), r.budget(), r.baseline());
+                Candidate c = x == null ? null : x.best();
+                id.append(c == null || c.id() == null ? "" : c.id());
+                cost.append(c == null ? Double.NaN : size ? megabytes(c.cost()) : c.cost());
+                gain.append(c == null ? Double.NaN : x.gain());
+                same.append(c == null ? Double.NaN : x.sameCodingGain());
+                acc.append(c == null ? Double.NaN : 100 * c.accuracy());
+                loss.append(c == null ? Double.NaN : 100 * x.pointLoss());
+                lo.append(x == null || x.loss() == null ? Double.NaN : 100 * x.loss().lower());
+                hi.append(x == null || x.loss() == null ? Double.NaN : 100 * x.loss().upper());
+                within.append(x == null ? "-" : x.upperWithinBudget());
+                note.append(m.fronts() == null ? m.note() : c == null ? "none within budget" : x.loss() == null ? "no per-image results" : "");
+            }
+            t.addColumns(cost, gain);
+            if (size) t.addColumns(same);
+            t.addColumns(acc, loss, lo, hi, within, id, note);
+        }
+        return t;
     }
 }

@@ -1,6 +1,10 @@
 package org.emomc4j.nn;
 
-/** Softmax cross-entropy over logits (mean over the batch) and top-1 hits; the gradient on request. */
+/**
+ * Softmax cross-entropy over logits (mean over the batch) and top-1 hits; the gradient on request.
+ * With label smoothing e the target of a row is (1 - e) on its label plus e / classes on every
+ * class (Szegedy et al. 2016, as PyTorch's {@code CrossEntropyLoss(label_smoothing=e)}).
+ */
 final class Loss {
 
     private Loss() { }
@@ -19,7 +23,13 @@ final class Loss {
      * @return {mean loss, number correct}
      */
     static double[] crossEntropy(double[] logits, int classes, int[] labels, int n, double[] grad) {
+        return crossEntropy(logits, classes, labels, n, grad, 0);
+    }
+
+    /** As {@link #crossEntropy(double[], int, int[], int, double[])} against smoothed targets (e in [0, 1)). */
+    static double[] crossEntropy(double[] logits, int classes, int[] labels, int n, double[] grad, double smoothing) {
         int c = classes;
+        double off = smoothing / c, on = 1 - smoothing + off;
         double[] lg = logits;
         double loss = 0;
         int correct = 0;
@@ -30,11 +40,19 @@ final class Loss {
             for (int k = 0; k < c; k++) sum += Math.exp(lg[i * c + k] - max);
             int y = labels[i];
             if (y < 0 || y >= c) throw new IllegalArgumentException("label " + y + " outside 0.." + (c - 1));
-            loss += -(lg[i * c + y] - max - Math.log(sum));
+            double logSum = Math.log(sum);
+            if (smoothing == 0) {
+                loss += -(lg[i * c + y] - max - logSum);
+            } else {
+                // -sum_k q_k log p_k with q_k = off, plus (on - off) on the label.
+                double all = 0;
+                for (int k = 0; k < c; k++) all += lg[i * c + k] - max - logSum;
+                loss += -(off * all + (on - off) * (lg[i * c + y] - max - logSum));
+            }
             if (arg == y) correct++;
             if (grad != null) {
-                for (int k = 0; k < c; k++) grad[i * c + k] = Math.exp(lg[i * c + k] - max) / sum / n;
-                grad[i * c + y] -= 1.0 / n;
+                for (int k = 0; k < c; k++) grad[i * c + k] = (Math.exp(lg[i * c + k] - max) / sum - off) / n;
+                grad[i * c + y] -= (on - off) / n;
             }
         }
         return new double[]{loss / n, correct};

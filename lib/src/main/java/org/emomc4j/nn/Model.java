@@ -357,6 +357,15 @@ public final class Model {
 
     public Precision trainingPrecision() { return trainingPrecision; }
 
+    /**
+     * Label smoothing e of the training loss (targets 1 - e + e/classes on the label, e/classes
+     * elsewhere); 0, the default, is plain cross-entropy. Evaluation losses never smooth.
+     */
+    public void setLabelSmoothing(double e) {
+        if (!(e >= 0 && e < 1)) throw new UserError("label smoothing must be in [0, 1), got " + e);
+        nd.labelSmoothing(e);
+    }
+
     void applyMasks() {
         hooks.applyMasks();
     }

@@ -113,10 +113,15 @@ final class NdBackend implements Backend.Training {
         return lossAndGrad(B, labels, n, false)[0];
     }
 
+    /** Label smoothing of the training loss (0 = plain cross-entropy); evaluation never smooths. */
+    void labelSmoothing(double e) { labelSmoothing = e; }
+
+    private double labelSmoothing;
+
     private double[] lossAndGrad(Workspace.Batch B, int[] labels, int n, boolean grad) {
         int c = ps.spec.numClasses();
         double[] g = grad ? new double[n * c] : null;
-        double[] lc = Loss.crossEntropy(B.logits.dup().data().asDouble(), c, labels, n, g);
+        double[] lc = Loss.crossEntropy(B.logits.dup().data().asDouble(), c, labels, n, g, labelSmoothing);
         if (grad) gLogits = Nd4j.create(g, new long[]{n, c}, 'c').castTo(ps.dtype);
         return lc;
     }

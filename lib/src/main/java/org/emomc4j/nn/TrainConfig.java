@@ -16,9 +16,20 @@ import org.emomc4j.util.UserError;
  * @param seed        seed of the data order and augmentation (and of the initial weights in the CLI)
  * @param precision   arithmetic of the training steps (fp32 or bf16, see {@link Model#setTrainingPrecision});
  *                    checkpoints without it are fp32 runs
+ * @param labelSmoothing label smoothing e of the training loss, in [0, 1) (0 = plain cross-entropy;
+ *                    checkpoints without it are runs without smoothing)
+ * @param cutout      side in pixels of the square cutout (DeVries and Taylor 2017) applied to each
+ *                    training image after crop and flip (0 = none; checkpoints without it had none)
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
-                          Schedule schedule, int stepEpochs, long seed, Precision precision) {
+                          Schedule schedule, int stepEpochs, long seed, Precision precision,
+                          double labelSmoothing, int cutout) {
+
+    /** A run without label smoothing or cutout (the reference's recipe). */
+    public TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
+                       Schedule schedule, int stepEpochs, long seed, Precision precision) {
+        this(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, 0, 0);
+    }
 
     /** An fp32 run. */
     public TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
@@ -36,6 +47,11 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
         if (!(weightDecay >= 0)) throw new UserError("weight decay must be >= 0, got " + weightDecay);
         if (schedule == null) throw new UserError("schedule is required");
         if (stepEpochs < 1) throw new UserError("step epochs must be >= 1, got " + stepEpochs);
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1))
+            throw new UserError("label smoothing must be in [0, 1), got " + labelSmoothing + " (0.1 is usual)");
+        if (cutout < 0 || cutout > org.emomc4j.data.ImageSet.SIDE)
+            throw new UserError("cutout must be 0 (none) to " + org.emomc4j.data.ImageSet.SIDE + " pixels, got " + cutout
+                    + " (16 is usual for CIFAR-10)");
     }
 
     /** The reference recipe: lr 0.05, momentum 0.9, weight decay 5e-4, batch 256, halve every 30 epochs. */
@@ -44,27 +60,35 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision);
+        return new TrainConfig(e, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, labelSmoothing, cutout);
     }
 
     public TrainConfig withSchedule(Schedule s) {
-        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, s, stepEpochs, seed, precision);
+        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, s, stepEpochs, seed, precision, labelSmoothing, cutout);
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(epochs, b, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision);
+        return new TrainConfig(epochs, b, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, labelSmoothing, cutout);
     }
 
     public TrainConfig withLr(double r) {
-        return new TrainConfig(epochs, batchSize, r, momentum, weightDecay, schedule, stepEpochs, seed, precision);
+        return new TrainConfig(epochs, batchSize, r, momentum, weightDecay, schedule, stepEpochs, seed, precision, labelSmoothing, cutout);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, s, precision);
+        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, s, precision, labelSmoothing, cutout);
     }
 
     public TrainConfig withPrecision(Precision p) {
-        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, p);
+        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, p, labelSmoothing, cutout);
+    }
+
+    public TrainConfig withLabelSmoothing(double e) {
+        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, e, cutout);
+    }
+
+    public TrainConfig withCutout(int side) {
+        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, labelSmoothing, side);
     }
 
     /** Learning rate at a position of this run. */
@@ -78,6 +102,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
      */
     boolean sameRunAs(TrainConfig o) {
         return (schedule == Schedule.STEP || epochs == o.epochs) && batchSize == o.batchSize && lr == o.lr && momentum == o.momentum && weightDecay == o.weightDecay
-                && schedule == o.schedule && stepEpochs == o.stepEpochs && seed == o.seed && precision == o.precision;
+                && schedule == o.schedule && stepEpochs == o.stepEpochs && seed == o.seed && precision == o.precision
+                && labelSmoothing == o.labelSmoothing && cutout == o.cutout;
     }
 }

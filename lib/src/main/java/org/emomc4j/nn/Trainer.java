@@ -74,6 +74,7 @@ public final class Trainer {
         this.config = config;
         this.sgd = new Sgd(model, config.momentum(), config.weightDecay());
         model.setTrainingPrecision(config.precision());
+        model.setLabelSmoothing(config.labelSmoothing());
     }
 
     public Model model() { return model; }
@@ -92,7 +93,7 @@ public final class Trainer {
      */
     public EpochResult trainEpoch(ImageSet train, ImageSet val, Listener listener) {
         int epoch = completed;
-        BatchLoader loader = new BatchLoader(train, config.batchSize(), true, config.seed());
+        BatchLoader loader = new BatchLoader(train, config.batchSize(), true, config.seed(), config.cutout());
         int batches = loader.batchesPerEpoch();
         float[] f = new float[config.batchSize() * ImageSet.PIXELS];
         int[] labels = new int[config.batchSize()];
@@ -189,6 +190,8 @@ public final class Trainer {
         m.put("seed", config.seed());
         // Only a non-default precision enters the key, so fp32 runs made before bf16 existed still resume.
         if (config.precision() != Precision.FP32) m.put("precision", config.precision());
+        if (config.labelSmoothing() != 0) m.put("label_smoothing", config.labelSmoothing());
+        if (config.cutout() != 0) m.put("cutout", config.cutout());
         m.put("train_images", train.size() + " sha256 " + train.fingerprint());
         m.put("val_images", val == null ? "none" : val.size() + " sha256 " + val.fingerprint());
         return ResumeKey.of("train", m);

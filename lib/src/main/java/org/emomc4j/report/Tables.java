@@ -2,6 +2,8 @@ package org.emomc4j.report;
 
 import org.emomc4j.metrics.Gains;
 import org.emomc4j.search.Evaluation;
+import org.emomc4j.search.ExtraStages;
+import org.emomc4j.search.PruningFilters;
 import org.emomc4j.search.Reproduce;
 import org.emomc4j.util.AtomicFiles;
 import tech.tablesaw.api.DoubleColumn;
@@ -101,6 +103,57 @@ public final class Tables {
         return sb.toString();
     }
 
+    /** How the side-by-side tables are read (written above them). */
+    public static final String BESIDE_NOTE = "Each method's cheapest network whose test accuracy is within the budget, judged "
+            + "alike: gain (size: rate against dense 32 bit), loss in points with its paired 95 % interval [lo, hi] on the same "
+            + "test images, and whether the upper end is within the budget. Pruning Filters (Li et al.) is computed by us: "
+            + "32-bit weights, each layer's r the fraction of its weights the kept filters and input channels leave. Stage 3 "
+            + "(beyond the paper) is QAT of the knee plan and of the plans that set EMOMC's rows; its costs are the plans' own. "
+            + "Empty columns say why (not run, none within budget, no per-image results).";
+
+    /** The columns of Table II / III that belong to EMOMC (the other methods' prefixed columns left out). */
+    public static Table emomcColumns(Table t) {
+        List<String> own = t.columnNames().stream()
+                .filter(c -> !c.startsWith(PruningFilters.BESIDE + "_") && !c.startsWith(ExtraStages.STAGE3_BESIDE + "_")).toList();
+        return t.selectColumns(own.toArray(String[]::new)).setName(t.name());
+    }
+
+    /**
+     * Table II / III with EMOMC's, the peer's and stage 3's results side by side, one line per row
+     * label and budget: per method its gain, loss [95 % interval] and whether the upper end is
+     * within the budget, and for the others which network it is or why the cells are empty.
+     */
+    public static Table sideBySide(Table t) {
+        boolean size = t.columnNames().contains("rate_vs_dense32_x");
+        String g = size ? "rate_vs_dense32_x" : "gain_x";
+        StringColumn label = t.stringColumn(0).copy();
+        DoubleColumn budget = t.doubleColumn("budget_%").copy();
+        Table out = Table.create(t.name() + ", side by side", label, budget);
+        for (String p : new String[]{"", PruningFilters.BESIDE + "_", ExtraStages.STAGE3_BESIDE + "_"}) {
+            if (!t.columnNames().contains(p + g)) continue;
+            String m = p.isEmpty() ? "EMOMC " : p.replace('_', ' ');
+            DoubleColumn gain = t.doubleColumn(p + g).copy().setName(m + (size ? "rate_x" : "gain_x"));
+            StringColumn loss = StringColumn.create(m + "loss_% [95 %]"), within = StringColumn.create(m + "within");
+            for (int i = 0; i < t.rowCount(); i++) {
+                double l = t.doubleColumn(p + "loss_%").getDouble(i), lo = t.doubleColumn(p + "loss_lo_%").getDouble(i),
+                        hi = t.doubleColumn(p + "loss_hi_%").getDouble(i);
+                loss.append(Double.isNaN(l) ? "-" : Double.isNaN(lo) ? String.format(Locale.ROOT, "%.2f", l)
+                        : String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", l, lo, hi));
+                within.append(t.stringColumn(p + "upper_within_budget").get(i));
+            }
+            out.addColumns(gain, loss, within);
+            if (!p.isEmpty()) {
+                StringColumn what = StringColumn.create(m + "network");
+                for (int i = 0; i < t.rowCount(); i++) {
+                    String n = t.stringColumn(p + "note").get(i);
+                    what.append(n == null || n.isEmpty() ? t.stringColumn(p + "network").get(i) : n);
+                }
+                out.addColumns(what);
+            }
+        }
+        return out;
+    }
+
     /** Formats a gain like the paper: {@code 8.9x}. */
     public static String gain(double g) {
         return Double.isNaN(g) ? "-" : String.format(Locale.ROOT, "%.1fx", g);
@@ -123,10 +176,14 @@ public final class Tables {
         sb.append("Ours: for each loss budget, the cheapest front member whose test accuracy is within the budget of the ")
                 .append("uncompressed network; the loss with its exact McNemar-based 95 % interval (paired, same test images; ")
                 .append("docs/method.md), and whether the interval's upper end is within the budget.\n\n");
-        sb.append("## Table II: energy (ours)\n\n").append(Tables.markdown(r.tableII(), 3)).append('\n');
+        sb.append("## Table II: energy (ours)\n\n").append(Tables.markdown(emomcColumns(r.tableII()), 3)).append('\n');
+        sb.append("### Table II: EMOMC, the peer method and stage 3 side by side\n\n").append(BESIDE_NOTE).append("\n\n")
+                .append(markdown(sideBySide(r.tableII()), 3)).append('\n');
         sb.append("## Table II as printed in the paper\n\n").append(Tables.markdown(org.emomc4j.metrics.PaperResults.tableII(), 1))
                 .append('\n').append(org.emomc4j.metrics.PaperResults.ENERGY_NOTE).append("\n\n");
-        sb.append("## Table III: size (ours)\n\n").append(Tables.markdown(r.tableIII(), 3)).append('\n');
+        sb.append("## Table III: size (ours)\n\n").append(Tables.markdown(emomcColumns(r.tableIII()), 3)).append('\n');
+        sb.append("### Table III: EMOMC, the peer method and stage 3 side by side\n\n").append(BESIDE_NOTE).append("\n\n")
+                .append(markdown(sideBySide(r.tableIII()), 3)).append('\n');
         sb.append("## Table III as printed in the paper\n\n").append(Tables.markdown(org.emomc4j.metrics.PaperResults.tableIII(), 1))
                 .append('\n').append(org.emomc4j.metrics.PaperResults.SIZE_NOTE).append('\n');
         sb.append("\n## Fig. 7 peaks, our aggregation score S = (E0/E)(a/a0)^w (not the paper's formula)\n\n")

@@ -372,7 +372,7 @@ public final class Experiment {
         try (RunDirectory c = claim()) {
             Profile.Extras x = profile.extras();
             List<PruningSteps.Epoch> rows = PruningSteps.run(x.fig3Remaining(), ExtraStages.fig3FineTune(profile, seed),
-                    baseNetwork(null), data().train(), data().val(), run.fig3Dir(), log);
+                    baseNetwork("Fig. 3", log), data().train(), data().val(), run.fig3Dir(), log);
             PruningSteps.write(run.fig3Csv(), rows);
             return rows;
         }
@@ -388,7 +388,7 @@ public final class Experiment {
     public tech.tablesaw.api.Table[] peer(Consumer<String> log) throws IOException {
         try (RunDirectory c = claim()) {
             Profile.Extras x = profile.extras();
-            Path base = baseNetwork(null);
+            Path base = baseNetwork("The peer method", log);
             List<PruningFilters.Point> pts = PruningFilters.run(new PruningFilters.Settings(x.peerPruned(),
                     ExtraStages.fineTune(profile, x.peerEpochs(), seed)), base, data().train(), data().val(), data().test(), run.peerDir(), log);
             double baseTest = Model.load(base).accuracy(data().test(), 256);
@@ -421,6 +421,20 @@ public final class Experiment {
         if (recorded != null && Files.isRegularFile(recorded)) return recorded;
         if (!Files.exists(baselineCheckpoint())) trainBaseline(listener);
         return baselineCheckpoint();
+    }
+
+    /**
+     * {@link #baseNetwork(Trainer.Listener)} for a step that starts from the base network: when the
+     * run has none yet it says so, then trains it with a line per epoch and the time left
+     * ({@link #baseline(boolean, Consumer)}), never silently.
+     */
+    private Path baseNetwork(String step, Consumer<String> log) throws IOException {
+        Path recorded = Stage1.baseOf(run.stage1Dir());
+        if (recorded != null && Files.isRegularFile(recorded)) return recorded;
+        if (!Files.exists(baselineCheckpoint()))
+            log.accept(step + " starts from the " + profile.name() + " baseline network, which is not trained in " + baselineDir()
+                    + " yet: it is trained first");
+        return baseline(true, log);
     }
 
     /** The whole pipeline (Reproduce.run) into this run directory; finished stages are reused. */

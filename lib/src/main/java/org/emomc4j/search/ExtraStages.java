@@ -6,6 +6,8 @@ import org.emomc4j.compress.coding.SizeModel;
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.data.Splits;
 import org.emomc4j.hw.Dataflow;
+import org.emomc4j.metrics.Correctness;
+import org.emomc4j.metrics.CorrectnessFile;
 import org.emomc4j.metrics.Gains;
 import org.emomc4j.metrics.Knee;
 import org.emomc4j.nn.NetworkSpec;
@@ -15,6 +17,7 @@ import org.emomc4j.util.UserError;
 import tech.tablesaw.api.Table;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -134,6 +137,47 @@ public final class ExtraStages {
             Csv.write(layout.stage3GainsCsv(), s3g);
         }
         return new Result(fig3, peer, pe, ps, s3, s3g);
+    }
+
+    /** The prefix of stage 3's columns in Tables II and III. */
+    public static final String STAGE3_BESIDE = "stage3";
+
+    /**
+     * The columns of the peer method and of stage 3 beside EMOMC's in Table II (energy) or III
+     * (size), from what the run directory holds (the peer's grid points and the report's stage-3
+     * plans, each with its per-image test results when they were kept); a part the run directory
+     * does not hold gives empty columns that say it was not run.
+     */
+    public static List<Gains.Beside> beside(RunLayout layout, Gains.Kind kind) throws IOException {
+        List<Gains.Beside> out = new ArrayList<>();
+        List<PruningFilters.Point> peer = PruningFilters.read(layout.peerDir());
+        out.add(peer.isEmpty() ? Gains.Beside.notRun(PruningFilters.BESIDE, "not run in this run directory (./emomc reproduce --extras peer)")
+                : PruningFilters.beside(peer, kind, PruningFilters.baseCorrectness(layout.peerDir())));
+        List<String[]> s3 = Csv.readRows(layout.stage3Csv());
+        if (!Files.exists(layout.stage3Csv())) {
+            out.add(Gains.Beside.notRun(STAGE3_BESIDE, "not run in this run directory (./emomc reproduce --extras stage3)"));
+            return out;
+        }
+        Map<String, String> labels = rowLabels(kind);
+        Map<String, List<Gains.Candidate>> fronts = new LinkedHashMap<>();
+        for (String label : labels.values()) fronts.put(label, new ArrayList<>());
+        for (String[] r : s3) {
+            // front, role, plan, cost, epochs, val_before, val_after, test_before, test_after, test_recovered (writeStage3)
+            String label = labels.get(r[0]);
+            if (label == null) continue;   // a front of the other table
+            Correctness c = CorrectnessFile.read(layout.stage3Dir(r[2]).resolve(Stage3.TEST_CORRECTNESS)).get(Stage3.AFTER);
+            fronts.get(label).add(new Gains.Candidate(Double.parseDouble(r[8]), Double.parseDouble(r[3]), c, r[2] + " (" + r[1] + ")"));
+        }
+        out.add(new Gains.Beside(STAGE3_BESIDE, fronts, null, null));
+        return out;
+    }
+
+    /** Search name (energy-XY, size-csr, ...) to the row label of Table II or III (X|Y, CSR, ...). */
+    private static Map<String, String> rowLabels(Gains.Kind kind) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (kind == Gains.Kind.ENERGY) for (Dataflow d : Dataflow.values()) m.put(RunLayout.searchName(Objective.ENERGY, d, Coding.DENSE), d.label());
+        else for (Coding c : Coding.PAPER) m.put(RunLayout.searchName(Objective.SIZE, Dataflow.XY, c), Reproduce.paperName(c));
+        return m;
     }
 
     /** The fine-tuning of the extras: stage 1's (cosine from the profile's fine-tuning rate) over {@code epochs}. */

@@ -3,7 +3,9 @@ package org.emomc4j.search;
 import org.emomc4j.util.UserError;
 
 import org.emomc4j.data.ImageSet;
+import org.emomc4j.metrics.Correctness;
 import org.emomc4j.nn.Model;
+import org.emomc4j.nn.Precision;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 import org.emomc4j.nn.WeightTransform;
@@ -38,15 +40,31 @@ public final class FineTuneAccuracy implements AccuracyOracle {
         this.evalBatch = evalBatch;
     }
 
+    /** Top-1 accuracy: the fraction of {@link #correctness} (so the two always agree). */
     @Override
-    public double accuracy(Genome g) {
+    public double accuracy(Genome g) { return correctness(g).accuracy(); }
+
+    /** Which evaluation images the candidate classifies correctly after its brief fine-tuning (fp32). */
+    @Override
+    public Correctness correctness(Genome g) {
         Model m = Model.load(base);
         try {
             WeightTransform t = CheckpointAccuracy.transform(g);
             for (int l = 0; l < m.spec().size(); l++) m.setWeightTransform(l, t);
             Trainer trainer = new Trainer(m, fineTune);
             for (int e = 0; e < fineTune.epochs(); e++) trainer.trainEpoch(train, null, null);
-            return m.accuracy(eval, evalBatch);
+            return CheckpointAccuracy.correctness(m, eval, evalBatch, Precision.FP32);
+        } finally {
+            m.releaseBuffers();
+        }
+    }
+
+    /** The base network (not fine-tuned, uncompressed) on the same images, the baseline of the paired losses. */
+    @Override
+    public Correctness uncompressedCorrectness() {
+        Model m = Model.load(base);
+        try {
+            return CheckpointAccuracy.correctness(m, eval, evalBatch, Precision.FP32);
         } finally {
             m.releaseBuffers();
         }

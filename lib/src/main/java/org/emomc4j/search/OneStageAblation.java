@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The paper's design ablation: two-stage EMOMC against a one-stage search, at an equal training
@@ -147,10 +146,11 @@ public final class OneStageAblation {
         SearchConfig cfg = in.config().withExtra(extra);
         var fineTune = Stage1.fineTuning(share[1], in.batch(), in.fineTuneLr(), in.seed());
         Summary.Baseline baseline = Summary.readBaseline(in.twoStage());
-        // Test re-scoring: the same fine-tuning (deterministic) measured on test, i.e. the network the search chose.
+        // Test re-scoring: the same fine-tuning (deterministic) measured on test, i.e. the network the search chose; the
+        // memo keeps each front member's per-image results, so the re-scoring and test-correctness.txt fine-tune it once.
         Stage2.Outcome outcome = Stage2.run(new Stage2.Plan(SCHEME_ONE, cfg, Stage1.available(in.stage1()), in.costs(),
                 new MemoAccuracy(new FineTuneAccuracy(base, slice, in.val(), fineTune, 256)),
-                new FineTuneAccuracy(base, slice, in.test(), fineTune, 256), baseline::testAccuracy, in.out()), true, log);
+                new MemoAccuracy(new FineTuneAccuracy(base, slice, in.test(), fineTune, 256)), baseline::testAccuracy, in.out()), true, log);
         SearchRun run = outcome.run();
         SearchRun.Result r = outcome.result();
         List<Summary.Member> oneFront = outcome.front();
@@ -160,23 +160,32 @@ public final class OneStageAblation {
                 run.hypervolume(asTest(twoFront)), twoFront);
         Scheme one = new Scheme(SCHEME_ONE, perCandidate * r.evaluations().size(), r.evaluations().size(), 0,
                 r.seconds(), run.hypervolume(asTest(oneFront)), oneFront);
-        return new Result(two, one, perCandidate, baseline.testAccuracy(), table(cfg, in.costs(), baseline, two, one));
+        Map<String, Map<String, org.emomc4j.metrics.Correctness>> correct = new LinkedHashMap<>();
+        correct.put(SCHEME_TWO, Summary.readTestCorrectness(in.twoStage()));
+        correct.put(SCHEME_ONE, Summary.readTestCorrectness(in.out()));
+        return new Result(two, one, perCandidate, baseline.testAccuracy(), table(cfg, baseline, correct, two, one));
     }
 
     private static List<Evaluation> asTest(List<Summary.Member> front) {
         return front.stream().map(Summary.Member::asTestEvaluation).toList();
     }
 
-    private static Table table(SearchConfig cfg, ReferenceCosts costs, Summary.Baseline baseline, Scheme... schemes) {
+    /**
+     * One row per scheme; the best gains at 0.3 % and 1 % test-accuracy loss with the upper end of
+     * their paired 95 % loss intervals (in points; NaN when a search kept no per-image results), each
+     * scheme's front paired with the uncompressed network's results its own search recorded.
+     */
+    private static Table table(SearchConfig cfg, Summary.Baseline baseline, Map<String, Map<String, org.emomc4j.metrics.Correctness>> correct,
+                               Scheme... schemes) {
         boolean size = cfg.objective() == Objective.SIZE;
-        ToDoubleFunction<Evaluation> cost = size ? Evaluation::sizeKiB : Evaluation::energyMilliJoules;
         double baseCost = size ? baseline.sizeKiB() : baseline.energyMilliJoules();
         StringColumn name = StringColumn.create("scheme");
         LongColumn images = LongColumn.create("training_images");
         IntColumn measured = IntColumn.create("candidates"), frontSize = IntColumn.create("front");
         DoubleColumn train = DoubleColumn.create("training_s"), search = DoubleColumn.create("search_s"),
                 total = DoubleColumn.create("total_s"), hv = DoubleColumn.create("test_hypervolume"),
-                g03 = DoubleColumn.create("gain@0.3%"), g1 = DoubleColumn.create("gain@1%");
+                g03 = DoubleColumn.create("gain@0.3%"), h03 = DoubleColumn.create("loss_hi@0.3%"),
+                g1 = DoubleColumn.create("gain@1%"), h1 = DoubleColumn.create("loss_hi@1%");
         for (Scheme s : schemes) {
             name.append(s.name());
             images.append(s.trainingImages());
@@ -186,13 +195,19 @@ public final class OneStageAblation {
             search.append(s.searchSeconds());
             total.append(s.totalSeconds());
             hv.append(s.testHypervolume());
-            List<Evaluation> f = asTest(s.front());
-            g03.append(Gains.best(f, Evaluation::accuracy, cost, baseline.testAccuracy(), baseCost, Gains.PAPER_LOSSES[0])[1]);
-            g1.append(Gains.best(f, Evaluation::accuracy, cost, baseline.testAccuracy(), baseCost, Gains.PAPER_LOSSES[1])[1]);
+            Map<String, org.emomc4j.metrics.Correctness> c = correct.getOrDefault(s.name(), Map.of());
+            List<Gains.Candidate> f = s.front().stream().map(m -> new Gains.Candidate(m.testAccuracy(),
+                    size ? m.sizeKiB() : m.energyMilliJoules(), c.get(SearchRun.csvKey(m.genome())))).toList();
+            List<Gains.Row> rows = Gains.atBudgets(s.name(), f, new Gains.Baseline(baseline.testAccuracy(), baseCost, Double.NaN,
+                    c.get(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED)), Gains.PAPER_LOSSES);
+            g03.append(rows.get(0).gain());
+            h03.append(rows.get(0).loss() == null ? Double.NaN : 100 * rows.get(0).loss().upper());
+            g1.append(rows.get(1).gain());
+            h1.append(rows.get(1).loss() == null ? Double.NaN : 100 * rows.get(1).loss().upper());
         }
         String what = cfg.objective().name().toLowerCase(Locale.ROOT) + " " + (size ? cfg.coding() : cfg.dataflow());
         return Table.create("two-stage vs one-stage at equal training budget (" + what + ", test accuracy)",
-                name, images, measured, train, search, total, frontSize, hv, g03, g1);
+                name, images, measured, train, search, total, frontSize, hv, g03, h03, g1, h1);
     }
 
     /** Writes the table as CSV into the one-stage run directory and returns the file. */

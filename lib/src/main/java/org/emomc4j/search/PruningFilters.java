@@ -7,8 +7,12 @@ import org.emomc4j.compress.prune.FilterPruning;
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.hw.Dataflow;
 import org.emomc4j.hw.ReferenceEnergyModel;
+import org.emomc4j.metrics.Correctness;
+import org.emomc4j.metrics.CorrectnessFile;
+import org.emomc4j.metrics.Gains;
 import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
+import org.emomc4j.nn.Precision;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.util.Csv;
 import org.emomc4j.util.ResumeKey;
@@ -47,6 +51,12 @@ import java.util.function.Consumer;
 public final class PruningFilters {
 
     public static final String CSV = "pruning-filters.csv";
+    /**
+     * Per-image test correctness ({@link CorrectnessFile}) of every grid point (key {@code f0.50}
+     * for half the filters removed) and of the base network ({@link CorrectnessFile#UNCOMPRESSED}),
+     * for the paired losses of the peer columns of Tables II and III.
+     */
+    public static final String TEST_CORRECTNESS = "test-correctness.txt";
     static final String[] HEADER = {"pruned_filters", "val_accuracy", "test_accuracy", "weights_kept", "macs_kept",
             "energy_XY_mJ", "energy_ICOC_mJ", "energy_FXFY_mJ", "energy_XFX_mJ", "size_dense_KiB", "size_csr_KiB",
             "size_coo_KiB", "epochs", "seconds"};
@@ -59,9 +69,16 @@ public final class PruningFilters {
      * @param macsKept      fraction of the MACs left
      * @param energy        per dataflow (enum name), mJ, 32-bit weights
      * @param size          per coding (CLI name), KiB: dense is the smaller network's dense size
+     * @param testCorrect   per-image correctness on the test images (its accuracy is {@code testAccuracy}); null when
+     *                      a run from before kept none
      */
     public record Point(double prunedFilters, double valAccuracy, double testAccuracy, double weightsKept, double macsKept,
-                        Map<String, Double> energy, Map<String, Double> size, int epochs, double seconds) { }
+                        Map<String, Double> energy, Map<String, Double> size, int epochs, double seconds, Correctness testCorrect) {
+        /** The key of the point's per-image results and checkpoint: {@code f0.50}. */
+        public String key() { return key(prunedFilters); }
+
+        static String key(double f) { return String.format(Locale.ROOT, "f%.2f", f); }
+    }
 
     /**
      * The grid and the fine-tuning.
@@ -102,7 +119,7 @@ public final class PruningFilters {
                 Model model = Model.load(base);
                 boolean[][] kept = FilterPruning.keptFilters(model, 1 - f);
                 FilterPruning.apply(model, kept);
-                String label = String.format(Locale.ROOT, "f%.2f", f);
+                String label = Point.key(f);
                 int epochs = s.fineTune().epochs();
                 TrainConfig cfg = s.fineTune().withSeed(s.fineTune().seed() + Math.round(f * 10_000));
                 FineTuning.run(model, cfg, train, dir.resolve(label + ".partial.ckpt"), null, null, List.of(), new FineTuning.Epochs() {
@@ -113,10 +130,13 @@ public final class PruningFilters {
                         return null;
                     }
                 });
-                double va = model.accuracy(val, 256), ta = model.accuracy(test, 256);
+                double va = model.accuracy(val, 256);
+                Correctness tc = CheckpointAccuracy.correctness(model, test, 256, Precision.FP32);
+                double ta = tc.accuracy();
                 model.save(dir.resolve(label + ".ckpt"));
-                Point p = point(model.spec(), kept, f, va, ta, epochs, (System.nanoTime() - t0) / 1e9);
+                Point p = point(model.spec(), kept, f, va, ta, epochs, (System.nanoTime() - t0) / 1e9, tc);
                 done.put(f, p);
+                writeCorrectness(dir, base, test, done.values());
                 write(dir, done.values());
                 Files.deleteIfExists(dir.resolve(label + ".partial.ckpt"));
                 log.accept(String.format(Locale.ROOT, "pruning filters: %.0f %% removed -> %.1f %% of the weights left, val %.2f %%, "
@@ -129,7 +149,7 @@ public final class PruningFilters {
     }
 
     /** The costs of a filter-pruned network (32-bit weights). */
-    static Point point(NetworkSpec spec, boolean[][] kept, double f, double va, double ta, int epochs, double seconds) {
+    static Point point(NetworkSpec spec, boolean[][] kept, double f, double va, double ta, int epochs, double seconds, Correctness tc) {
         CompressionPlan plan = FilterPruning.plan(spec, kept, 32);
         ReferenceEnergyModel em = ReferenceEnergyModel.of(spec);
         Map<String, Double> energy = new LinkedHashMap<>(), size = new LinkedHashMap<>();
@@ -143,7 +163,7 @@ public final class PruningFilters {
             w += spec.layer(l).weightCount() * plan.remaining(l);
             macs += spec.layer(l).macs() * plan.remaining(l);
         }
-        return new Point(f, va, ta, w / spec.weightCount(), macs / spec.macs(), energy, size, epochs, seconds);
+        return new Point(f, va, ta, w / spec.weightCount(), macs / spec.macs(), energy, size, epochs, seconds, tc);
     }
 
     /** Dense coding of the network the removed filters leave: sum over layers of N_l r_l b_l bits, in KiB. */
@@ -153,16 +173,45 @@ public final class PruningFilters {
         return bits / 8192;
     }
 
-    /** The finished grid points recorded in a peer directory (empty when none). */
+    /**
+     * The grid points' and the base network's per-image test correctness (the base network is scored
+     * once, in fp32 like the points), written before the points' CSV so a point read back has its bits.
+     */
+    private static void writeCorrectness(Path dir, Path base, ImageSet test, Iterable<Point> points) throws IOException {
+        Map<String, Correctness> old = CorrectnessFile.read(dir.resolve(TEST_CORRECTNESS)), all = new LinkedHashMap<>();
+        Correctness b = old.get(CorrectnessFile.UNCOMPRESSED);
+        if (b == null) {
+            Model m = Model.load(base);
+            b = CheckpointAccuracy.correctness(m, test, 256, Precision.FP32);
+            m.releaseBuffers();
+        }
+        all.put(CorrectnessFile.UNCOMPRESSED, b);
+        for (Point p : points) if (p.testCorrect() != null) all.put(p.key(), p.testCorrect());
+        CorrectnessFile.write(dir.resolve(TEST_CORRECTNESS), all);
+    }
+
+    /** The base network's per-image test correctness recorded in a peer directory, or null. */
+    public static Correctness baseCorrectness(Path dir) throws IOException {
+        return CorrectnessFile.read(dir.resolve(TEST_CORRECTNESS)).get(CorrectnessFile.UNCOMPRESSED);
+    }
+
+    /** The finished grid points recorded in a peer directory (empty when none), with their per-image results when kept. */
     public static List<Point> read(Path dir) throws IOException {
         List<Point> out = new ArrayList<>();
+        Map<String, Correctness> correct = CorrectnessFile.read(dir.resolve(TEST_CORRECTNESS));
         for (String[] r : Csv.readRows(dir.resolve(CSV))) {
             Map<String, Double> e = new LinkedHashMap<>(), z = new LinkedHashMap<>();
             int i = 5;
             for (Dataflow d : Dataflow.values()) e.put(d.name(), Double.parseDouble(r[i++]));
             for (Coding c : Coding.PAPER) z.put(c.cliName(), Double.parseDouble(r[i++]));
-            out.add(new Point(Double.parseDouble(r[0]), Double.parseDouble(r[1]), Double.parseDouble(r[2]), Double.parseDouble(r[3]),
-                    Double.parseDouble(r[4]), e, z, Integer.parseInt(r[i]), Double.parseDouble(r[i + 1])));
+            double f = Double.parseDouble(r[0]), ta = Double.parseDouble(r[2]);
+            Correctness c = correct.get(Point.key(f));
+            if (c != null && c.accuracy() != ta)
+                throw new UserError("the per-image correctness of " + Point.key(f) + " in " + dir.resolve(TEST_CORRECTNESS) + " gives test "
+                        + "accuracy " + c.accuracy() + ", but " + dir.resolve(CSV) + " records " + ta
+                        + ": the directory is inconsistent; delete it to run the peer method again");
+            out.add(new Point(f, Double.parseDouble(r[1]), ta, Double.parseDouble(r[3]), Double.parseDouble(r[4]), e, z,
+                    Integer.parseInt(r[i]), Double.parseDouble(r[i + 1]), c));
         }
         return out;
     }
@@ -178,6 +227,32 @@ public final class PruningFilters {
             csv.row(row.toArray());
         }
         csv.write(dir.resolve(CSV));
+    }
+
+    /**
+     * The peer's columns of Table II (energy, per dataflow under its paper name) or III (size, per
+     * coding): every grid point as a candidate, 32-bit weights, each layer's r the fraction of its
+     * weights the kept filters and input channels leave ({@link FilterPruning#plan}); its losses
+     * pair with the base network's per-image results recorded beside the points (null: the row's).
+     */
+    public static Gains.Beside beside(List<Point> points, Gains.Kind kind, Correctness base) {
+        Map<String, List<Gains.Candidate>> fronts = new LinkedHashMap<>();
+        if (kind == Gains.Kind.ENERGY) {
+            for (Dataflow d : Dataflow.values())
+                fronts.put(d.label(), points.stream().map(p -> candidate(p, p.energy().get(d.name()))).toList());
+        } else {
+            for (Coding c : Coding.PAPER)
+                fronts.put(Reproduce.paperName(c), points.stream().map(p -> candidate(p, p.size().get(c.cliName()))).toList());
+        }
+        return new Gains.Beside(BESIDE, fronts, base, null);
+    }
+
+    /** The prefix of the peer's columns in Tables II and III. */
+    public static final String BESIDE = "peer";
+
+    private static Gains.Candidate candidate(Point p, double cost) {
+        return new Gains.Candidate(p.testAccuracy(), cost, p.testCorrect(),
+                String.format(Locale.ROOT, "%.0f%% of filters removed", 100 * p.prunedFilters()));
     }
 
     /**

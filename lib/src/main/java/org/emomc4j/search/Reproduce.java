@@ -70,7 +70,10 @@ public final class Reproduce {
                          Map<String, Double> wallSeconds, Gains.Fronts energyGains, Gains.Fronts sizeGains,
                          ExtraStages.Result extras) {
         /** The same report with the stages beyond the paper. */
-        public Report withExtras(ExtraStages.Result x) {
+        public Report withExtras(ExtraStages.Result x) { return withExtras(x, tableII, tableIII); }
+
+        /** The same report with the stages beyond the paper and Tables II / III holding their columns. */
+        public Report withExtras(ExtraStages.Result x, Table tableII, Table tableIII) {
             return new Report(profile, baselineTestAccuracy, stage1, energyFronts, sizeFronts, hypervolume, tableII, tableIII, wallSeconds,
                     energyGains, sizeGains, x);
         }
@@ -210,21 +213,30 @@ public final class Reproduce {
             throw new UserError("the baseline network " + base + " of the run in " + o.out() + " is missing: the stages beyond the paper "
                     + "fine-tune from it (a committed results/ directory holds no checkpoints); run without them (--extras none)");
         Splits s = o.profile().sample(Cifar10.load(o.dataDir()).splits(), o.seed());
-        return r.withExtras(ExtraStages.run(new ExtraStages.Inputs(o.profile(), o.seed(), layout, s, base, r.baselineTestAccuracy(),
-                r.energyFronts(), r.sizeFronts()), o.extras(), log));
+        ExtraStages.Result x = ExtraStages.run(new ExtraStages.Inputs(o.profile(), o.seed(), layout, s, base, r.baselineTestAccuracy(),
+                r.energyFronts(), r.sizeFronts()), o.extras(), log);
+        Table[] t = writeTables(layout, o.profile(), r.energyGains(), r.sizeGains());   // now with the extras' columns
+        return r.withExtras(x, t[0], t[1]);
     }
 
-    private static String table2Title(Profile p) { return "Table II: energy (" + p.label() + ", test accuracy)"; }
+    private static Table table2(RunLayout layout, Profile p, Gains.Fronts energy) throws IOException {
+        return energy.table("Table II: energy (" + p.label() + ", test accuracy)", ExtraStages.beside(layout, Gains.Kind.ENERGY),
+                Gains.TABLE_BUDGETS);
+    }
 
-    private static String table3Title(Profile p) { return "Table III: size (" + p.label() + ", test accuracy)"; }
+    private static Table table3(RunLayout layout, Profile p, Gains.Fronts size) throws IOException {
+        return size.table("Table III: size (" + p.label() + ", test accuracy)", ExtraStages.beside(layout, Gains.Kind.SIZE),
+                Gains.TABLE_BUDGETS);
+    }
 
     /**
-     * Writes Tables II and III (ours, at {@link Gains#TABLE_BUDGETS}) and the paper's rows beside
-     * them into the report directory; returns {Table II, Table III}.
+     * Writes Tables II and III (ours, at {@link Gains#TABLE_BUDGETS}, with the peer's and stage 3's
+     * columns from what the run directory holds, {@link ExtraStages#beside}) and the paper's rows
+     * beside them into the report directory; returns {Table II, Table III}.
      */
     private static Table[] writeTables(RunLayout layout, Profile p, Gains.Fronts energy, Gains.Fronts size) throws IOException {
         Files.createDirectories(layout.reportDir());
-        Table t2 = energy.table(table2Title(p), Gains.TABLE_BUDGETS), t3 = size.table(table3Title(p), Gains.TABLE_BUDGETS);
+        Table t2 = table2(layout, p, energy), t3 = table3(layout, p, size);
         Csv.write(layout.table2(), t2);
         Csv.write(layout.table3(), t3);
         Csv.write(layout.paperTable2(), org.emomc4j.metrics.PaperResults.tableII());
@@ -284,7 +296,7 @@ public final class Reproduce {
         }
         NetworkSpec spec = NetworkSpec.vgg("vgg16", profile.width());
         Gains.Fronts eg = gainFronts(layout, spec, Objective.ENERGY, baseTest), sg = gainFronts(layout, spec, Objective.SIZE, baseTest);
-        Table t2 = eg.table(table2Title(profile), Gains.TABLE_BUDGETS), t3 = sg.table(table3Title(profile), Gains.TABLE_BUDGETS);
+        Table t2 = table2(layout, profile, eg), t3 = table3(layout, profile, sg);
         Map<String, Double> wall = new LinkedHashMap<>();
         new ObjectMapper().readTree(layout.reproduceJson().toFile()).path("wall_time_s")
                 .fields().forEachRemaining(e -> wall.put(e.getKey(), e.getValue().asDouble()));

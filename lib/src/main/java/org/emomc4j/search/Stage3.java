@@ -5,8 +5,11 @@ import org.emomc4j.compress.prune.MagnitudePruning;
 import org.emomc4j.compress.quant.FakeQuantization;
 import org.emomc4j.compress.quant.UniformQuantizer;
 import org.emomc4j.data.ImageSet;
+import org.emomc4j.metrics.Correctness;
+import org.emomc4j.metrics.CorrectnessFile;
 import org.emomc4j.nn.Model;
 import org.emomc4j.nn.NetworkSpec;
+import org.emomc4j.nn.Precision;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.util.Csv;
 import org.emomc4j.util.ResumeKey;
@@ -38,6 +41,11 @@ import java.util.function.Consumer;
 public final class Stage3 {
 
     public static final String CHECKPOINT = "finetuned.ckpt", CSV = "stage3.csv";
+    /**
+     * Per-image test correctness ({@link CorrectnessFile}) of the plan before ({@value #BEFORE}, as
+     * stage 2 scored it) and after ({@value #AFTER}) stage 3, for the paired losses of Tables II / III.
+     */
+    public static final String TEST_CORRECTNESS = "test-correctness.txt", BEFORE = "stage2", AFTER = "stage3";
     static final String[] HEADER = {"remaining", "bits", "epochs", "val_before", "val_after", "test_before", "test_after", "seconds"};
 
     /**
@@ -45,9 +53,11 @@ public final class Stage3 {
      *
      * @param valBefore accuracy of the plan as stage 2 scored it (pruned and quantized, not fine-tuned)
      * @param valAfter  accuracy after quantization-aware fine-tuning
+     * @param testCorrect per-image correctness on the test images after stage 3 (its accuracy is
+     *                    {@code testAfter}); null when no test images were given or a run from before kept none
      */
     public record Result(CompressionPlan plan, int epochs, double valBefore, double valAfter, double testBefore, double testAfter,
-                         double seconds, Path checkpoint) {
+                         double seconds, Path checkpoint, Correctness testCorrect) {
         /** Validation accuracy recovered by stage 3 (points as a fraction; negative when it lost). */
         public double valRecovered() { return valAfter - valBefore; }
 
@@ -116,7 +126,8 @@ public final class Stage3 {
             if (done != null) return done;
             long t0 = System.nanoTime();
             prepare(model, plan);
-            double vb = model.accuracy(val, 256), tb = test == null ? Double.NaN : model.accuracy(test, 256);
+            double vb = model.accuracy(val, 256);
+            Correctness before = test == null ? null : CheckpointAccuracy.correctness(model, test, 256, Precision.FP32);
             int epochs = fineTune.epochs();
             FineTuning.run(model, fineTune, train, dir.resolve("stage3.partial.ckpt"), null, null, List.of(), new FineTuning.Epochs() {
                 @Override
@@ -126,10 +137,18 @@ public final class Stage3 {
                 }
             });
             quantizeStored(model, plan);
-            double va = model.accuracy(val, 256), ta = test == null ? Double.NaN : model.accuracy(test, 256);
+            double va = model.accuracy(val, 256);
+            Correctness after = test == null ? null : CheckpointAccuracy.correctness(model, test, 256, Precision.FP32);
+            double tb = before == null ? Double.NaN : before.accuracy(), ta = after == null ? Double.NaN : after.accuracy();
             Path ck = dir.resolve(CHECKPOINT);
             model.save(ck);
-            Result r = new Result(plan, epochs, vb, va, tb, ta, (System.nanoTime() - t0) / 1e9, ck);
+            Result r = new Result(plan, epochs, vb, va, tb, ta, (System.nanoTime() - t0) / 1e9, ck, after);
+            if (after != null) {
+                Map<String, Correctness> c = new LinkedHashMap<>();
+                c.put(BEFORE, before);
+                c.put(AFTER, after);
+                CorrectnessFile.write(dir.resolve(TEST_CORRECTNESS), c);
+            }
             new Csv.Builder(HEADER).row(text(plan.remaining()), text(plan.weightBits()), epochs, vb, va, tb, ta,
                     String.format(Locale.ROOT, "%.2f", r.seconds())).write(dir.resolve(CSV));
             Files.deleteIfExists(dir.resolve("stage3.partial.ckpt"));
@@ -145,13 +164,33 @@ public final class Stage3 {
         List<String[]> rows = Csv.readRows(dir.resolve(CSV));
         if (rows.isEmpty() || !Files.exists(ck)) return null;
         String[] r = rows.get(0);
+        Correctness after = CorrectnessFile.read(dir.resolve(TEST_CORRECTNESS)).get(AFTER);
+        double testAfter = Double.parseDouble(r[6]);
+        if (after != null && after.accuracy() != testAfter)
+            throw new UserError("the per-image correctness in " + dir.resolve(TEST_CORRECTNESS) + " gives test accuracy " + after.accuracy()
+                    + ", but " + dir.resolve(CSV) + " records " + testAfter + ": the directory is inconsistent; delete it to run stage 3 again");
         return new Result(plan, Integer.parseInt(r[2]), Double.parseDouble(r[3]), Double.parseDouble(r[4]), Double.parseDouble(r[5]),
-                Double.parseDouble(r[6]), Double.parseDouble(r[7]), ck);
+                testAfter, Double.parseDouble(r[7]), ck, after);
     }
 
-    /** A directory name for a plan of the paper's genome shape: {@code r0.45-b8.6.5...}. */
+    /**
+     * A name (and directory name) for a plan that describes all of it: the remaining fraction when
+     * every layer shares it (the paper's genome shape, {@code r0.45-b8.6.5...}); otherwise the
+     * layers' mean, least and largest r and a short hash of the per-layer fractions, so two plans
+     * with the same summary never share a directory ({@code rmean0.52-min0.30-max0.80-h1a2b3c4d-b8.6.5...});
+     * then every layer's weight bits.
+     */
     public static String label(CompressionPlan plan) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "r%.2f-b", plan.remaining(0)));
+        double[] r = plan.remaining();
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (double x : r) {
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+            sum += x;
+        }
+        StringBuilder sb = new StringBuilder(min == max ? String.format(Locale.ROOT, "r%.2f-b", min)
+                : String.format(Locale.ROOT, "rmean%.2f-min%.2f-max%.2f-h%s-b", sum / r.length, min, max,
+                org.emomc4j.util.Hashes.sha256(text(r).getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 8)));
         int[] b = plan.weightBits();
         for (int i = 0; i < b.length; i++) sb.append(i == 0 ? "" : ".").append(b[i]);
         return sb.toString();

@@ -119,6 +119,18 @@ class Dl4jCommandsTest {
                 "--test-images", "50", "--pop", "4", "--offspring", "2", "--generations", "1", "--out", run.toString()));
         assertTrue(Files.exists(run.resolve("summary.json")));
         assertTrue(Files.readString(run.resolve("summary.json")).contains("lenet.zip"));
+        // Per-image results kept like the two-stage search's (paired intervals for its front), agreeing with the
+        // accuracies recorded beside them.
+        var valCorrect = org.emomc4j.metrics.CorrectnessFile.read(run.resolve(org.emomc4j.search.SearchRun.CORRECTNESS));
+        var rows = org.emomc4j.util.Csv.readRows(run.resolve(org.emomc4j.search.SearchRun.EVALUATIONS));
+        assertFalse(rows.isEmpty());
+        for (String[] row : rows) assertEquals(Double.parseDouble(row[4]), valCorrect.get(row[1]).accuracy(), 0.0, row[1]);
+        assertEquals(50, valCorrect.get(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED).images());
+        var testCorrect = org.emomc4j.search.Summary.readTestCorrectness(run);
+        for (var m : org.emomc4j.search.Summary.readFront(run))
+            assertEquals(m.testAccuracy(), testCorrect.get(org.emomc4j.search.SearchRun.csvKey(m.genome())).accuracy(), 0.0);
+        assertEquals(org.emomc4j.search.Summary.readBaseline(run).testAccuracy(),
+                testCorrect.get(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED).accuracy(), 1e-12);
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("search", "--dl4j", lz.toString(), "--stage1", tmp.toString(),
                 "--out", tmp.resolve("run2").toString()));
     }

@@ -112,4 +112,45 @@ class BatchLoaderTest {
         assertEquals(2, l.batchesPerEpoch());
         assertThrows(IllegalArgumentException.class, () -> new BatchLoader(coordinateImages(5), 0, true, 1));
     }
+
+    @Test
+    void cutoutBlanksOneClippedSquareAndLeavesTheRestOfTheAugmentedImage() {
+        ImageSet s = coordinateImages(64);
+        int side = 16;
+        float[] plain = new BatchLoader(s, 64, true, 11).batch(3, 0).features().data().asFloat();
+        float[] cut = new BatchLoader(s, 64, true, 11, side).batch(3, 0).features().data().asFloat();
+        Set<Integer> corners = new HashSet<>();
+        for (int k = 0; k < 64; k++) {
+            int minY = 32, maxY = -1, minX = 32, maxX = -1, blanked = 0;
+            for (int y = 0; y < 32; y++)
+                for (int x = 0; x < 32; x++) {
+                    int o = k * ImageSet.PIXELS + (y * 32 + x) * 3;
+                    boolean same = plain[o] == cut[o] && plain[o + 1] == cut[o + 1] && plain[o + 2] == cut[o + 2];
+                    if (same) continue;
+                    // A changed pixel is blanked to the normalised mean in all three channels.
+                    assertEquals(0f, cut[o]);
+                    assertEquals(0f, cut[o + 1]);
+                    assertEquals(0f, cut[o + 2]);
+                    blanked++;
+                    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+                    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+                }
+            int h = maxY - minY + 1, w = maxX - minX + 1;
+            // One axis-aligned rectangle, at most side x side, at least half the side each way (a centre at a border).
+            assertEquals(h * w, blanked, "image " + k + ": the blanked pixels form one rectangle");
+            assertTrue(h <= side && w <= side && h >= side / 2 && w >= side / 2, "image " + k + ": " + h + " x " + w);
+            if (h == side && w == side) assertTrue(minY > 0 || maxY < 31);
+            corners.add(minY * 32 + minX);
+        }
+        assertTrue(corners.size() > 32, "square positions vary between images: " + corners.size());
+        // Same (seed, epoch, batch) -> the same batch again: resumed runs see the same cutouts.
+        assertArrayEquals(cut, new BatchLoader(s, 64, true, 11, side).batch(3, 0).features().data().asFloat());
+    }
+
+    @Test
+    void cutoutIsRefusedOutsideTheImage() {
+        ImageSet s = coordinateImages(4);
+        assertThrows(IllegalArgumentException.class, () -> new BatchLoader(s, 4, true, 1, 33));
+        assertThrows(IllegalArgumentException.class, () -> new BatchLoader(s, 4, true, 1, -1));
+    }
 }

@@ -23,6 +23,16 @@ class ImportedAccuracyTest {
         // Scoring is repeatable and leaves the source network as it was.
         assertEquals(dl4j.accuracy(a), dl4j.accuracy(a), 0.0);
         assertEquals(engine.uncompressed(), d.accuracy(images, 100), 1e-12);
+        // Per-image results (for paired losses): both backends agree image by image, and with DL4J's own evaluate
+        // of a copy compressed by hand.
+        assertEquals(engine.correctness(a), dl4j.correctness(a));
+        assertEquals(200, dl4j.correctness(a).images());
+        Dl4jNetwork byHand = d.copy();
+        byHand.apply(org.emomc4j.compress.ReferenceCompression.transform(
+                org.emomc4j.compress.CompressionPlan.of(a.remaining(), a.bits())), d);
+        assertEquals(byHand.accuracy(images, 100), dl4j.correctness(a).accuracy(), 1e-12);
+        assertEquals(d.accuracy(images, 100), dl4j.uncompressedCorrectness().accuracy(), 1e-12);
+        assertEquals(engine.uncompressedCorrectness(), dl4j.uncompressedCorrectness());
     }
 
     @Test

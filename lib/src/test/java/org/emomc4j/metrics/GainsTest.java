@@ -66,4 +66,58 @@ class GainsTest {
         assertEquals(58.8623, t.doubleColumn("dense32_MB").get(0), 1e-4);
         assertEquals("-", t.stringColumn("upper_within_budget").get(0));
     }
+
+    /**
+     * Another method beside EMOMC, judged by the same rule. Baseline 931 of 1000 right, cost 10.
+     * Peer on X|Y: 930 right at cost 5 (images 0..929) and 925 right at cost 4; budget 0.3 %: the
+     * cost-5 network (loss 0.1 points, b = 1, c = 0: upper end 1 / 1000), gain 2; budget 1 %: cost
+     * 4, gain 2.5, loss 0.6 points (b = 6, c = 0: upper end 0.6 points, within). On I|O (no
+     * candidates) no network; a method not run leaves every line empty with its note.
+     */
+    @Test
+    void anotherMethodsColumnsBesideEmomcs() {
+        Gains.Baseline base = new Gains.Baseline(0.931, 10, Double.NaN, firstRight(931, 1000));
+        Gains.Fronts f = new Gains.Fronts(Gains.Kind.ENERGY,
+                new java.util.LinkedHashMap<>(java.util.Map.of("X|Y", List.of(new Gains.Candidate(0.929, 2, firstRight(929, 1000))))),
+                new java.util.LinkedHashMap<>(java.util.Map.of("X|Y", base)));
+        java.util.Map<String, List<Gains.Candidate>> peer = new java.util.LinkedHashMap<>();
+        peer.put("X|Y", List.of(new Gains.Candidate(0.930, 5, firstRight(930, 1000), "a"),
+                new Gains.Candidate(0.925, 4, firstRight(925, 1000), "b")));
+        Table t = f.table("II", List.of(new Gains.Beside("peer", peer, null, null), Gains.Beside.notRun("stage3", "not run")),
+                0.003, 0.01, 0.0001);
+        assertEquals(List.of(2.0, 2.5), List.of(t.doubleColumn("peer_gain_x").get(0), t.doubleColumn("peer_gain_x").get(1)));
+        assertEquals(List.of("a", "b"), List.of(t.stringColumn("peer_network").get(0), t.stringColumn("peer_network").get(1)));
+        assertEquals(5.0, t.doubleColumn("peer_energy_mJ").get(0), 1e-12);
+        assertEquals(0.1, t.doubleColumn("peer_loss_%").get(0), 1e-9);
+        assertEquals(0.1, t.doubleColumn("peer_loss_hi_%").get(0), 1e-9);
+        assertEquals(0.6, t.doubleColumn("peer_loss_hi_%").get(1), 1e-9);
+        // b = 6, c = 0: p_lo = 0.025^(1/6) = 0.54074, lower end 6 (2 p_lo - 1) / 1000 in points.
+        assertEquals(0.6 * (2 * Math.pow(0.025, 1 / 6.0) - 1), t.doubleColumn("peer_loss_lo_%").get(1), 1e-6);
+        assertEquals("yes", t.stringColumn("peer_upper_within_budget").get(1));
+        assertEquals("none within budget", t.stringColumn("peer_note").get(2));
+        assertTrue(t.doubleColumn("peer_gain_x").isMissing(2));
+        for (int i = 0; i < 3; i++) {
+            assertEquals("not run", t.stringColumn("stage3_note").get(i));
+            assertTrue(t.doubleColumn("stage3_gain_x").isMissing(i));
+            assertEquals("-", t.stringColumn("stage3_upper_within_budget").get(i));
+        }
+        // The EMOMC columns are those of the table without others.
+        assertEquals(f.table("II", 0.003, 0.01, 0.0001).doubleColumn("gain_x").asList(), t.doubleColumn("gain_x").asList());
+    }
+
+    @Test
+    void anotherMethodPairsWithItsOwnBaselineWhenGiven() {
+        // The row's baseline has no per-image results; the method's own (931 right) gives its interval.
+        Gains.Baseline base = new Gains.Baseline(0.931, 10, Double.NaN, null);
+        Gains.Fronts f = new Gains.Fronts(Gains.Kind.SIZE, java.util.Map.of("CSR", List.of()), java.util.Map.of("CSR", base));
+        Gains.Beside peer = new Gains.Beside("peer", java.util.Map.of("CSR", List.of(new Gains.Candidate(0.929, 2, firstRight(929, 1000)))),
+                firstRight(931, 1000), null);
+        Table t = f.table("III", List.of(peer), 0.003);
+        assertEquals(0.2, t.doubleColumn("peer_loss_hi_%").get(0), 1e-9);
+        assertEquals(5.0, t.doubleColumn("peer_rate_vs_dense32_x").get(0), 1e-12);
+        assertEquals(2 * 1024 / 1e6, t.doubleColumn("peer_size_MB").get(0), 1e-12);
+        assertEquals("", t.stringColumn("peer_note").get(0));
+        Gains.Beside blind = new Gains.Beside("peer", peer.fronts(), null, null);
+        assertEquals("no per-image results", f.table("III", List.of(blind), 0.003).stringColumn("peer_note").get(0));
+    }
 }

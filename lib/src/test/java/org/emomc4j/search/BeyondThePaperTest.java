@@ -62,9 +62,16 @@ class BeyondThePaperTest {
         }
         assertTrue(changed, "QAT must change the weights");
         assertEquals(2, r.epochs());
+        // Per-image test results of the fine-tuned network, kept for the paired losses: they agree with its accuracy,
+        // measured here independently on the saved network.
+        assertNotNull(r.testCorrect());
+        assertEquals(TEST.size(), r.testCorrect().images());
+        assertEquals(after.accuracy(TEST, 16), r.testCorrect().accuracy(), 1e-12);
+        assertEquals(r.testAfter(), r.testCorrect().accuracy(), 0.0);
         // Finished: read back, nothing trained again; another plan in the same directory is refused.
         Stage3.Result again = Stage3.run(base, plan, fineTune(2), TRAIN, VAL, TEST, tmp.resolve("s3"), log::add);
         assertEquals(r.valAfter(), again.valAfter());
+        assertEquals(r.testCorrect(), again.testCorrect());
         assertThrows(UserError.class, () -> Stage3.run(base, CompressionPlan.of(0.5, bits), fineTune(2), TRAIN, VAL, TEST,
                 tmp.resolve("s3"), log::add));
     }
@@ -100,6 +107,15 @@ class BeyondThePaperTest {
         // Removing filters removes about (1 - f)^2 of a conv layer's weights: between the two bounds.
         assertTrue(b.weightsKept() > 0.2 && b.weightsKept() < 0.5, "half the filters: " + b.weightsKept());
         for (String d : a.energy().keySet()) assertTrue(b.energy().get(d) < a.energy().get(d), d);
+        // Per-image test results of every point and of the base network, agreeing with the accuracies measured here.
+        for (int i = 0; i < 2; i++) {
+            PruningFilters.Point p = pts.get(i);
+            assertNotNull(p.testCorrect(), p.key());
+            Model m = Model.load(tmp.resolve("peer").resolve(p.key() + ".ckpt"));
+            assertEquals(m.accuracy(TEST, 16), p.testCorrect().accuracy(), 1e-12, p.key());
+        }
+        org.emomc4j.metrics.Correctness baseCorrect = PruningFilters.baseCorrectness(tmp.resolve("peer"));
+        assertEquals(Model.load(base).accuracy(TEST, 16), baseCorrect.accuracy(), 1e-12);
         // Finished points are read back, not fine-tuned again.
         assertEquals(PruningFilters.read(tmp.resolve("peer")), PruningFilters.run(s, base, TRAIN, VAL, TEST, tmp.resolve("peer"), x -> { }));
         // Budgets: a baseline accuracy far above both points leaves the rows empty; one below takes the cheapest.
@@ -109,6 +125,45 @@ class BeyondThePaperTest {
         assertEquals(0.5, all.doubleColumn("pruned_filters").get(0));
         double dense32 = TINY.weightCount() * 32 / 8192.0;
         assertEquals(dense32 / b.size().get("dense"), all.doubleColumn("gain").get(0), 1e-9);
+    }
+
+    @Test
+    void peerColumnsTakeTheCheapestPointWithinEachBudgetPerDataflowAndCoding() {
+        // Two made-up points: a (accuracy 0.9, dear) and b (0.8, cheap) on every dataflow and coding.
+        PruningFilters.Point a = point(0.25, 0.9, 8, 800), b = point(0.5, 0.8, 2, 200);
+        double dense32 = TINY.weightCount() * 32 / 8192.0;
+        org.emomc4j.metrics.Gains.Baseline eb = new org.emomc4j.metrics.Gains.Baseline(0.9, 16, Double.NaN, null),
+                sb = new org.emomc4j.metrics.Gains.Baseline(0.9, dense32, dense32, null);
+        var e = PruningFilters.beside(List.of(a, b), org.emomc4j.metrics.Gains.Kind.ENERGY, null);
+        var z = PruningFilters.beside(List.of(a, b), org.emomc4j.metrics.Gains.Kind.SIZE, null);
+        assertEquals(List.of("X|Y", "IC|OC", "Fx|Fy", "X|Fx"), List.copyOf(e.fronts().keySet()));
+        assertEquals(List.of("dense", "CSR", "COO"), List.copyOf(z.fronts().keySet()));
+        var rows = org.emomc4j.metrics.Gains.atBudgets("IC|OC", e.fronts().get("IC|OC"), eb, 0.003, 0.2);
+        assertEquals(16 / 8.0, rows.get(0).gain(), 1e-12);        // only a within 0.3 %
+        assertEquals(16 / 2.0, rows.get(1).gain(), 1e-12);        // b within 20 %
+        assertEquals("50% of filters removed", rows.get(1).best().id());
+        var sizeRows = org.emomc4j.metrics.Gains.atBudgets("COO", z.fronts().get("COO"), sb, 0.2);
+        assertEquals(dense32 / 200, sizeRows.get(0).gain(), 1e-12);
+    }
+
+    private static PruningFilters.Point point(double f, double acc, double energy, double kib) {
+        java.util.Map<String, Double> e = new java.util.LinkedHashMap<>(), z = new java.util.LinkedHashMap<>();
+        for (org.emomc4j.hw.Dataflow d : org.emomc4j.hw.Dataflow.values()) e.put(d.name(), energy);
+        for (org.emomc4j.compress.coding.Coding c : org.emomc4j.compress.coding.Coding.PAPER) z.put(c.cliName(), kib);
+        return new PruningFilters.Point(f, acc, acc, 0.5, 0.5, e, z, 1, 1, null);
+    }
+
+    @Test
+    void stage3LabelDescribesThePlan() {
+        int[] bits = {8, 6, 5};
+        assertEquals("r0.45-b8.6.5", Stage3.label(CompressionPlan.of(0.45, bits)));
+        CompressionPlan p = CompressionPlan.of(new double[]{0.3, 0.5, 0.7}, bits, null),
+                q = CompressionPlan.of(new double[]{0.7, 0.5, 0.3}, bits, null);
+        String lp = Stage3.label(p), lq = Stage3.label(q);
+        assertTrue(lp.startsWith("rmean0.50-min0.30-max0.70-h") && lp.endsWith("-b8.6.5"), lp);
+        // Same mean, least and largest r, other layers: another name (another directory).
+        assertNotEquals(lp, lq);
+        assertTrue(lq.startsWith("rmean0.50-min0.30-max0.70-h"), lq);
     }
 
     @Test

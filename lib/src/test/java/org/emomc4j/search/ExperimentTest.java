@@ -43,6 +43,21 @@ class ExperimentTest {
             0.01, 4, 2, 1);
 
     @Test
+    void fig3AndPeerSayWhenTheyTrainTheBaselineFirst() throws Exception {
+        Experiment e = Experiment.of(TINY, tmp, tmp.resolve("runs"), smallCifar(tmp.resolve("cifar")), 1);
+        java.util.List<String> log = new java.util.ArrayList<>();
+        e.fig3(log::add);
+        assertTrue(log.get(0).startsWith("Fig. 3 starts from the tiny baseline network, which is not trained in"), log.get(0));
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("training the tiny baseline: 1 epochs")), String.join("\n", log));
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("epoch 1/1") && l.endsWith(" left")), String.join("\n", log));
+        // The baseline exists now: the peer method starts from it without training it again.
+        java.util.List<String> peer = new java.util.ArrayList<>();
+        e.peer(peer::add);
+        assertFalse(peer.stream().anyMatch(l -> l.contains("trained first") || l.startsWith("training the")), String.join("\n", peer));
+        assertTrue(peer.contains("baseline: " + e.baselineCheckpoint()), String.join("\n", peer));
+    }
+
+    @Test
     void directoriesFollowTheLayout() throws Exception {
         Experiment e = Experiment.of(Profile.SMOKE, tmp, tmp.resolve("runs"), null, 1);
         assertEquals(tmp.resolve("runs/smoke"), e.runDir());

@@ -81,6 +81,40 @@ class OneStageAblationTest {
         assertEquals(OneStageAblation.SCHEME_ONE, r.table().stringColumn("scheme").get(1));
         assertTrue(Files.exists(tmp.resolve("one-stage").resolve(Summary.FILE)));
 
+        // Per-image results kept like the two-stage search's: every measured candidate on validation and the front on
+        // test, agreeing with the recorded accuracies; the base network's, measured here, as the uncompressed baseline.
+        Path one = tmp.resolve("one-stage");
+        var valCorrect = org.emomc4j.metrics.CorrectnessFile.read(one.resolve(SearchRun.CORRECTNESS));
+        var rows = org.emomc4j.util.Csv.readRows(one.resolve(SearchRun.EVALUATIONS));
+        assertEquals(r.oneStage().measured(), rows.size());
+        for (String[] row : rows) {
+            assertNotNull(valCorrect.get(row[1]), row[1]);
+            assertEquals(Double.parseDouble(row[4]), valCorrect.get(row[1]).accuracy(), 0.0, row[1]);
+        }
+        Model base = Model.load(tmp.resolve("base.ckpt"));
+        assertEquals(base.accuracy(val, 64), valCorrect.get(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED).accuracy(), 1e-12);
+        var testCorrect = Summary.readTestCorrectness(one);
+        for (Summary.Member m : r.oneStage().front())
+            assertEquals(m.testAccuracy(), testCorrect.get(SearchRun.csvKey(m.genome())).accuracy(), 0.0, m.genome().key());
+        assertEquals(base.accuracy(test, 64), testCorrect.get(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED).accuracy(), 1e-12);
+        // The comparison table gives the upper end of the paired interval of the best gain's loss: the cheapest member
+        // within 1 point, found here by hand, against the base network.
+        double baseAcc = r.baselineTestAccuracy();
+        Summary.Member cheapest = null;
+        for (Summary.Member m : r.oneStage().front())
+            if (m.testAccuracy() >= baseAcc - 0.01 - 1e-12 && (cheapest == null || m.energyMilliJoules() < cheapest.energyMilliJoules()))
+                cheapest = m;
+        double hi = r.table().doubleColumn("loss_hi@1%").getDouble(1);
+        // The two-stage search of this fixture was written without per-image results: no interval, not a made-up one.
+        assertTrue(Double.isNaN(r.table().doubleColumn("loss_hi@1%").getDouble(0)));
+        if (cheapest == null) assertTrue(Double.isNaN(hi));
+        else {
+            var pl = org.emomc4j.metrics.PairedLoss.of(testCorrect.get(org.emomc4j.metrics.CorrectnessFile.UNCOMPRESSED),
+                    testCorrect.get(SearchRun.csvKey(cheapest.genome())));
+            assertEquals(100 * pl.upper(), hi, 1e-9);
+            assertTrue(hi >= 100 * (baseAcc - cheapest.testAccuracy()) - 1e-9);
+        }
+
         // Run again: nothing is re-measured (the finished run is read back), the comparison is the same.
         String evals = Files.readString(tmp.resolve("one-stage").resolve(SearchRun.EVALUATIONS));
         OneStageAblation.Result again = OneStageAblation.run(inputs(), line -> { });

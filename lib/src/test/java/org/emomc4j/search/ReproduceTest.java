@@ -48,6 +48,9 @@ class ReproduceTest {
             assertNotNull(row.loss(), row.label());
             assertTrue(row.loss().lower() <= row.pointLoss() && row.pointLoss() <= row.loss().upper(), row.toString());
         }
+        // Without the stages beyond the paper their columns stay empty and say so.
+        for (String c : List.of("peer_note", "stage3_note"))
+            for (String note : r1.tableIII().stringColumn(c).asList()) assertTrue(note.startsWith("not run"), c + ": " + note);
         RunLayout layout = new RunLayout(out);
         Files.delete(layout.table3());
         Reproduce.run(o, l -> { });
@@ -89,6 +92,42 @@ class ReproduceTest {
         assertEquals(6, r1.extras().fig3().size());
         assertEquals(3 * 4, r1.extras().peerEnergy().rowCount(), "3 budgets x 4 dataflows");
         assertFalse(r1.extras().stage3().isEmpty());
+        // Tables II and III hold the peer's and stage 3's columns; the peer's gain is the cheapest grid point within
+        // each budget, recomputed here from the points.
+        tech.tablesaw.api.Table t2 = r1.tableII();
+        int peerLines = 0;
+        for (int i = 0; i < t2.rowCount(); i++) {
+            double budget = t2.doubleColumn("budget_%").getDouble(i) / 100, baseAcc = t2.doubleColumn("baseline_accuracy_%").getDouble(i) / 100;
+            String label = t2.stringColumn(0).get(i);
+            String df = java.util.Arrays.stream(org.emomc4j.hw.Dataflow.values()).filter(d -> d.label().equals(label))
+                    .findFirst().orElseThrow().name();
+            double least = r1.extras().peer().stream().filter(p -> p.testAccuracy() >= baseAcc - budget - 1e-9)
+                    .mapToDouble(p -> p.energy().get(df)).min().orElse(Double.NaN);
+            double gain = t2.doubleColumn("peer_gain_x").getDouble(i);
+            if (Double.isNaN(least)) {
+                assertTrue(Double.isNaN(gain), "line " + i);
+                assertEquals("none within budget", t2.stringColumn("peer_note").get(i));
+                continue;
+            }
+            peerLines++;
+            assertEquals(t2.doubleColumn("baseline_mJ").getDouble(i) / least, gain, 1e-9, "line " + i);
+            double loss = t2.doubleColumn("peer_loss_%").getDouble(i);
+            assertTrue(t2.doubleColumn("peer_loss_lo_%").getDouble(i) <= loss && loss <= t2.doubleColumn("peer_loss_hi_%").getDouble(i),
+                    "line " + i + ": the peer's loss lies in its interval");
+            assertEquals("", t2.stringColumn("peer_note").get(i));
+        }
+        assertTrue(peerLines > 0, "on this data some peer point is within 2 points of the baseline");
+        for (tech.tablesaw.api.Table t : List.of(r1.tableII(), r1.tableIII()))
+            for (int i = 0; i < t.rowCount(); i++) {
+                assertFalse(t.stringColumn("stage3_note").get(i).startsWith("not run"));
+                // Stage 3's plans kept their per-image test results: a filled line has its interval.
+                if (!t.doubleColumn("stage3_loss_%").isMissing(i)) assertFalse(t.doubleColumn("stage3_loss_hi_%").isMissing(i), "line " + i);
+            }
+        String csv = Files.readString(layout.table2());
+        assertTrue(csv.contains("peer_gain_x") && csv.contains("stage3_loss_hi_%"), csv.lines().findFirst().orElse(""));
+        org.emomc4j.report.Tables.saveReproduction(r1, tmp.resolve("tables.md"));
+        String md = Files.readString(tmp.resolve("tables.md"));
+        assertTrue(md.contains("EMOMC, the peer method and stage 3 side by side") && md.contains("| peer gain_x |"), md);
 
         // Again: everything is read back, nothing trained; without extras the report has none.
         List<String> second = new ArrayList<>();
