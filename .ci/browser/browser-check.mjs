@@ -30,6 +30,9 @@ const labState = mkdtempSync(path.join(tmpdir(), 'emomc-lab-'));
 const settings = path.join(labState, 'settings');
 mkdirSync(path.join(settings, '@jupyterlab', 'docmanager-extension'), { recursive: true });
 mkdirSync(path.join(settings, '@jupyterlab', 'apputils-extension'), { recursive: true });
+mkdirSync(path.join(settings, '@jupyterlab', 'notebook-extension'), { recursive: true });
+// Every cell in the page (JupyterLab 4 otherwise detaches the cells scrolled out of view, outputs included).
+writeFileSync(path.join(settings, '@jupyterlab', 'notebook-extension', 'tracker.jupyterlab-settings'), '{"windowingMode": "none"}');
 writeFileSync(path.join(settings, '@jupyterlab', 'docmanager-extension', 'plugin.jupyterlab-settings'), '{"autosave": false}');
 writeFileSync(path.join(settings, '@jupyterlab', 'apputils-extension', 'notification.jupyterlab-settings'), '{"fetchNews": "false"}');
 
@@ -62,6 +65,9 @@ let code = 0;
 async function openAndRunAll(nb) {
   await page.goto(`http://127.0.0.1:${port}/lab/tree/${nb}?token=${token}`);
   await page.waitForSelector('.jp-NotebookPanel .jp-Cell', { timeout: 120_000 });
+  // The restored layout may hold an earlier notebook: wait until this one is the current widget.
+  await page.waitForFunction(name => window.jupyterapp?.shell?.currentWidget?.context?.path === name, nb,
+    { timeout: 120_000, polling: 500 });
   log(`${nb} open; waiting for the kernel`);
   await page.waitForFunction(() => {
     const s = window.jupyterapp?.shell?.currentWidget?.sessionContext;
@@ -85,33 +91,42 @@ try {
       '--disable-component-update', '--disable-sync'],
   });
   page = browser.pages()[0] || await browser.newPage();
-  await openAndRunAll(notebook);
-  // The image grid is the first image output of the notebook.
-  const grid = page.locator('.jp-OutputArea-output img').first();
-  await grid.waitFor({ state: 'visible', timeout: 300_000 });
-  await page.waitForFunction(() => {
-    const s = window.jupyterapp.shell.currentWidget.sessionContext;
-    return s.kernelDisplayStatus === 'idle' && document.querySelectorAll('.jp-OutputArea-output img').length >= 2
-      && !document.querySelector('.jp-InputArea-prompt')?.textContent.includes('*');
-  }, null, { timeout: 300_000, polling: 1000 });
-  const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count();
-  const size = await grid.evaluate(img => [img.naturalWidth, img.naturalHeight]);
-  log(`image grid rendered (${size[0]}x${size[1]} px); ${await page.locator('.jp-OutputArea-output img').count()} images, ${errors} stderr outputs`);
-  await grid.scrollIntoViewIfNeeded();
-  await page.evaluate(() => {   // show the grid's cell near the top of the window
-    const img = document.querySelector('.jp-OutputArea-output img');
-    img.closest('.jp-Cell').scrollIntoView({ block: 'start' });
-  });
-  await page.waitForTimeout(1000);
-  mkdirSync(path.dirname(out), { recursive: true });
-  await page.screenshot({ path: out });
-  log(`screenshot saved: ${out}`);
+  if (!process.env.BROWSER_CHECK_ONLY_01) {   // BROWSER_CHECK_ONLY_01=1: the slider check alone
+    await openAndRunAll(notebook);
+    // The image grid is the first image output of the notebook.
+    const grid = page.locator('.jp-OutputArea-output img').first();
+    await grid.waitFor({ state: 'visible', timeout: 300_000 });
+    await page.waitForFunction(() => {
+      const s = window.jupyterapp.shell.currentWidget.sessionContext;
+      return s.kernelDisplayStatus === 'idle' && document.querySelectorAll('.jp-OutputArea-output img').length >= 2
+        && !document.querySelector('.jp-InputArea-prompt')?.textContent.includes('*');
+    }, null, { timeout: 300_000, polling: 1000 });
+    const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count();
+    const size = await grid.evaluate(img => [img.naturalWidth, img.naturalHeight]);
+    log(`image grid rendered (${size[0]}x${size[1]} px); ${await page.locator('.jp-OutputArea-output img').count()} images, ${errors} stderr outputs`);
+    await grid.scrollIntoViewIfNeeded();
+    await page.evaluate(() => {   // show the grid's cell near the top of the window
+      const img = document.querySelector('.jp-OutputArea-output img');
+      img.closest('.jp-Cell').scrollIntoView({ block: 'start' });
+    });
+    await page.waitForTimeout(1000);
+    mkdirSync(path.dirname(out), { recursive: true });
+    await page.screenshot({ path: out });
+    log(`screenshot saved: ${out}`);
+  }
 
   // Notebook 01: the Vega-Lite chart with sliders, drawn by JupyterLab's own renderer.
-  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:close-and-shutdown'));
+  // A fresh page load (closing 00 would ask whether to save it: autosave is off).
   await openAndRunAll('01-vgg16-and-its-costs.ipynb');
-  const vega = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.vegalite.v5+json"]').first();
-  await vega.waitFor({ state: 'visible', timeout: 300_000 });
+  // Wait for the run to end (no cell prompt reads [*]), then for the chart.
+  await page.waitForFunction(() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus === 'idle'
+      && document.querySelectorAll('.jp-OutputArea-output').length > 3
+      && ![...document.querySelectorAll('.jp-InputArea-prompt')].some(p => p.textContent.includes('*')),
+    null, { timeout: 300_000, polling: 1000 });
+  // JupyterLab's Vega renderer (its data-mime-type attribute is not set): the output holding a .vega-embed.
+  const vega = page.locator('.jp-OutputArea-output:has(.vega-embed)').first();
+  await vega.waitFor({ state: 'attached', timeout: 60_000 });
+  await vega.scrollIntoViewIfNeeded();
   await vega.locator('svg, canvas').first().waitFor({ state: 'visible', timeout: 60_000 });
   await page.waitForFunction(() => window.jupyterapp.shell.currentWidget.sessionContext.kernelDisplayStatus === 'idle',
     null, { timeout: 300_000, polling: 1000 });
@@ -129,7 +144,7 @@ try {
     el.dispatchEvent(new Event('change', { bubbles: true }));
   });
   await page.waitForFunction(t => {
-    const e = document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.vegalite.v5+json"] .role-title-text');
+    const e = document.querySelector('.vega-embed .role-title-text');
     return e && e.textContent.trim() !== t;
   }, before, { timeout: 30_000, polling: 250 });
   const after = await title();
@@ -145,7 +160,9 @@ try {
     await page.screenshot({ path: shot }).catch(() => {});
     const state = await page.evaluate(() => JSON.stringify({ app: !!window.jupyterapp,
       status: window.jupyterapp?.shell?.currentWidget?.sessionContext?.kernelDisplayStatus,
-      kernel: window.jupyterapp?.shell?.currentWidget?.sessionContext?.kernelDisplayName })).catch(err => String(err));
+      kernel: window.jupyterapp?.shell?.currentWidget?.sessionContext?.kernelDisplayName,
+      outputs: [...document.querySelectorAll('.jp-OutputArea-output')].map(e => e.getAttribute('data-mime-type')) }))
+      .catch(err => String(err));
     console.error(`browser-check: page state ${state}; screenshot ${shot}`);
     console.error(labLog.split('\n').slice(-30).join('\n'));
   }
