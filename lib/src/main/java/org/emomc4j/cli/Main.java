@@ -28,6 +28,7 @@ import java.io.PrintWriter;
                 SearchCommand.class,
                 ReproduceCommand.class,
                 FinetuneCommand.class,
+                RacingReplayCommand.class,
                 AblationCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class

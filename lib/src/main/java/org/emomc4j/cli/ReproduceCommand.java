@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
 public final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--profile", defaultValue = "smoke",
-            description = "smoke (minutes, CI), quick (about 2 h on 2 cores), paper (the reference settings). Default: ${DEFAULT-VALUE}.")
+            description = {"smoke (minutes, CI), quick (about 2 h on 2 cores), full (VGG-16 width 1, the paper's search budget, bf16,",
+                    "shared evaluation cache and racing; the plan it prints at the start gives its hours), paper (the reference settings).",
+                    "Default: ${DEFAULT-VALUE}."})
     String profile;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: $EMOMC_RUNS/<profile>, else runs/<profile>).")
@@ -41,7 +43,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     Path baseline;
 
     @Option(names = "--precision", paramLabel = "P",
-            description = "Arithmetic stage 2 scores candidates in: fp32, bf16 or int8 (default: the profile's, fp32). Test re-scoring stays fp32.")
+            description = "Arithmetic stage 2 scores candidates in: fp32, bf16 or int8 (default: the profile's: bf16 under full, else fp32). Test re-scoring stays fp32.")
     String precision;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data slices, initial weights and training (default: ${DEFAULT-VALUE}).")
@@ -53,13 +55,27 @@ public final class ReproduceCommand implements Callable<Integer> {
                     "Planned cost: smoke about a minute; quick at most about 24 epochs (some 30 minutes on 2 cores); paper days."})
     String extras;
 
+    @Option(names = "--racing", paramLabel = "N[:ALPHA]|off",
+            description = {"Stage 2's racing: score candidates on the first N scoring images first, in full only if they could still",
+                    "enter the front (alpha: the bound's error level, default 0.001); off scores every candidate in full.",
+                    "Default: the profile's (full: 1024:0.001; the others: off)."})
+    String racing;
+
+    @Option(names = "--plan", description = "Print the profile's planned budget and time per stage (with what the run directory measured so far) and stop.")
+    boolean planOnly;
+
     @Override
     public Integer call() throws Exception {
         Profile p = Profile.parse(profile);
         if (precision != null) p = p.withPrecision(org.emomc4j.nn.Precision.parse(precision));
+        if (racing != null) p = p.withRacing(parseRacing(racing));
         Path home = home();
         Path o = out != null ? out : RunLayout.of(RunLayout.runsRoot(home), p).root();
         Path f = figures != null ? figures : home.resolve("figures").resolve(p.name());
+        if (planOnly) {
+            for (String line : Reproduce.plan(new RunLayout(o), p)) System.out.println(line);
+            return 0;
+        }
         Reproduce.Report r = Reproduce.run(new Reproduce.Options(p, o, DataLocation.resolve(data), seed, baseline,
                 ExtraStages.Stage.parseOrAll(extras)), line -> System.out.println(line));
         Figures.saveReproduction(r, f);
@@ -98,6 +114,19 @@ public final class ReproduceCommand implements Callable<Integer> {
         System.out.println("run directory: " + o.toAbsolutePath() + "\ntables: " + layout.tablesMarkdown().toAbsolutePath()
                 + "\nfigures: " + f.toAbsolutePath());
         return 0;
+    }
+
+    /** {@code off}, {@code N} or {@code N:ALPHA}. */
+    static org.emomc4j.search.Racing parseRacing(String text) {
+        String t = text.trim();
+        if (t.equalsIgnoreCase("off")) return org.emomc4j.search.Racing.OFF;
+        String[] f = t.split(":");
+        try {
+            return new org.emomc4j.search.Racing(Integer.parseInt(f[0].trim()),
+                    f.length > 1 ? Double.parseDouble(f[1].trim()) : org.emomc4j.search.Racing.DEFAULT.alpha());
+        } catch (NumberFormatException e) {
+            throw new org.emomc4j.util.UserError("--racing '" + text + "': use off, N (slice images) or N:ALPHA, e.g. 1024:0.001");
+        }
     }
 
     /** The project root (EMOMC_HOME from the launcher), else the working directory. */

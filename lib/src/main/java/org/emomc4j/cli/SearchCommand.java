@@ -118,6 +118,11 @@ public final class SearchCommand implements Callable<Integer> {
                     + "The front's test re-scoring stays fp32.")
     String precision;
 
+    @Option(names = "--racing", paramLabel = "N[:ALPHA]|off", defaultValue = "off",
+            description = {"Score candidates on the first N scoring images first, in full only if they could still enter the front",
+                    "(README: Racing; alpha default 0.001). Default: ${DEFAULT-VALUE}."})
+    String racing;
+
     @Option(names = "--resume", description = "Continue the run in --out.")
     boolean resume;
 
@@ -161,7 +166,7 @@ public final class SearchCommand implements Callable<Integer> {
         // Built (and checked) before any data is loaded: a bad value fails at once with exit 2.
         SearchConfig cfg = SearchConfig.builder(obj).dataflow(df.name()).coding(cd.cliName()).algorithm(algorithm)
                 .budget(pop, offspring, generations).seed(seed).sizeLimit(sizeLimit).energyLimit(energyLimit)
-                .bits(minBits, maxBits).seedCorner(seedCorner).extra(extra).build();
+                .bits(minBits, maxBits).seedCorner(seedCorner).extra(extra).racing(ReproduceCommand.parseRacing(racing)).build();
         Splits s = data.load();
         ImageSet evalSet = s.get(evalSplit);
         if (evalImages > 0) evalSet = evalSet.balancedSample(evalImages, data.splitSeed);

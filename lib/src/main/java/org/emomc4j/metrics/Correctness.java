@@ -55,6 +55,22 @@ public final class Correctness {
     /** Top-1 accuracy: {@link #count} / {@link #images} (0 for an empty set). */
     public double accuracy() { return images == 0 ? 0 : (double) count() / images; }
 
+    /** The first {@code n} images' bits (the slice a raced candidate is scored on first). */
+    public Correctness prefix(int n) {
+        if (n < 0 || n > images) throw new IllegalArgumentException("prefix of " + n + " images of " + images);
+        boolean[] b = new boolean[n];
+        for (int i = 0; i < n; i++) b[i] = correct(i);
+        return of(b);
+    }
+
+    /** These images followed by {@code rest}'s: the correctness on a set scored in two consecutive parts. */
+    public Correctness concat(Correctness rest) {
+        boolean[] b = new boolean[images + rest.images];
+        for (int i = 0; i < images; i++) b[i] = correct(i);
+        for (int i = 0; i < rest.images; i++) b[images + i] = rest.correct(i);
+        return of(b);
+    }
+
     /** Images this network got right and {@code other} wrong (the same image set). */
     public int rightWhereWrong(Correctness other) {
         requireSameImages(other);

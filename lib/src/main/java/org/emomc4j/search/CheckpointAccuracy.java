@@ -29,6 +29,7 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     private final int batchSize;
     private final int keep;
     private final Map<Double, Model> models = new LinkedHashMap<>(8, 0.75f, true);
+    private final Map<String, ImageSet> parts = new java.util.HashMap<>();
     private final Precision precision;
     private final ImageSet calibration;
     private final int calibrationImages;
@@ -71,16 +72,39 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     public double accuracy(Genome g) { return correctness(g).accuracy(); }
 
     @Override
-    public synchronized Correctness correctness(Genome g) {
+    public Correctness correctness(Genome g) { return correctness(g, 0, images.size()); }
+
+    /**
+     * The images [from, to) only. Batches start at {@code from}, so a part starting at a multiple
+     * of the batch size is batched exactly as in a whole-set pass and gives the same bits even
+     * when a kernel's rounding depended on the batch.
+     */
+    @Override
+    public synchronized Correctness correctness(Genome g, int from, int to) {
+        if (from < 0 || to > images.size() || from >= to)
+            throw new IllegalArgumentException("images [" + from + ", " + to + ") of " + images.size());
+        ImageSet part = from == 0 && to == images.size() ? images : parts.computeIfAbsent(from + ":" + to, k -> range(from, to));
         Model m = model(g.remaining());
         WeightTransform t = transform(g);
         for (int l = 0; l < m.spec().size(); l++) m.setWeightTransform(l, t);
         try {
-            return correctness(m, images, batchSize, precision);
+            return correctness(m, part, batchSize, precision);
         } finally {
             m.clearWeightTransforms();
         }
     }
+
+    private ImageSet range(int from, int to) {
+        int[] idx = new int[to - from];
+        for (int i = 0; i < idx.length; i++) idx[i] = from + i;
+        return images.subset(idx);
+    }
+
+    @Override
+    public int imageCount() { return images.size(); }
+
+    /** The evaluation batch (racing slices are best a multiple of it, see {@link #correctness(Genome, int, int)}). */
+    public int batchSize() { return batchSize; }
 
     /**
      * The base network stage 1 recorded (stage1/base.txt) on the same images and in the same

@@ -6,6 +6,7 @@ import org.moeaframework.core.objective.Minimize;
 import org.moeaframework.core.variable.RealVariable;
 import org.moeaframework.problem.AbstractProblem;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -17,7 +18,9 @@ import java.util.function.Consumer;
  * minimised: error = 1 - accuracy, then energy and/or size. The other cost is a constraint
  * (size <= limit in energy mode, energy <= limit in size mode), as in the reference.
  *
- * <p>Results are cached by decoded genome: duplicates and resumed runs cost nothing.
+ * <p>Results are cached by decoded genome: duplicates and resumed runs cost nothing. With
+ * {@link Racing} on, a candidate is scored on a slice first and in full only if it could still
+ * enter the front of the archive frozen at the start of its generation ({@link #beginGeneration}).
  *
  * <p>The method, formulas and choices: {@code docs/method.md#stage-2-search}.
  */
@@ -31,6 +34,10 @@ public final class EmomcProblem extends AbstractProblem {
     private final CostOracle cost;
     private final Map<Genome, Evaluation> cache = new ConcurrentHashMap<>();
     private volatile Consumer<Evaluation> listener = e -> { };
+    private Racing racing = Racing.OFF;
+    /** The non-dominated, fully scored, feasible candidates of the generations before the current one. */
+    private volatile List<double[]> archive = List.of();
+    private final java.util.Set<Genome> archived = ConcurrentHashMap.newKeySet();
 
     /**
      * @param layers      compressible layers (14 for VGG-16)
@@ -56,9 +63,38 @@ public final class EmomcProblem extends AbstractProblem {
      * remaining fractions, for a network of {@code layers} compressible layers.
      */
     public static EmomcProblem of(SearchConfig config, RemainingGrid grid, int layers, AccuracyOracle accuracy, CostOracle cost) {
-        return new EmomcProblem(grid, layers, config.minBits(), config.maxBits(), config.objective(), config.sizeLimit(),
+        EmomcProblem p = new EmomcProblem(grid, layers, config.minBits(), config.maxBits(), config.objective(), config.sizeLimit(),
                 config.energyLimit(), accuracy, cost);
+        p.racing = config.racing();
+        return p;
     }
+
+    /** This problem with candidates raced ({@link Racing}); {@link Racing#OFF} scores every candidate in full. */
+    public EmomcProblem withRacing(Racing r) {
+        racing = java.util.Objects.requireNonNull(r, "racing");
+        return this;
+    }
+
+    public Racing racing() { return racing; }
+
+    /**
+     * Freezes the archive the next generation races against: the non-dominated points of every
+     * feasible candidate scored in full so far (measured or preloaded). Called by {@link SearchRun}
+     * before each generation, so decisions do not depend on the order of evaluations within one.
+     */
+    public void beginGeneration() {
+        if (!racing.enabled()) return;
+        List<double[]> pts = new java.util.ArrayList<>(archive);
+        for (Evaluation e : cache.values()) {
+            if (e.raced() || !Racing.feasible(objective, e.energyMilliJoules(), e.sizeKiB(), sizeLimit, energyLimit)
+                    || !archived.add(e.genome())) continue;
+            pts.add(Racing.point(objective, e.accuracy(), e.energyMilliJoules(), e.sizeKiB()));
+        }
+        archive = List.copyOf(Racing.nonDominated(pts));
+    }
+
+    /** The archive of the current generation (objective points: error, then the cost(s)). */
+    public List<double[]> archive() { return archive; }
 
     @Override
     public String getName() { return "EMOMC-stage2-" + objective.name().toLowerCase(); }
@@ -106,14 +142,35 @@ public final class EmomcProblem extends AbstractProblem {
         Evaluation hit = cache.get(g);
         if (hit != null) return hit;
         long t0 = System.nanoTime();
-        org.emomc4j.metrics.Correctness correct = accuracy.correctness(g);
-        double acc = correct != null ? correct.accuracy() : accuracy.accuracy(g);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        Evaluation e = new Evaluation(g, acc, cost.energyMilliJoules(g), cost.sizeKiB(g), secs, correct);
+        double energy = cost.energyMilliJoules(g), size = cost.sizeKiB(g);
+        Evaluation e = raced(g, energy, size, t0);
+        if (e == null) {
+            org.emomc4j.metrics.Correctness correct = accuracy.correctness(g);
+            double acc = correct != null ? correct.accuracy() : accuracy.accuracy(g);
+            e = new Evaluation(g, acc, energy, size, (System.nanoTime() - t0) / 1e9, correct);
+        }
         Evaluation prev = cache.putIfAbsent(g, e);
         if (prev != null) return prev;
         listener.accept(e);
         return e;
+    }
+
+    /**
+     * The candidate scored under {@link Racing}: raced (slice accuracy, marked) when the archive
+     * dominates its optimistic point, else scored in full from the slice and the rest; null when
+     * racing does not apply (off, generation 0's empty archive, an oracle without per-image results).
+     */
+    private Evaluation raced(Genome g, double energy, double size, long t0) {
+        List<double[]> frozen = archive;
+        int n = racing.sliceImages(), total = accuracy.imageCount();
+        if (!racing.enabled() || frozen.isEmpty() || total <= n) return null;
+        org.emomc4j.metrics.Correctness slice = accuracy.correctness(g, 0, n);
+        if (slice == null) return null;
+        double optimistic = Racing.optimisticAccuracy(slice.count(), n, total, racing.alpha());
+        if (Racing.dominated(Racing.point(objective, optimistic, energy, size), frozen))
+            return new Evaluation(g, slice.accuracy(), energy, size, (System.nanoTime() - t0) / 1e9, slice, true);
+        org.emomc4j.metrics.Correctness full = slice.concat(accuracy.correctness(g, n, total));
+        return new Evaluation(g, full.accuracy(), energy, size, (System.nanoTime() - t0) / 1e9, full);
     }
 
     /** Writes an evaluation's objectives and constraint into a solution. */

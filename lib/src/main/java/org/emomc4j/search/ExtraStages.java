@@ -182,12 +182,12 @@ public final class ExtraStages {
 
     /** The fine-tuning of the extras: stage 1's (cosine from the profile's fine-tuning rate) over {@code epochs}. */
     static TrainConfig fineTune(Profile p, int epochs, long seed) {
-        return Stage1.fineTuning(epochs, p.batch(), p.fineTuneLr(), seed);
+        return p.fineTuning(epochs, seed);
     }
 
     /** Fig. 3's fine-tuning: the profile's fine-tuning rate, constant, over its K epochs per arm. */
     static TrainConfig fig3FineTune(Profile p, long seed) {
-        return PruningSteps.fineTuning(p.extras().fig3Steps(), p.batch(), p.fineTuneLr(), seed);
+        return PruningSteps.fineTuning(p.extras().fig3Steps(), p.batch(), p.fineTuneLr(), seed).withPrecision(p.trainPrecision());
     }
 
     /**

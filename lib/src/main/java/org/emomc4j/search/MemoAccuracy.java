@@ -48,5 +48,9 @@ public final class MemoAccuracy implements AccuracyOracle {
         return u == NONE ? null : u;
     }
 
+    /** The inner oracle's image count: a racing search over a memo still races (each slice cut from the memoized whole). */
+    @Override
+    public int imageCount() { return inner.imageCount(); }
+
     public int size() { return memo.size(); }
 }

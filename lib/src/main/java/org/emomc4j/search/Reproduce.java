@@ -69,6 +69,12 @@ public final class Reproduce {
                          Map<String, List<SearchRun.Progress>> hypervolume, Table tableII, Table tableIII,
                          Map<String, Double> wallSeconds, Gains.Fronts energyGains, Gains.Fronts sizeGains,
                          ExtraStages.Result extras) {
+        /** The same report with other wall times. */
+        public Report withWallSeconds(Map<String, Double> w) {
+            return new Report(profile, baselineTestAccuracy, stage1, energyFronts, sizeFronts, hypervolume, tableII, tableIII, w,
+                    energyGains, sizeGains, extras);
+        }
+
         /** The same report with the stages beyond the paper. */
         public Report withExtras(ExtraStages.Result x) { return withExtras(x, tableII, tableIII); }
 
@@ -129,16 +135,14 @@ public final class Reproduce {
 
     private static Report runClaimed(Options o, RunLayout layout, Consumer<String> log) throws IOException {
         Profile p = o.profile();
-        Map<String, Double> wall = new LinkedHashMap<>();
-        long t0 = System.nanoTime();
         log.accept(String.format(Locale.ROOT, "reproduce: %s -> %s", p.label(), o.out().toAbsolutePath()));
+        for (String line : plan(layout, p)) log.accept(line);
         Splits s = p.sample(Cifar10.load(o.dataDir()).splits(), o.seed());
         ImageSet train = s.train(), val = s.val(), test = s.test();
         NetworkSpec spec = NetworkSpec.vgg("vgg16", p.width());
 
         // 1. Baseline.
         TrainConfig base = p.baselineConfig(o.seed());
-        long t = System.nanoTime();
         Path baseCk;
         if (o.baseline() != null) {
             NetworkSpec given = Model.load(o.baseline()).spec();
@@ -150,13 +154,11 @@ public final class Reproduce {
         } else {
             baseCk = train(p, spec, base, train, val, layout, o.seed(), log);
         }
-        wall.put("baseline", (System.nanoTime() - t) / 1e9);
         double baseTest = Model.load(baseCk).accuracy(test, 256);
         log.accept(String.format(Locale.ROOT, "baseline test accuracy %.2f %%", 100 * baseTest));
 
         // 2. Stage 1.
         Path s1 = layout.stage1Dir();
-        t = System.nanoTime();
         Stage1 stage1 = p.stage1(p.stage1Mode(), o.seed());
         int[] ran = {0};
         List<Stage1.Point> points = stage1.run(baseCk, train, val, 256, s1, new Stage1.Listener() {
@@ -168,37 +170,40 @@ public final class Reproduce {
             }
         });
         if (ran[0] == 0) log.accept("stage 1: all " + points.size() + " grid points finished earlier; nothing to do");
-        wall.put("stage1", (System.nanoTime() - t) / 1e9);
 
         // 3. Stage 2: every dataflow (energy), every coding (size).
         RemainingGrid grid = Stage1.available(s1);
-        // Candidates are scored in the profile's precision; fronts are re-scored on test in fp32.
-        MemoAccuracy valAcc = new MemoAccuracy(new CheckpointAccuracy(s1, val, 256, 4, p.precision(), train,
-                org.emomc4j.nn.Precision.CALIBRATION_IMAGES));
+        // Candidates are scored in the profile's precision, through one cache shared by the seven searches;
+        // fronts are re-scored on test in fp32.
+        EvaluationCache valAcc = sharedCache(layout, p, val, train);
         MemoAccuracy testAcc = new MemoAccuracy(new CheckpointAccuracy(s1, test, 256, 2));
         Map<String, List<Summary.Member>> energy = new LinkedHashMap<>(), size = new LinkedHashMap<>();
         Map<String, List<SearchRun.Progress>> hv = new LinkedHashMap<>();
-        t = System.nanoTime();
         for (Dataflow d : Dataflow.values()) {
             ReferenceCosts costs = new ReferenceCosts(spec, d, Coding.DENSE);
             energy.put(d.name(), search(layout, p, Objective.ENERGY, costs, grid, valAcc, testAcc, baseTest, hv, log));
+            valAcc.save();
         }
         for (Coding c : Coding.PAPER) {
             ReferenceCosts costs = new ReferenceCosts(spec, Dataflow.XY, c);
             size.put(c.cliName(), search(layout, p, Objective.SIZE, costs, grid, valAcc, testAcc, baseTest, hv, log));
+            valAcc.save();
         }
-        wall.put("stage2", (System.nanoTime() - t) / 1e9);
+        log.accept(String.format(Locale.ROOT, "stage 2: shared evaluation cache %s: %d genomes, %d of %d requests answered from it "
+                + "this session, %d images scored", layout.root().relativize(valAcc.file()), valAcc.size(), valAcc.hits(), valAcc.requests(),
+                valAcc.imagesMeasured()));
 
         // 4. Tables (figures are drawn from the report by the caller: report.Figures#saveReproduction).
         Gains.Fronts eg = gainFronts(layout, spec, Objective.ENERGY, baseTest), sg = gainFronts(layout, spec, Objective.SIZE, baseTest);
         Table[] tables = writeTables(layout, p, eg, sg);
         Table t2 = tables[0], t3 = tables[1];
-        wall.put("total", (System.nanoTime() - t0) / 1e9);
+        Map<String, Double> wall = wallTimes(layout, baseCk, o.baseline() != null);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("profile", p);
         meta.put("baseline_test_accuracy", baseTest);
         meta.put("baseline_checkpoint", baseCk.toAbsolutePath().toString());
         meta.put("wall_time_s", wall);
+        meta.put("wall_time_rule", WALL_TIME_RULE + (o.baseline() != null ? " " + GIVEN_BASELINE_RULE : ""));
         meta.put("versions", Summary.versions());
         AtomicFiles.writeString(layout.reproduceJson(),
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(meta));
@@ -208,6 +213,7 @@ public final class Reproduce {
     /** The stages beyond the paper the options ask for, after the finished pipeline (each resumes or is read back). */
     private static Report extras(Options o, RunLayout layout, Report r, Consumer<String> log) throws IOException {
         if (o.extras().isEmpty()) return r;
+        long t0 = System.nanoTime();
         Path base = Path.of(new ObjectMapper().readTree(layout.reproduceJson().toFile()).path("baseline_checkpoint").asText(""));
         if (!Files.isRegularFile(base))
             throw new UserError("the baseline network " + base + " of the run in " + o.out() + " is missing: the stages beyond the paper "
@@ -216,7 +222,164 @@ public final class Reproduce {
         ExtraStages.Result x = ExtraStages.run(new ExtraStages.Inputs(o.profile(), o.seed(), layout, s, base, r.baselineTestAccuracy(),
                 r.energyFronts(), r.sizeFronts()), o.extras(), log);
         Table[] t = writeTables(layout, o.profile(), r.energyGains(), r.sizeGains());   // now with the extras' columns
-        return r.withExtras(x, t[0], t[1]);
+        return r.withExtras(x, t[0], t[1]).withWallSeconds(addExtrasSeconds(layout, (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** reproduce.json's account of its wall times. */
+    static final String WALL_TIME_RULE = "seconds summed over every session of the run, from each stage's own records: the baseline's "
+            + "train-log.csv (its epochs), stage1/stage1.csv (its grid points), each search's summary.json (search and test re-scoring); "
+            + "extras: each session's time in them added up (a session killed inside them is not counted)";
+    static final String GIVEN_BASELINE_RULE = "The baseline was given with --baseline: its time is that of the train-log.csv beside its "
+            + "checkpoint (0 when there is none), not trained in this run.";
+
+    /**
+     * Wall time of each stage so far, summed over every session (see {@link #WALL_TIME_RULE}):
+     * baseline, stage1, stage2 (and each search, e.g. {@code stage2/energy-XY}), total.
+     */
+    public static Map<String, Double> wallTimes(RunLayout layout, Path baselineCheckpoint, boolean given) throws IOException {
+        Map<String, Double> wall = new LinkedHashMap<>();
+        Path trainLog = given ? baselineCheckpoint.resolveSibling(Trainer.LOG) : layout.baselineLog();
+        wall.put("baseline", sumColumn(trainLog, "seconds"));
+        double s1 = 0;
+        for (Stage1.Point pt : Stage1.readCsv(layout.stage1Dir())) s1 += pt.seconds();
+        wall.put("stage1", s1);
+        double s2 = 0;
+        Map<String, Double> searches = new LinkedHashMap<>();
+        List<Path> dirs = new ArrayList<>();
+        for (Dataflow d : Dataflow.values()) dirs.add(layout.energySearch(d));
+        for (Coding c : Coding.PAPER) dirs.add(layout.sizeSearch(c));
+        for (Path dir : dirs) {
+            if (!Files.isRegularFile(dir.resolve(Summary.FILE))) continue;
+            var w = new ObjectMapper().readTree(dir.resolve(Summary.FILE).toFile()).path("wall_time_s");
+            double sec = w.path("search").asDouble(0) + w.path("test_rescore").asDouble(0);
+            searches.put("stage2/" + dir.getFileName(), sec);
+            s2 += sec;
+        }
+        wall.put("stage2", s2);
+        wall.putAll(searches);
+        wall.put("total", wall.get("baseline") + s1 + s2);
+        return wall;
+    }
+
+    /** Adds a session's seconds in the extras to reproduce.json (wall_time_s.extras and total); returns the new wall times. */
+    private static Map<String, Double> addExtrasSeconds(RunLayout layout, double seconds) throws IOException {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(layout.reproduceJson().toFile());
+        var w = root.with("wall_time_s");
+        double before = w.path("extras").asDouble(0);
+        w.put("extras", before + seconds);
+        w.put("total", w.path("total").asDouble(0) + seconds);
+        AtomicFiles.writeString(layout.reproduceJson(), json.writeValueAsString(root));
+        Map<String, Double> out = new LinkedHashMap<>();
+        w.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asDouble()));
+        return out;
+    }
+
+    /** The sum of a CSV column (0 when the file or the column is missing). */
+    static double sumColumn(Path csv, String column) throws IOException {
+        if (!Files.isRegularFile(csv)) return 0;
+        List<String> lines = Files.readAllLines(csv);
+        if (lines.isEmpty()) return 0;
+        int col = List.of(lines.get(0).split(",")).indexOf(column);
+        if (col < 0) return 0;
+        double s = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            if (col < f.length && !f[col].isBlank()) s += Double.parseDouble(f[col]);
+        }
+        return s;
+    }
+
+    /** The median of a CSV column's positive values (NaN when there are none). */
+    static double medianColumn(Path csv, String column) throws IOException {
+        if (!Files.isRegularFile(csv)) return Double.NaN;
+        List<String> lines = Files.readAllLines(csv);
+        if (lines.isEmpty()) return Double.NaN;
+        int col = List.of(lines.get(0).split(",")).indexOf(column);
+        List<Double> v = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            if (col >= 0 && col < f.length && !f[col].isBlank() && Double.parseDouble(f[col]) > 0) v.add(Double.parseDouble(f[col]));
+        }
+        if (v.isEmpty()) return Double.NaN;
+        java.util.Collections.sort(v);
+        return v.get(v.size() / 2);
+    }
+
+    /**
+     * The shared evaluation cache of a run's searches ({@link EvaluationCache}) in
+     * {@code <run>/stage2-cache/}, keyed by the stage-1 networks, the scoring precision, the
+     * validation images and int8's calibration images.
+     */
+    public static EvaluationCache sharedCache(RunLayout layout, Profile p, ImageSet val, ImageSet train) throws IOException {
+        org.emomc4j.nn.Precision prec = p.precision();
+        int calib = org.emomc4j.nn.Precision.CALIBRATION_IMAGES;
+        String calibration = prec == org.emomc4j.nn.Precision.INT8 ? train.fingerprint() + " (" + calib + ")" : "none";
+        String key = EvaluationCache.key(stage1Identity(layout.stage1Dir()), prec.id(), val.fingerprint(), val.size(), calibration);
+        return new EvaluationCache(new CheckpointAccuracy(layout.stage1Dir(), val, 256, 4, prec, train, calib), key, layout.stage2CacheDir());
+    }
+
+    /**
+     * The profile's planned cost ({@link Budget}) as log lines: the worst case (no cache hit, no
+     * racing), and, when searches of the run have measured some, with their cache-hit and raced
+     * fractions; times at the throughputs measured in the run (baseline epochs, full-scored
+     * candidates) where there are any, else the README's bench.
+     */
+    public static List<String> plan(RunLayout layout, Profile p) throws IOException {
+        Budget worst = p.budget(0, 0);
+        Seen seen = new Seen(worst.scoringImages());
+        for (Dataflow d : Dataflow.values()) seen.add(layout.energySearch(d));
+        for (Coding c : Coding.PAPER) seen.add(layout.sizeSearch(c));
+        Budget.Throughput t = Budget.Throughput.planned(p).measured(medianColumn(layout.baselineLog(), "img_per_s"), seen.scoreRate());
+        List<String> out = new ArrayList<>();
+        out.add("plan (" + p.name() + ", worst case: no cache hit, no candidate raced):");
+        out.addAll(worst.describe(t));
+        Budget expected = worst;
+        if (seen.evaluations > 0) {
+            out.add(String.format(Locale.ROOT, "plan at the fractions the run's searches measured so far (%d evaluations):", seen.evaluations));
+            expected = p.budget(1 - (double) seen.unique.size() / seen.evaluations, (double) seen.raced / seen.evaluations);
+            out.addAll(expected.describe(t));
+        }
+        int epochs = (int) Csv.readRows(layout.baselineLog()).size(), s1 = 0;
+        for (Stage1.Point pt : Stage1.readCsv(layout.stage1Dir())) s1 += pt.epochs();
+        Budget.Done done = new Budget.Done(epochs, s1, seen.evaluations, seen.summaries);
+        if (epochs + s1 + seen.evaluations > 0)
+            out.add(String.format(Locale.ROOT, "done: %d baseline epochs, %d stage-1 epochs, %d evaluations, %d searches re-scored; "
+                    + "ETA of what is left (at the plan's rates): %s", epochs, s1, seen.evaluations, seen.summaries,
+                    eta(expected.secondsLeft(t, done))));
+        return out;
+    }
+
+    /** What the run's searches measured so far: evaluations, distinct genomes, raced ones, full-scoring images/s. */
+    private static final class Seen {
+        final int images;
+        final java.util.Set<String> unique = new java.util.HashSet<>();
+        final List<Double> rates = new ArrayList<>();
+        int evaluations, raced, summaries;
+
+        Seen(int images) { this.images = images; }
+
+        void add(Path searchDir) throws IOException {
+            if (Files.isRegularFile(searchDir.resolve(Summary.FILE))) summaries++;
+            Path csv = searchDir.resolve(SearchRun.EVALUATIONS);
+            if (!Files.isRegularFile(csv)) return;
+            for (String[] row : Csv.readRows(csv)) {
+                evaluations++;
+                unique.add(row[1]);
+                boolean r = row.length > 8 && row[8].equals("1");
+                if (r) raced++;
+                double sec = Double.parseDouble(row[7]);
+                // Cache hits take milliseconds; a measured full scoring of N images takes far longer.
+                if (!r && sec >= 0.01) rates.add(images / sec);
+            }
+        }
+
+        double scoreRate() {
+            if (rates.isEmpty()) return Double.NaN;
+            List<Double> v = new ArrayList<>(rates);
+            java.util.Collections.sort(v);
+            return v.get(v.size() / 2);
+        }
     }
 
     private static Table table2(RunLayout layout, Profile p, Gains.Fronts energy) throws IOException {

@@ -110,6 +110,9 @@ public final class RunLayout {
 
     public Path sizeSearch(Coding c) { return searchDir(searchName(Objective.SIZE, Dataflow.XY, c)); }
 
+    /** Where the shared evaluation cache of the run's searches lives ({@link EvaluationCache}). */
+    public Path stage2CacheDir() { return root.resolve("stage2-cache"); }
+
     public Path reportDir() { return root.resolve(REPORT); }
 
     public Path table2() { return reportDir().resolve(TABLE2); }

@@ -20,11 +20,12 @@ import java.util.Map;
  * @param seedCorner  seed the initial population with the least-compressed corner ({@link CornerInitialization};
  *                    ours, on for the profiles, off in the reference settings)
  * @param extra       descriptive settings recorded in summary.json and part of the resume check
+ * @param racing      candidates scored on a slice first ({@link Racing}; {@link Racing#OFF}: the paper's full scoring)
  */
 public record SearchConfig(Objective objective, String dataflow, String coding, String algorithm,
                            int populationSize, int offspringSize, int generations, long seed,
                            double sizeLimit, double energyLimit, int minBits, int maxBits, boolean seedCorner,
-                           Map<String, Object> extra) {
+                           Map<String, Object> extra, Racing racing) {
 
     /** summary.json's and the resume key's record of a seeded start (absent: the reference's random start). */
     public static final String SEEDED = "random, first member the least-compressed corner (r max, 8 bits)";
@@ -47,6 +48,7 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
         if (!(energyLimit > 0)) throw new UserError("--energy-limit must be > 0 mJ, got " + energyLimit);
         algorithm = SearchAlgorithms.canonical(algorithm);
         extra = extra == null ? Map.of() : Map.copyOf(extra);
+        if (racing == null) racing = Racing.OFF;
     }
 
     /** Refuses a bit-width range outside {@value #BITS_FLOOR}..{@value #BITS_CEILING} or with min > max. */
@@ -96,6 +98,7 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
         b.maxBits = maxBits;
         b.seedCorner = seedCorner;
         b.extra = new LinkedHashMap<>(extra);
+        b.racing = racing;
         return b;
     }
 
@@ -136,6 +139,8 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
         m.put("bits", minBits + ".." + maxBits);
         // Only when seeded: the key of an unseeded search stays that of runs made before seeding existed.
         if (seedCorner) m.put("initial_population", SEEDED);
+        // Only when on: the key of a search without racing stays that of runs made before racing existed.
+        if (racing.enabled()) m.put("racing", racing.describe());
         m.putAll(new java.util.TreeMap<>(extra));
         return m;
     }
@@ -156,6 +161,7 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
         private double sizeLimit = Double.POSITIVE_INFINITY, energyLimit = Double.POSITIVE_INFINITY;
         private boolean seedCorner;
         private Map<String, Object> extra = new LinkedHashMap<>();
+        private Racing racing = Racing.OFF;
 
         private Builder(Objective objective) { this.objective = objective; }
 
@@ -190,9 +196,12 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
         /** Adds descriptive settings (merged over those already set). */
         public Builder extra(Map<String, ?> more) { extra.putAll(more); return this; }
 
+        /** Races candidates ({@link Racing}; default off). */
+        public Builder racing(Racing r) { racing = r; return this; }
+
         public SearchConfig build() {
             return new SearchConfig(objective, dataflow, coding, algorithm, pop, offspring, generations, seed, sizeLimit,
-                    energyLimit, minBits, maxBits, seedCorner, extra);
+                    energyLimit, minBits, maxBits, seedCorner, extra, racing);
         }
     }
 }

@@ -102,6 +102,7 @@ public final class SearchRun {
 
     private Result runClaimed(boolean resume, Consumer<Progress> onGeneration) throws IOException {
         long t0 = System.nanoTime();
+        boolean racing = config.racing().enabled();
         Path stateFile = dir.resolve(SearchState.FILE);
         List<String> evalRows = new ArrayList<>();
         List<Evaluation> evaluations = new ArrayList<>();
@@ -110,7 +111,7 @@ public final class SearchRun {
         problem.setListener(ev -> {
             synchronized (evalRows) {
                 evaluations.add(ev);
-                evalRows.add(evaluationRow(generation[0], ev));
+                evalRows.add(evaluationRow(generation[0], ev, racing));
             }
         });
         try {
@@ -127,7 +128,7 @@ public final class SearchRun {
                     if (Integer.parseInt(row[0]) > done) continue; // written after the last saved state
                     Evaluation ev = parseEvaluation(row, stored.get(row[1]));
                     evaluations.add(ev);
-                    evalRows.add(evaluationRow(Integer.parseInt(row[0]), ev));
+                    evalRows.add(evaluationRow(Integer.parseInt(row[0]), ev, racing));
                 }
                 problem.preload(evaluations);
                 preloaded = evaluations.size();
@@ -141,6 +142,7 @@ public final class SearchRun {
             for (int g = done + 1; g <= config.generations(); g++) {
                 generation[0] = g;
                 PRNG.setRandom(new Random(mix(config.seed(), g)));
+                problem.beginGeneration();
                 algorithm.step(); // g == 0: the initial population
                 if (algorithm.getNumberOfEvaluations() != config.evaluationsAfter(g))
                     throw new IllegalStateException(config.algorithm() + " made " + algorithm.getNumberOfEvaluations()
@@ -152,10 +154,11 @@ public final class SearchRun {
                 progress.add(p);
                 List<String> rowsNow;
                 synchronized (evalRows) { rowsNow = new ArrayList<>(evalRows); }
-                AtomicFiles.writeString(dir.resolve(EVALUATIONS), evaluationHeader() + String.join("\n", rowsNow) + (rowsNow.isEmpty() ? "" : "\n"));
+                AtomicFiles.writeString(dir.resolve(EVALUATIONS), evaluationHeader(racing) + String.join("\n", rowsNow) + (rowsNow.isEmpty() ? "" : "\n"));
                 List<Evaluation> evaluatedNow;
                 synchronized (evalRows) { evaluatedNow = new ArrayList<>(evaluations); }
                 writeCorrectness(evaluatedNow);
+                problem.accuracyOracle().flush();
                 AtomicFiles.writeString(dir.resolve(FRONT), frontCsv(frontEvaluations(front)));
                 AtomicFiles.writeString(dir.resolve(PROGRESS), progressCsv(progress));
                 // The state last: a run killed before it resumes from the previous generation and ignores newer rows.
@@ -257,7 +260,7 @@ public final class SearchRun {
     /** Hypervolume of a front in the fixed box (0 when the front is empty). */
     public double hypervolume(NondominatedPopulation front) {
         NondominatedPopulation feasible = new NondominatedPopulation();
-        for (Solution s : front) if (s.isFeasible()) feasible.add(s);
+        for (Solution s : front) if (s.isFeasible() && !raced(s)) feasible.add(s);
         if (feasible.isEmpty()) return 0;
         return new Hypervolume(problem, hvMin, hvMax).evaluate(feasible);
     }
@@ -276,14 +279,21 @@ public final class SearchRun {
         return hypervolume(front);
     }
 
-    /** The feasible members of a front as evaluations, sorted by error then cost. */
+    /** Whether a solution's genome was raced (scored on a slice only: never a front member, see {@link Racing}). */
+    private boolean raced(Solution s) {
+        Evaluation e = problem.cached(problem.decode(s));
+        return e != null && e.raced();
+    }
+
+    /** The feasible, fully scored members of a front as evaluations, sorted by error then cost. */
     public List<Evaluation> frontEvaluations(NondominatedPopulation front) {
         List<Evaluation> out = new ArrayList<>();
         java.util.Set<Genome> seen = new java.util.HashSet<>();
         for (Solution s : front) {
             if (!s.isFeasible()) continue;
             Genome g = problem.decode(s);
-            if (seen.add(g)) out.add(problem.score(g));
+            Evaluation e = problem.score(g);
+            if (!e.raced() && seen.add(g)) out.add(e);
         }
         out.sort(Comparator.comparingDouble((Evaluation e) -> -e.accuracy()).thenComparingDouble(Evaluation::energyMilliJoules)
                 .thenComparingDouble(Evaluation::sizeKiB));
@@ -292,19 +302,26 @@ public final class SearchRun {
 
     // ---- CSV (through util.Csv; the genome's own commas are written as ';' so the files stay readable in a spreadsheet) ----
 
-    static String evaluationHeader() {
-        return Csv.line("generation", "genome", "remaining", "bits", "accuracy", "energy_mJ", "size_kB", "seconds") + "\n";
+    /** The header; a racing search adds the column {@code raced} (1: scored on the slice only), others keep the older form. */
+    static String evaluationHeader(boolean racing) {
+        List<Object> h = new ArrayList<>(List.of("generation", "genome", "remaining", "bits", "accuracy", "energy_mJ", "size_kB", "seconds"));
+        if (racing) h.add("raced");
+        return Csv.line(h.toArray()) + "\n";
     }
 
-    static String evaluationRow(int generation, Evaluation e) {
+    static String evaluationRow(int generation, Evaluation e, boolean racing) {
         // Full round-trip precision: a resumed run must see exactly the numbers the first run saw.
-        return Csv.line(generation, e.genome().key().replace(',', ';'), String.format(Locale.ROOT, "%.4f", e.genome().remaining()),
-                bitsText(e.genome()), e.accuracy(), e.energyMilliJoules(), e.sizeKiB(), String.format(Locale.ROOT, "%.3f", e.seconds()));
+        List<Object> r = new ArrayList<>(List.of(generation, e.genome().key().replace(',', ';'),
+                String.format(Locale.ROOT, "%.4f", e.genome().remaining()), bitsText(e.genome()), e.accuracy(), e.energyMilliJoules(),
+                e.sizeKiB(), String.format(Locale.ROOT, "%.3f", e.seconds())));
+        if (racing) r.add(e.raced() ? 1 : 0);
+        return Csv.line(r.toArray());
     }
 
     static Evaluation parseEvaluation(String[] row, Correctness correct) {
+        boolean raced = row.length > 8 && row[8].equals("1");
         Evaluation e = new Evaluation(Genome.parse(row[1].replace(';', ',')), Double.parseDouble(row[4]), Double.parseDouble(row[5]),
-                Double.parseDouble(row[6]), Double.parseDouble(row[7]), correct);
+                Double.parseDouble(row[6]), Double.parseDouble(row[7]), correct, raced);
         if (correct != null && correct.accuracy() != e.accuracy())
             throw new UserError("the per-image correctness of " + row[1] + " in " + CORRECTNESS + " gives accuracy " + correct.accuracy()
                     + ", but " + EVALUATIONS + " records " + e.accuracy() + ": the run directory is inconsistent");

@@ -28,18 +28,51 @@ final class SyntheticOracles {
      */
     static AccuracyOracle perImage() {
         AccuracyOracle a = accuracy();
+        return of(g -> firstRight((int) Math.round(IMAGES * a.accuracy(g))), firstRight(186), -1);
+    }
+
+    /** An oracle answering from per-genome correctness (and the uncompressed network's; image count -1: unknown). */
+    static AccuracyOracle of(java.util.function.Function<Genome, org.emomc4j.metrics.Correctness> correct,
+                             org.emomc4j.metrics.Correctness uncompressed, int images) {
         return new AccuracyOracle() {
             @Override
             public double accuracy(Genome g) { return correctness(g).accuracy(); }
 
             @Override
-            public org.emomc4j.metrics.Correctness correctness(Genome g) {
-                return firstRight((int) Math.round(IMAGES * a.accuracy(g)));
-            }
+            public org.emomc4j.metrics.Correctness correctness(Genome g) { return correct.apply(g); }
 
             @Override
-            public org.emomc4j.metrics.Correctness uncompressedCorrectness() { return firstRight(186); }
+            public org.emomc4j.metrics.Correctness uncompressedCorrectness() { return uncompressed; }
+
+            @Override
+            public int imageCount() { return images; }
         };
+    }
+
+    /**
+     * The synthetic accuracy on 200 images, the right ones spread over the set by a hash of the
+     * genome and the image (so a slice of the first images estimates the whole with noise, as a
+     * real network's would); knows its image count, so racing applies.
+     */
+    static AccuracyOracle spreadPerImage() {
+        AccuracyOracle a = accuracy();
+        return of(g -> {
+            double p = a.accuracy(g);
+            boolean[] c = new boolean[IMAGES];
+            for (int i = 0; i < IMAGES; i++) {
+                long h = (g.hashCode() * 0x9E3779B97F4A7C15L) ^ (i * 0xBF58476D1CE4E5B9L);
+                h ^= h >>> 29;
+                h *= 0x94D049BB133111EBL;
+                h ^= h >>> 32;
+                c[i] = (h >>> 11) * 0x1.0p-53 < p;
+            }
+            return org.emomc4j.metrics.Correctness.of(c);
+        }, null, IMAGES);
+    }
+
+    static EmomcProblem spreadProblem(Objective o) {
+        return new EmomcProblem(RemainingGrid.parse("0.20:0.80:0.01"), LAYERS, 2, 12, o,
+                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, spreadPerImage(), cost());
     }
 
     static org.emomc4j.metrics.Correctness firstRight(int k) {

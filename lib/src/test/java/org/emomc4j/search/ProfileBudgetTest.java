@@ -1,0 +1,131 @@
+package org.emomc4j.search;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.emomc4j.nn.Precision;
+import org.emomc4j.util.ResumeKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ProfileBudgetTest {
+
+    @TempDir
+    Path tmp;
+
+    /** run-key.json of the quick reproduction started before the full profile existed (~/runs/quick, 2026-11-25), verbatim. */
+    static final String QUICK_RUN_KEY = """
+            {
+              "command" : "reproduce",
+              "settings" : {
+                "profile" : "Profile[name=quick, width=0.25, trainImages=0, valImages=2000, testImages=0, baselineEpochs=30, schedule=onecycle, lr=0.1, batch=128, grid=0.20:0.80:0.05, steps=4, stage1Mode=CHAINED, fineTuneLr=0.01, pop=20, offspring=10, generations=20, precision=FP32]",
+                "seed" : "1"
+              }
+            }""";
+
+    /** A quick run started before trainPrecision and racing existed still resumes: its key is unchanged, byte for byte. */
+    @Test
+    void quickKeyIsUnchanged() throws Exception {
+        ResumeKey stored = ResumeKey.fromJson(new ObjectMapper().readTree(QUICK_RUN_KEY), Path.of("run-key.json"));
+        assertEquals(List.of(), Reproduce.resumeKey(Profile.QUICK, 1).differences(stored));
+        for (Profile p : List.of(Profile.SMOKE, Profile.QUICK, Profile.PAPER)) {
+            assertEquals(Precision.FP32, p.trainPrecision());
+            assertFalse(p.racing().enabled());
+            assertFalse(p.toString().contains("trainPrecision"), p.toString());
+            assertFalse(p.searchConfig(Objective.ENERGY, "XY", "dense").resumeKey().entries().containsKey("racing"));
+        }
+        assertTrue(Profile.FULL.toString().endsWith(", precision=BF16, trainPrecision=BF16, racing=Racing[sliceImages=1024, alpha=0.001]]"),
+                Profile.FULL.toString());
+    }
+
+    @Test
+    void fullProfileIsThePaperAtWidthOneInBf16() {
+        Profile f = Profile.parse("full");
+        assertSame(Profile.FULL, f);
+        assertEquals(1.0, f.width());
+        assertEquals(0, f.trainImages() + f.valImages() + f.testImages(), "all 45,000 / 5,000 / 10,000 images");
+        assertEquals(Precision.BF16, f.precision());
+        assertEquals(Precision.BF16, f.baselineConfig(1).precision());
+        assertEquals(0.1, f.baselineConfig(1).labelSmoothing());
+        assertEquals(16, f.baselineConfig(1).cutout());
+        assertEquals(Precision.BF16, f.fineTuning(1, 1).precision());
+        SearchConfig c = f.searchConfig(Objective.SIZE, "XY", "coo");
+        assertEquals(40, c.populationSize());
+        assertEquals(20, c.offspringSize());
+        assertEquals(120, c.generations());
+        assertEquals(1, c.seed());
+        assertEquals(Racing.DEFAULT, c.racing());
+        assertTrue(c.resumeKey().entries().containsKey("racing"));
+        // The quick profile keeps its fp32 training.
+        assertEquals(Precision.FP32, Profile.QUICK.baselineConfig(1).precision());
+        assertEquals(0.0, Profile.QUICK.baselineConfig(1).labelSmoothing());
+    }
+
+    /** The planned budget, computed here by hand from the paper's numbers, not by the formula under test. */
+    @Test
+    void budgetArithmetic() {
+        Budget full = Profile.FULL.budget(0, 0);
+        assertEquals(2440, full.evaluationsPerSearch(), "40 + 120 x 20");
+        assertEquals(17_080, full.evaluations(), "7 searches");
+        assertEquals(13, full.stage1Points(), "0.80, 0.75, ..., 0.20");
+        assertEquals(20, full.stage1Epochs(), "8 into r = 0.80, then 1 per further point");
+        assertEquals(85_400_000L, full.imagesWithoutSavings(), "17,080 x 5,000");
+        assertEquals(85_400_000.0, full.imagesScored(), 1e-6);
+        assertEquals(2_800_000L, full.testImagesScored(), "7 fronts x 40 x 10,000");
+
+        Budget saved = Profile.FULL.budget(0.25, 0.5);
+        assertEquals(12_810, saved.measured(), 1e-9, "17,080 x 0.75");
+        assertEquals(12_810.0 * (2500 + 512), saved.imagesScored(), 1e-6, "half at 5,000 images, half at 1,024");
+
+        Budget quick = Profile.QUICK.budget(0.3, 0.9);
+        assertEquals(220, quick.evaluationsPerSearch(), "20 + 20 x 10");
+        assertEquals(16, quick.stage1Epochs(), "4 + 12");
+        assertEquals(1540 * 0.7 * 2000, quick.imagesScored(), 1e-6, "no racing in quick: the raced fraction is ignored");
+        Budget paper = Profile.PAPER.budget(0, 0);
+        assertEquals(61 * 32, paper.stage1Epochs(), "independent: 32 epochs at each of 61 points");
+
+        // Times at round throughputs: 80 epochs x 45,000 images at 100 img/s; 85.4 M images at 1,000 img/s.
+        List<Budget.Line> lines = full.lines(new Budget.Throughput(100, 1000, 500, "test"));
+        assertEquals("baseline", lines.get(0).stage());
+        assertEquals(36_000, lines.get(0).seconds(), 1e-6);
+        assertEquals(20 * 45_000 / 100.0 + 13 * 5000 / 500.0, lines.get(1).seconds(), 1e-6);
+        assertEquals(85_400, lines.get(2).seconds(), 1e-6);
+        assertEquals(5_600, lines.get(3).seconds(), 1e-6);
+        // Half the baseline, all of stage 1, a quarter of the evaluations done: 18,000 + 0 + 64,050 + 5,600 + extras left.
+        double extras = lines.get(4).seconds();
+        assertEquals(18_000 + 0.75 * 85_400 + 5_600 + extras,
+                full.secondsLeft(new Budget.Throughput(100, 1000, 500, "test"), new Budget.Done(40, 20, 4270, 0)), 1e-6);
+    }
+
+    /** reproduce.json's stage times come from each stage's own records, so they add up every session. */
+    @Test
+    void wallTimesSumEverySession() throws Exception {
+        RunLayout l = new RunLayout(tmp.resolve("run"));
+        Files.createDirectories(l.baselineDir());
+        // Two sessions' epochs in one log (a resumed training appends): 100 + 110 + 120 s.
+        Files.writeString(l.baselineLog(), "epoch,lr,train_loss,train_acc,val_loss,val_acc,seconds,img_per_s\n"
+                + "1,0.1,2,0.1,2,0.1,100,450\n2,0.1,2,0.1,2,0.1,110,409\n3,0.1,2,0.1,2,0.1,120,375\n");
+        Files.createDirectories(l.stage1Dir());
+        Files.writeString(l.stage1Dir().resolve(Stage1.CSV), "remaining,val_accuracy,epochs,seconds\n0.8000,0.9,8,800.00\n0.7500,0.9,1,100.50\n");
+        Path s = l.energySearch(org.emomc4j.hw.Dataflow.XY);
+        Files.createDirectories(s);
+        Files.writeString(s.resolve(Summary.FILE), "{\"wall_time_s\": {\"search\": 1000.0, \"test_rescore\": 25.0}}");
+        Map<String, Double> w = Reproduce.wallTimes(l, l.baselineCheckpoint(), false);
+        assertEquals(330, w.get("baseline"), 1e-9);
+        assertEquals(900.5, w.get("stage1"), 1e-9);
+        assertEquals(1025, w.get("stage2/energy-XY"), 1e-9);
+        assertEquals(1025, w.get("stage2"), 1e-9);
+        assertEquals(330 + 900.5 + 1025, w.get("total"), 1e-9);
+        // A baseline given with --baseline: the train-log.csv beside it, or 0.
+        Path given = tmp.resolve("given");
+        Files.createDirectories(given);
+        assertEquals(0, Reproduce.wallTimes(l, given.resolve("last.ckpt"), true).get("baseline"));
+        Files.writeString(given.resolve("train-log.csv"), "epoch,seconds\n1,42.5\n");
+        assertEquals(42.5, Reproduce.wallTimes(l, given.resolve("last.ckpt"), true).get("baseline"), 1e-9);
+    }
+}
