@@ -65,7 +65,7 @@ def check(files):
         print("check-rendered:", b, file=sys.stderr)
     if bad:
         sys.exit(1)
-    print("check-rendered: %d rendered notebook%s match their notebooks" % (len(files), "" if len(files) == 1 else "s"))
+    print("check-rendered: %d rendered cop%s, each matching its notebook" % (len(files), "y" if len(files) == 1 else "ies"))
 
 
 if __name__ == "__main__":
