@@ -132,6 +132,19 @@ public final class Checkpoint {
         return new Loaded(m, p.velocity, p.epoch, p.config);
     }
 
+    /**
+     * Copies a checkpoint without its optimizer state (the SGD momentum buffers): the same format,
+     * about half the size, for sharing a trained network (e.g. the committed teaching checkpoint
+     * {@code models/quick-baseline.ckpt}). The source is read with every check of {@link #read}.
+     *
+     * @return the copy's content (epoch and configuration kept)
+     */
+    public static Loaded writeWeightsOnly(Path from, Path to) {
+        Loaded l = read(from);
+        write(to, l.model(), null, l.epoch(), l.config());
+        return new Loaded(l.model(), null, l.epoch(), l.config());
+    }
+
     /** Reads a checkpoint into an existing network, which must have the same architecture. */
     public static Loaded readInto(Path file, Model m) {
         Parsed p = parse(file);

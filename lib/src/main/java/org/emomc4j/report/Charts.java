@@ -178,7 +178,7 @@ public final class Charts {
         s.setLineColor(color);
     }
 
-    private static String trim(double v) { return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(Math.round(v * 100) / 100.0); }
+    static String trim(double v) { return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(Math.round(v * 100) / 100.0); }
 
     private static String bitsText(Evaluation v) {
         StringBuilder sb = new StringBuilder();

@@ -74,6 +74,19 @@ public final class Figures {
     }
 
     /**
+     * Fig. 7 with our aggregation score ({@link Charts#aggregation}) along a reproduction's energy
+     * fronts for one weighting r/tau, each front's baseline the uncompressed network on its dataflow.
+     */
+    public static org.knowm.xchart.XYChart fig7(Reproduce.Report r, double weight) {
+        java.util.Map<String, double[]> base = new java.util.LinkedHashMap<>();
+        for (String key : r.energyTestFronts().keySet()) {
+            org.emomc4j.metrics.Gains.Baseline b = r.energyGains().baselines().get(Charts.paperName(key));
+            if (b != null) base.put(key, new double[]{b.accuracy(), b.cost()});
+        }
+        return Charts.aggregation(r.profile().label(), weight, r.energyTestFronts(), base);
+    }
+
+    /**
      * The figures of a reproduction, each with its data as CSV: the fronts per dataflow (Fig. 5)
      * and per coding (Fig. 6) on test accuracy with the baseline and the 0.3 / 1 / 2 % budget lines,
      * our aggregation score along the energy fronts for r/tau = 5, 1, 0.2 (Fig. 7), the stage-2
@@ -93,14 +106,9 @@ public final class Figures {
                 r.baselineTestAccuracy(), budgets), fs);
         out.add(fe);
         out.add(fs);
-        java.util.Map<String, double[]> base = new java.util.LinkedHashMap<>();
-        for (String key : r.energyTestFronts().keySet()) {
-            org.emomc4j.metrics.Gains.Baseline b = r.energyGains().baselines().get(Charts.paperName(key));
-            if (b != null) base.put(key, new double[]{b.accuracy(), b.cost()});
-        }
         for (double w : org.emomc4j.metrics.AggregationScore.PAPER_WEIGHTS) {
             Path f7 = dir.resolve("fig7-score-w" + (w == Math.rint(w) ? Long.toString((long) w) : Double.toString(w)));
-            save(Charts.aggregation(label, w, r.energyTestFronts(), base), f7);
+            save(fig7(r, w), f7);
             out.add(f7);
         }
         java.util.Map<String, java.util.List<org.emomc4j.search.SearchRun.Progress>> hvEnergy = new java.util.LinkedHashMap<>(),

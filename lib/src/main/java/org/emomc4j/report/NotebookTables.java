@@ -95,6 +95,45 @@ public final class NotebookTables {
         return t;
     }
 
+    /**
+     * A table as HTML (what JupyterLab shows for {@code text/html}): its name as the caption, the
+     * column names as the header, decimals with {@code digits} places, NaN and missing as "-",
+     * numbers right-aligned. Every cell is escaped.
+     */
+    public static String html(Table t, int digits) {
+        StringBuilder sb = new StringBuilder("<table class=\"emomc-table\">\n");
+        if (t.name() != null && !t.name().isBlank()) sb.append("<caption style=\"caption-side: top; text-align: left; font-weight: bold\">")
+                .append(escape(t.name())).append("</caption>\n");
+        sb.append("<thead><tr>");
+        for (String c : t.columnNames()) sb.append("<th>").append(escape(c)).append("</th>");
+        sb.append("</tr></thead>\n<tbody>\n");
+        for (int r = 0; r < t.rowCount(); r++) {
+            sb.append("<tr>");
+            for (int c = 0; c < t.columnCount(); c++) {
+                Object v = t.column(c).isMissing(r) ? null : t.column(c).get(r);
+                boolean number = v instanceof Number;
+                String s = v == null ? "-" : v instanceof Double d ? (Double.isNaN(d) ? "-" : String.format(java.util.Locale.ROOT, "%." + digits + "f", d))
+                        : v instanceof Float f ? String.format(java.util.Locale.ROOT, "%." + digits + "f", f) : v.toString();
+                sb.append(number ? "<td style=\"text-align: right\">" : "<td style=\"text-align: left\">").append(escape(s)).append("</td>");
+            }
+            sb.append("</tr>\n");
+        }
+        return sb.append("</tbody>\n</table>").toString();
+    }
+
+    /**
+     * Shows a table below the running notebook cell as HTML ({@link #html}), with the fixed-width
+     * text of {@link Tables#rounded} as the plain-text fallback (printed outside a kernel). Void, so a
+     * cell ending with it adds no "true".
+     */
+    public static void show(Table t, int digits) {
+        org.emomc4j.notebook.Display.html(html(t, digits), Tables.rounded(t, digits).printAll());
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
     /** For each sparse scheme (columns), the r below which it is smaller than dense, for a layer of N weights, per bit-width (rows). */
     public static Table breakEvens(long n, int[] bits, List<Coding> schemes, String name) {
         Table t = Table.create(name, IntColumn.create("bits", bits));

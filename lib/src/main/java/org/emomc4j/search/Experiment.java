@@ -189,6 +189,13 @@ public final class Experiment {
             log.accept("baseline: " + ckpt);
             return ckpt;
         }
+        Path teaching = teachingCheckpoint();
+        if (!train && teaching != null && Files.exists(teaching)) {
+            checkTeachingCheckpoint(teaching);
+            log.accept("baseline: the committed teaching checkpoint " + teaching + " (" + spec().id() + ", models/README.md); "
+                    + "set TRAIN_BASELINE = true to train your own in " + baselineDir());
+            return teaching;
+        }
         TrainConfig cfg = baselineConfig();
         String cli = "./emomc reproduce --profile " + profile.name() + "   (trains the baseline first; interrupt and resume at will)";
         String eta = committedBaselineSeconds().map(s -> " (the committed run took " + Reproduce.eta(s) + " h:min:s" + ")").orElse("");
@@ -205,6 +212,40 @@ public final class Experiment {
             }
         });
         return ckpt;
+    }
+
+    /**
+     * The committed, trained network of this profile that notebooks use when the run directory has
+     * no baseline: {@code models/<profile>-baseline.ckpt} (the repository holds the quick one, VGG-16
+     * width 1/4; see models/README.md), or null when the project directory is unknown. It may not exist.
+     */
+    public Path teachingCheckpoint() {
+        return home == null ? null : home.resolve("models").resolve(profile.name() + "-baseline.ckpt");
+    }
+
+    /** The file named in {@code models/<name>.sha256} (sha256sum format) holding a teaching checkpoint's SHA-256. */
+    public static Path checksumFile(Path checkpoint) {
+        return checkpoint.resolveSibling(checkpoint.getFileName() + ".sha256");
+    }
+
+    /**
+     * A teaching checkpoint is a file a user receives with the repository: its bytes must have the
+     * SHA-256 written beside it, and it must hold this profile's network. The checkpoint format's own
+     * checks (magic, version, lengths, CRC-32) run when it is loaded ({@link org.emomc4j.nn.Checkpoint#read}).
+     */
+    private void checkTeachingCheckpoint(Path file) throws IOException {
+        Path sum = checksumFile(file);
+        String fix = "restore it (git checkout -- models/) or set the knob TRAIN_BASELINE = true to train a baseline";
+        if (!Files.exists(sum)) throw new UserError("the teaching checkpoint " + file + " has no checksum file " + sum + ": " + fix);
+        String want = Files.readString(sum).trim().split("\\s+")[0];
+        String got = org.emomc4j.util.Hashes.sha256(file);
+        if (!got.equalsIgnoreCase(want))
+            throw new UserError("the teaching checkpoint " + file + " has SHA-256 " + got + ", not the " + want + " of " + sum
+                    + " (changed or damaged): " + fix);
+        String held = org.emomc4j.nn.Checkpoint.read(file).model().spec().id();
+        if (!held.equals(spec().id()))
+            throw new UserError("the teaching checkpoint " + file + " holds " + held + ", but profile " + profile.name() + " trains "
+                    + spec().id() + ": " + fix);
     }
 
     /** Seconds the baseline of the committed (or finished) run took, from its training log. */

@@ -52,6 +52,23 @@ class CheckpointTest {
         assertFalse(Files.exists(tmp.resolve("a.ckpt.tmp")));
     }
 
+    @Test
+    void weightsOnlyCopyDropsTheMomentumAndKeepsTheNetwork() throws Exception {
+        Model m = Model.create(TINY, 2);
+        Trainer t = new Trainer(m, cfg());
+        t.trainEpoch(ImageSet.random(64, 2), null, null);
+        Path full = tmp.resolve("full.ckpt"), slim = tmp.resolve("slim.ckpt");
+        t.save(full);
+        Checkpoint.writeWeightsOnly(full, slim);
+        Checkpoint.Loaded l = Checkpoint.read(slim);
+        assertNull(l.velocity());
+        assertSameModel(m, l.model());
+        assertEquals(Checkpoint.read(full).config(), l.config());
+        assertEquals(1, l.epoch());
+        long params = 4L * m.paramCount();
+        assertTrue(Files.size(full) - Files.size(slim) >= params, "the momentum buffers (" + params + " bytes) are gone");
+    }
+
     static final class StopRun extends RuntimeException { }
 
     @org.junit.jupiter.params.ParameterizedTest

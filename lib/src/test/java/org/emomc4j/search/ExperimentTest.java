@@ -180,6 +180,42 @@ class ExperimentTest {
         assertFalse(Files.exists(e.runDir().resolve("baseline")), "nothing trained, nothing written");
     }
 
+    /** The repository's teaching checkpoint (Maven runs the tests in lib/). */
+    static final Path TEACHING = Path.of("../models/quick-baseline.ckpt");
+
+    @Test
+    void theCommittedTeachingCheckpointIsTheQuickBaselineWhenTheRunHasNone() throws Exception {
+        assertTrue(Files.exists(TEACHING), "models/quick-baseline.ckpt is committed: " + TEACHING.toAbsolutePath());
+        Path models = Files.createDirectories(tmp.resolve("models"));
+        Files.copy(TEACHING, models.resolve("quick-baseline.ckpt"));
+        Files.copy(Experiment.checksumFile(TEACHING), Experiment.checksumFile(models.resolve("quick-baseline.ckpt")));
+        Experiment e = Experiment.of(Profile.QUICK, tmp, tmp.resolve("runs"), null, 1);
+        var log = new java.util.ArrayList<String>();
+        Path got = e.baseline(false, log::add);
+        assertEquals(models.resolve("quick-baseline.ckpt"), got);
+        assertTrue(log.get(0).contains("teaching checkpoint"), log.toString());
+        var loaded = org.emomc4j.nn.Checkpoint.read(got);
+        assertEquals(e.spec().id(), loaded.model().spec().id());
+        assertNull(loaded.velocity(), "weights only: no optimizer state");
+        assertEquals(30, loaded.epoch());
+        assertFalse(Files.exists(e.runDir().resolve("baseline")), "nothing trained, nothing written");
+
+        // A changed byte: refused by the SHA-256 before anything is loaded, with the fix named.
+        byte[] b = Files.readAllBytes(got);
+        b[b.length / 2] ^= 1;
+        Files.write(got, b);
+        var err = assertThrows(org.emomc4j.util.UserError.class, () -> e.baseline(false, log::add));
+        assertTrue(err.getMessage().contains("SHA-256") && err.getMessage().contains("TRAIN_BASELINE"), err.getMessage());
+
+        // A checkpoint of another network with a matching checksum: refused for its architecture.
+        Path other = tmp.resolve("other.ckpt");
+        org.emomc4j.nn.Checkpoint.write(other, org.emomc4j.nn.Model.create(org.emomc4j.nn.NetworkSpec.vgg("vgg16", 1.0 / 16), 1), null, 0, "{}");
+        Files.copy(other, got, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(Experiment.checksumFile(got), Hashes.sha256(got) + "  quick-baseline.ckpt\n");
+        err = assertThrows(org.emomc4j.util.UserError.class, () -> e.baseline(false, log::add));
+        assertTrue(err.getMessage().contains("holds vgg16-w0.0625"), err.getMessage());
+    }
+
     @Test
     void recordedStage1ModesAreReadFromTheCommittedRunWithoutTraining() throws Exception {
         Experiment e = quickWithCommitted("stage1-modes.csv", "mode,remaining,val_accuracy,epochs,seconds\n"
