@@ -4,11 +4,12 @@
   rendered.py stamp NOTEBOOK HTML_IN PROFILE HTML_OUT
       writes HTML_OUT: HTML_IN with, in its <head>, the notebook's repository path, the SHA-256 of
       its bytes and the profile it was executed under (<meta name="emomc-notebook" ...>), and the
-      pinned vega / vega-lite / vega-embed scripts its Vega-Lite charts need
+      pinned vega / vega-lite / vega-embed scripts its Vega-Lite charts need; the template's <style>
+      blocks (some 500 KB, the same in every copy) go to one shared nbconvert-<sha>.css beside it
   rendered.py check [HTML ...]
       fails (exit 1) when a rendered copy does not carry a stamp, names a notebook that is gone,
       or was rendered from other bytes than the notebook's current ones (the notebook changed
-      since: render it again). Default: every docs/notebooks/*.html.
+      since: render it again), or links a shared stylesheet that is missing. Default: every docs/notebooks/*.html.
 
 Why a hash and not mtimes: a fresh clone gives every file the checkout time, so "older" can only
 mean "rendered from a different notebook", which the embedded SHA-256 decides.
@@ -20,12 +21,32 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SCRIPTS = ["https://cdn.jsdelivr.net/npm/vega@5.33.1/build/vega.min.js",
            "https://cdn.jsdelivr.net/npm/vega-lite@5.23.0/build/vega-lite.min.js",
            "https://cdn.jsdelivr.net/npm/vega-embed@6.29.0/build/vega-embed.min.js"]
+STYLE = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
+LINK = re.compile(r'<link rel="stylesheet" href="(nbconvert-[0-9a-f]{12}\.css)">')
 META = re.compile(r'<meta name="emomc-notebook" content="([^"]*)" data-sha256="([0-9a-f]{64})" data-profile="([^"]*)">')
 
 
 def sha256(path):
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
+
+
+def share_styles(text, out_dir):
+    """The <head>'s <style> blocks moved to out_dir/nbconvert-<sha>.css (named by content, so
+    copies rendered with one template share one file) and linked instead."""
+    head_end = text.index("</head>")
+    styles = STYLE.findall(text[:head_end])
+    if not styles:
+        return text
+    css = "".join(re.sub(r"^<style[^>]*>|</style>\s*$", "", st.strip()) + "\n" for st in styles)
+    name = "nbconvert-%s.css" % hashlib.sha256(css.encode("utf-8")).hexdigest()[:12]
+    path = os.path.join(out_dir, name)
+    if not os.path.exists(path):
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
+            f.write(css)
+        os.replace(path + ".tmp", path)
+    head = STYLE.sub("", text[:head_end])
+    return head + '<link rel="stylesheet" href="%s">\n' % name + text[head_end:]
 
 
 def stamp(notebook, html_in, profile, html_out):
@@ -39,6 +60,7 @@ def stamp(notebook, html_in, profile, html_out):
         sys.exit("rendered.py: no </head> in %s" % html_in)
     text = text.replace("</head>", head + "</head>", 1)
     os.makedirs(os.path.dirname(os.path.abspath(html_out)), exist_ok=True)
+    text = share_styles(text, os.path.dirname(os.path.abspath(html_out)))
     tmp = html_out + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
@@ -51,7 +73,11 @@ def check(files):
     for f in files:
         name = os.path.relpath(f, ROOT)
         with open(f, encoding="utf-8") as fh:
-            m = META.search(fh.read())
+            text = fh.read()
+        m = META.search(text)
+        for css in LINK.findall(text):
+            if not os.path.exists(os.path.join(os.path.dirname(f), css)):
+                bad.append("%s: its stylesheet %s is missing (render it again)" % (name, css))
         if not m:
             bad.append("%s: no emomc-notebook stamp (render it with ./emomc notebook render)" % name)
             continue
