@@ -56,9 +56,10 @@ public final class ReproduceCommand implements Callable<Integer> {
     String extras;
 
     @Option(names = "--racing", paramLabel = "N[:ALPHA]|off",
-            description = {"Stage 2's racing: score candidates on the first N scoring images first, in full only if they could still",
-                    "enter the front (alpha: the bound's error level, default 0.001); off scores every candidate in full.",
-                    "Default: the profile's (full: 1024:0.001; the others: off)."})
+            description = {"Stage 2's racing: score offspring on the first N scoring images first, in full only if they could still",
+                    "survive NSGA-II's truncation (alpha: the bound's error level, default 0.001; the search stays the one",
+                    "without racing unless a bound fails); off scores every candidate in full.",
+                    "Default: the profile's (full: 512:0.001; the others: off). NSGA-II only."})
     String racing;
 
     @Option(names = "--plan", description = "Print the profile's planned budget and time per stage (with what the run directory measured so far) and stop.")
@@ -125,7 +126,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             return new org.emomc4j.search.Racing(Integer.parseInt(f[0].trim()),
                     f.length > 1 ? Double.parseDouble(f[1].trim()) : org.emomc4j.search.Racing.DEFAULT.alpha());
         } catch (NumberFormatException e) {
-            throw new org.emomc4j.util.UserError("--racing '" + text + "': use off, N (slice images) or N:ALPHA, e.g. 1024:0.001");
+            throw new org.emomc4j.util.UserError("--racing '" + text + "': use off, N (slice images) or N:ALPHA, e.g. 512:0.001");
         }
     }
 

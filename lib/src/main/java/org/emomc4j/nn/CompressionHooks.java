@@ -20,6 +20,8 @@ final class CompressionHooks {
     INDArray maskFlat;
     private final WeightTransform[] transforms;
     private final INDArray[] effW;
+    /** The transformed copies as Java arrays too (float models), so a backend reads them without another copy. */
+    private final float[][] effArr;
     /** Bumped whenever the forward weights may have changed; low-precision backends re-pack on change. */
     private long version;
 
@@ -30,6 +32,7 @@ final class CompressionHooks {
         channelMasks = new boolean[L][];
         transforms = new WeightTransform[L];
         effW = new INDArray[L];
+        effArr = new float[L][];
     }
 
     void setMask(int layer, boolean[] keep) {
@@ -112,6 +115,7 @@ final class CompressionHooks {
         transforms[layer] = t;
         if (t != null && effW[layer] == null) effW[layer] = Nd4j.create(ps.dtype, ps.spec.layer(layer).weightShape());
         if (t == null) effW[layer] = null;
+        effArr[layer] = null;
         version++;
     }
 
@@ -124,7 +128,12 @@ final class CompressionHooks {
 
     /** A copy of the stored weights of a layer, flattened in weight-shape order. */
     float[] stored(int layer) {
-        return ps.w[layer].dup('c').data().asFloat();
+        INDArray copy = ps.w[layer].dup('c');
+        if (ps.dtype != org.nd4j.linalg.api.buffer.DataType.FLOAT) return copy.data().asFloat();
+        // One bulk copy out of the native buffer (asFloat reads element by element).
+        float[] out = new float[(int) copy.length()];
+        ((org.bytedeco.javacpp.FloatPointer) copy.data().addressPointer()).get(out, 0, out.length);
+        return out;
     }
 
     /**
@@ -141,8 +150,25 @@ final class CompressionHooks {
             if (out == null || out.length != s.weightCount())
                 throw new IllegalStateException("weight transform of layer " + s.name() + " returned "
                         + (out == null ? "null" : out.length + " weights") + ", expected " + s.weightCount());
-            effW[l].assign(Nd4j.create(out, s.weightShape(), 'c').castTo(ps.dtype));
+            if (ps.dtype == org.nd4j.linalg.api.buffer.DataType.FLOAT && effW[l].isView() == false && effW[l].ordering() == 'c') {
+                // One bulk copy into the native buffer (Nd4j.create(float[]) puts element by element).
+                ((org.bytedeco.javacpp.FloatPointer) effW[l].data().addressPointer()).put(out, 0, out.length);
+                effArr[l] = out;
+            } else {
+                effW[l].assign(Nd4j.create(out, s.weightShape(), 'c').castTo(ps.dtype));
+                effArr[l] = null;
+            }
         }
+    }
+
+    /**
+     * A layer's forward weights as a flat array in weight-shape order: the transformed copy of the
+     * last {@link #refresh} when there is one (shared: callers must not modify it), else a copy of
+     * the stored weights.
+     */
+    float[] forwardArray(int l) {
+        if (transforms[l] != null && effArr[l] != null) return effArr[l];
+        return forward(l).dup('c').data().asFloat();
     }
 
     /** The weights a layer's forward pass uses: the transformed copy, or the stored weights. */

@@ -101,7 +101,7 @@ final class DnnlBackend implements Backend {
         float[] rm = ps.runMean.toFloatVector(), rv = ps.runVar.toFloatVector();
         for (int l = 0; l < nConv; l++) {
             LayerSpec s = spec.layer(l);
-            float[] w = model.hooks.forward(l).dup('c').data().asFloat();
+            float[] w = model.hooks.forwardArray(l);
             QuantGrid g = QuantGrid.detect(w, int8 ? 8 : BF16_EXACT_BITS);
             gridBits[l] = g == null ? 0 : g.bits();
             float[] gamma = ps.gamma[l].toFloatVector(), beta = ps.beta[l].toFloatVector();
@@ -128,7 +128,7 @@ final class DnnlBackend implements Backend {
                 fast[l].setWeights(g == null ? w : g.codes(), bias, scale);
             }
         }
-        float[] w = model.hooks.forward(nConv).dup('c').data().asFloat();
+        float[] w = model.hooks.forwardArray(nConv);
         QuantGrid g = int8 ? QuantGrid.detect(w, 8) : null;
         fcInt = g != null;
         fcW = fcInt ? g.codes() : w;

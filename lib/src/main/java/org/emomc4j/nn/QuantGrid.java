@@ -16,19 +16,24 @@ record QuantGrid(int bits, double step, float[] codes) {
 
     /** The grid of {@code w} with at most {@code maxBits} bits, or null when there is none. */
     static QuantGrid detect(float[] w, int maxBits) {
-        float m = 0;
-        for (float v : w) m = Math.max(m, Math.abs(v));
+        float m = org.emomc4j.util.Parallel.maxAbs(w);
         if (m == 0) return new QuantGrid(1, 0, new float[w.length]);
+        float[] codes = new float[w.length];
         for (int b = 2; b <= maxBits; b++) {
             double step = m / (Math.pow(2, b - 1) - 1);
-            float[] codes = new float[w.length];
-            boolean ok = true;
-            for (int i = 0; i < w.length && ok; i++) {
-                double q = w[i] / step, r = Math.rint(q);
-                ok = Math.abs(q - r) <= 1e-3;
-                codes[i] = (float) r;
-            }
-            if (ok) return new QuantGrid(b, step, codes);
+            // Every part stops at its first weight off the grid, and all stop once one part has failed.
+            java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+            org.emomc4j.util.Parallel.forRange(w.length, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double q = w[i] / step, r = Math.rint(q);
+                    if (Math.abs(q - r) > 1e-3 || ((i & 4095) == 0 && failed.get())) {
+                        failed.set(true);
+                        return;
+                    }
+                    codes[i] = (float) r;
+                }
+            });
+            if (!failed.get()) return new QuantGrid(b, step, codes);
         }
         return null;
     }

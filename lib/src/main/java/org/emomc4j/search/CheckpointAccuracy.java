@@ -29,6 +29,13 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     private final int batchSize;
     private final int keep;
     private final Map<Double, Model> models = new LinkedHashMap<>(8, 0.75f, true);
+    /** Per loaded network: each layer's weights pruned at its r ({@link #memoTransform}); dropped with the network. */
+    private final Map<Model, float[][]> pruned = new java.util.IdentityHashMap<>();
+    private Model lastUsed;
+    /** The genome whose transforms are set on {@link #lastUsed} (null: none known). */
+    private Genome lastGenome;
+    /** The transform set for it (a network whose transforms someone else changed is prepared again). */
+    private WeightTransform lastTransform;
     private final Map<String, ImageSet> parts = new java.util.HashMap<>();
     private final Precision precision;
     private final ImageSet calibration;
@@ -37,7 +44,9 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     /**
      * @param stage1    stage-1 directory (r*.ckpt)
      * @param images    the images every candidate is scored on
-     * @param keepModels how many loaded networks to keep in memory
+     * @param keepModels how many loaded networks to keep in memory (a search draws r at random,
+     *                   so fewer than the grid's points means loading a network for most
+     *                   candidates: over a second each at width 1; {@link #keepAll})
      */
     public CheckpointAccuracy(Path stage1, ImageSet images, int batchSize, int keepModels) {
         this(stage1, images, batchSize, keepModels, Precision.FP32, null, 0);
@@ -61,10 +70,41 @@ public final class CheckpointAccuracy implements AccuracyOracle {
         this.keep = Math.max(1, keepModels);
     }
 
+    /**
+     * How many networks a search over a stage-1 directory should keep: all of its grid points
+     * (at width 1 about 300 MB each, weights only; activation buffers are kept for the network in
+     * use only).
+     */
+    public static int keepAll(Path stage1) {
+        try (var files = java.nio.file.Files.list(stage1)) {
+            return (int) Math.max(1, files.filter(f -> f.getFileName().toString().matches("r[0-9.]+\\.ckpt")).count());
+        } catch (java.io.IOException e) {
+            return 4;
+        }
+    }
+
     /** The forward-pass transform of a genome: magnitude pruning at r, then symmetric quantization. */
     public static WeightTransform transform(Genome g) {
         int[] bits = g.bits();
         return DynamicPruning.uniform(g.remaining()).andThen(FakeQuantization.symmetric(l -> bits[l.index()]));
+    }
+
+    /**
+     * {@link #transform} on a network loaded here: the magnitude pruning at r depends only on the
+     * stored weights, which are never modified, so each layer's pruned weights are computed once per
+     * loaded network and copied for each candidate, which then only quantizes them (the same
+     * arrays as {@link #transform} makes, without re-selecting the smallest weights every time).
+     */
+    private WeightTransform memoTransform(Genome g, Model m) {
+        float[][] memo = pruned.computeIfAbsent(m, k -> new float[k.spec().size()][]);
+        WeightTransform prune = DynamicPruning.uniform(g.remaining());
+        int[] bits = g.bits();
+        WeightTransform quantize = FakeQuantization.symmetric(l -> bits[l.index()]);
+        return (layer, w) -> {
+            float[] p = memo[layer.index()];
+            if (p == null) memo[layer.index()] = p = prune.apply(layer, w).clone();
+            return quantize.apply(layer, p.clone());
+        };
     }
 
     /** Top-1 accuracy: the fraction of {@link #correctness} (so the two always agree). */
@@ -85,13 +125,19 @@ public final class CheckpointAccuracy implements AccuracyOracle {
             throw new IllegalArgumentException("images [" + from + ", " + to + ") of " + images.size());
         ImageSet part = from == 0 && to == images.size() ? images : parts.computeIfAbsent(from + ":" + to, k -> range(from, to));
         Model m = model(g.remaining());
-        WeightTransform t = transform(g);
-        for (int l = 0; l < m.spec().size(); l++) m.setWeightTransform(l, t);
-        try {
-            return correctness(m, part, batchSize, precision);
-        } finally {
-            m.clearWeightTransforms();
+        // Activation buffers are per network and per batch size: keep only the network in use's.
+        if (lastUsed != null && lastUsed != m) lastUsed.releaseBuffers();
+        // The candidate's transforms stay on its network after scoring, so a second call for the
+        // same genome (racing's rest after its slice) reuses the prepared weights.
+        if (m != lastUsed || !g.equals(lastGenome) || m.weightTransform(0) != lastTransform) {
+            lastGenome = null;
+            WeightTransform t = memoTransform(g, m);
+            for (int l = 0; l < m.spec().size(); l++) m.setWeightTransform(l, t);
+            lastGenome = g;
+            lastTransform = t;
         }
+        lastUsed = m;
+        return correctness(m, part, batchSize, precision);
     }
 
     private ImageSet range(int from, int to) {
@@ -137,8 +183,8 @@ public final class CheckpointAccuracy implements AccuracyOracle {
         return Correctness.of(m.predictions(images, batchSize, precision), labels);
     }
 
-    /** The stage-1 network for r (loaded on first use). */
-    public synchronized Model model(double r) {
+    /** The stage-1 network for r (loaded on first use; it may carry the last candidate's transforms). */
+    synchronized Model model(double r) {
         Model m = models.get(r);
         if (m == null) {
             Path ck = Stage1.checkpoint(stage1, r);
@@ -151,6 +197,7 @@ public final class CheckpointAccuracy implements AccuracyOracle {
             if (models.size() > keep) {
                 Double eldest = models.keySet().iterator().next();
                 Model old = models.remove(eldest);
+                pruned.remove(old);
                 old.releaseBuffers();
             }
         }

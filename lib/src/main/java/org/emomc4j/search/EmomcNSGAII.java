@@ -81,6 +81,10 @@ public final class EmomcNSGAII extends NSGAII implements StageTwoAlgorithm {
                 if (seen.add(g) || ++tries > MAX_TRIES) offspring.add(child);
             }
         }
+        // Racing (when on) decides the offspring first: scored on a slice, in full only where they could survive.
+        List<Solution> children = new java.util.ArrayList<>();
+        for (Solution s : offspring) children.add(s);
+        emomc.race(population, children, getInitialPopulationSize(), population.getComparator());
         evaluateAll(offspring);
         population.addAll(offspring);
         population.truncate(getInitialPopulationSize());

@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * (size <= limit in energy mode, energy <= limit in size mode), as in the reference.
  *
  * <p>Results are cached by decoded genome: duplicates and resumed runs cost nothing. With
- * {@link Racing} on, a candidate is scored on a slice first and in full only if it could still
- * enter the front of the archive frozen at the start of its generation ({@link #beginGeneration}).
+ * {@link Racing} on, NSGA-II's offspring are scored on a slice first and in full only if they
+ * could survive the generation's truncation ({@link #race}).
  *
  * <p>The method, formulas and choices: {@code docs/method.md#stage-2-search}.
  */
@@ -35,9 +35,8 @@ public final class EmomcProblem extends AbstractProblem {
     private final Map<Genome, Evaluation> cache = new ConcurrentHashMap<>();
     private volatile Consumer<Evaluation> listener = e -> { };
     private Racing racing = Racing.OFF;
-    /** The non-dominated, fully scored, feasible candidates of the generations before the current one. */
-    private volatile List<double[]> archive = List.of();
-    private final java.util.Set<Genome> archived = ConcurrentHashMap.newKeySet();
+    /** This generation's offspring as {@link #race} decided them; {@link #evaluate} answers from it first. */
+    private final Map<Genome, Evaluation> decided = new java.util.HashMap<>();
 
     /**
      * @param layers      compressible layers (14 for VGG-16)
@@ -77,25 +76,6 @@ public final class EmomcProblem extends AbstractProblem {
 
     public Racing racing() { return racing; }
 
-    /**
-     * Freezes the archive the next generation races against: the non-dominated points of every
-     * feasible candidate scored in full so far (measured or preloaded). Called by {@link SearchRun}
-     * before each generation, so decisions do not depend on the order of evaluations within one.
-     */
-    public void beginGeneration() {
-        if (!racing.enabled()) return;
-        List<double[]> pts = new java.util.ArrayList<>(archive);
-        for (Evaluation e : cache.values()) {
-            if (e.raced() || !Racing.feasible(objective, e.energyMilliJoules(), e.sizeKiB(), sizeLimit, energyLimit)
-                    || !archived.add(e.genome())) continue;
-            pts.add(Racing.point(objective, e.accuracy(), e.energyMilliJoules(), e.sizeKiB()));
-        }
-        archive = List.copyOf(Racing.nonDominated(pts));
-    }
-
-    /** The archive of the current generation (objective points: error, then the cost(s)). */
-    public List<double[]> archive() { return archive; }
-
     @Override
     public String getName() { return "EMOMC-stage2-" + objective.name().toLowerCase(); }
 
@@ -133,44 +113,119 @@ public final class EmomcProblem extends AbstractProblem {
 
     @Override
     public void evaluate(Solution solution) {
-        Evaluation e = score(decode(solution));
-        fill(solution, e);
+        Genome g = decode(solution);
+        Evaluation e = decided.get(g);
+        fill(solution, e != null ? e : score(g));
     }
 
-    /** Scores a genome (cached). */
+    /** Scores a genome on every image (cached; a genome raced earlier is completed from its slice). */
     public Evaluation score(Genome g) {
         Evaluation hit = cache.get(g);
-        if (hit != null) return hit;
+        if (hit != null && !hit.raced()) return hit;
+        if (hit != null) return complete(g, hit.correct(), 0);
         long t0 = System.nanoTime();
         double energy = cost.energyMilliJoules(g), size = cost.sizeKiB(g);
-        Evaluation e = raced(g, energy, size, t0);
-        if (e == null) {
-            org.emomc4j.metrics.Correctness correct = accuracy.correctness(g);
-            double acc = correct != null ? correct.accuracy() : accuracy.accuracy(g);
-            e = new Evaluation(g, acc, energy, size, (System.nanoTime() - t0) / 1e9, correct);
-        }
-        Evaluation prev = cache.putIfAbsent(g, e);
-        if (prev != null) return prev;
+        org.emomc4j.metrics.Correctness correct = accuracy.correctness(g);
+        double acc = correct != null ? correct.accuracy() : accuracy.accuracy(g);
+        return record(new Evaluation(g, acc, energy, size, (System.nanoTime() - t0) / 1e9, correct));
+    }
+
+    /** Caches a measured evaluation (a full one replaces a raced one) and reports it once. */
+    private Evaluation record(Evaluation e) {
+        Evaluation prev = cache.get(e.genome());
+        if (prev != null && (e.raced() || !prev.raced())) return prev;
+        cache.put(e.genome(), e);
         listener.accept(e);
         return e;
     }
 
     /**
-     * The candidate scored under {@link Racing}: raced (slice accuracy, marked) when the archive
-     * dominates its optimistic point, else scored in full from the slice and the rest; null when
-     * racing does not apply (off, generation 0's empty archive, an oracle without per-image results).
+     * Decides a generation's offspring under {@link Racing} before NSGA-II evaluates them: in order,
+     * each is scored on the slice (unless known in full) and, if {@link Racing#mustScore} names it
+     * against the members exact so far, on the rest at once; then, in rounds against all exact
+     * members, the pending ones it names are scored on the rest, until every pending one provably
+     * cannot survive the truncation to {@code survivors}; those stay raced. {@link #evaluate} then answers from
+     * these decisions. Offspring are taken in order and each genome is measured at most once, so
+     * the decisions, and the rows of {@code evaluations.csv}, depend only on the population and the
+     * offspring (a resumed run makes the same ones).
+     *
+     * @param population the current population (scored in full, objectives set)
+     * @param offspring  this generation's offspring, not yet evaluated
+     * @param survivors  how many members the truncation keeps (the population size)
+     * @param dominance  the population's dominance relation (constraints first, then Pareto)
      */
-    private Evaluation raced(Genome g, double energy, double size, long t0) {
-        List<double[]> frozen = archive;
-        int n = racing.sliceImages(), total = accuracy.imageCount();
-        if (!racing.enabled() || frozen.isEmpty() || total <= n) return null;
-        org.emomc4j.metrics.Correctness slice = accuracy.correctness(g, 0, n);
-        if (slice == null) return null;
-        double optimistic = Racing.optimisticAccuracy(slice.count(), n, total, racing.alpha());
-        if (Racing.dominated(Racing.point(objective, optimistic, energy, size), frozen))
-            return new Evaluation(g, slice.accuracy(), energy, size, (System.nanoTime() - t0) / 1e9, slice, true);
-        org.emomc4j.metrics.Correctness full = slice.concat(accuracy.correctness(g, n, total));
-        return new Evaluation(g, full.accuracy(), energy, size, (System.nanoTime() - t0) / 1e9, full);
+    public void race(Iterable<Solution> population, List<Solution> offspring, int survivors,
+                     org.moeaframework.core.comparator.DominanceComparator dominance) {
+        decided.clear();
+        if (!racing.enabled() || accuracy.imageCount() <= racing.sliceImages()) return;
+        int n = racing.sliceImages();
+        List<Solution> exact = new java.util.ArrayList<>();
+        for (Solution s : population) exact.add(s);
+        Map<Genome, Integer> copies = new java.util.LinkedHashMap<>();
+        for (Solution child : offspring) copies.merge(decode(child), 1, Integer::sum);
+        Map<Genome, org.emomc4j.metrics.Correctness> pending = new java.util.LinkedHashMap<>();
+        Map<Genome, Double> sliceSeconds = new java.util.HashMap<>();
+        for (Genome g : copies.keySet()) {
+            Evaluation known = cache.get(g);
+            if (known != null && !known.raced()) {
+                decide(g, known, copies, exact);
+                continue;
+            }
+            org.emomc4j.metrics.Correctness slice = known != null ? known.correct() : null;
+            if (known == null) {
+                long t0 = System.nanoTime();
+                slice = accuracy.correctness(g, 0, n);
+                sliceSeconds.put(g, (System.nanoTime() - t0) / 1e9);
+            }
+            if (slice == null) decide(g, score(g), copies, exact);   // an oracle without per-image results
+            // Decided at once against what is exact so far, so a promoted candidate's rest is scored right
+            // after its slice (its prepared network reused); the rounds below re-check the raced ones.
+            else if (!Racing.mustScore(exact, List.of(optimistic(g, slice)), survivors, dominance).isEmpty())
+                decide(g, complete(g, slice, sliceSeconds.getOrDefault(g, 0.0)), copies, exact);
+            else pending.put(g, slice);
+        }
+        while (!pending.isEmpty()) {
+            List<Genome> open = List.copyOf(pending.keySet());
+            List<Solution> optimistic = new java.util.ArrayList<>();
+            for (Genome g : open) optimistic.add(optimistic(g, pending.get(g)));
+            List<Integer> promote = Racing.mustScore(exact, optimistic, survivors, dominance);
+            if (promote.isEmpty()) break;
+            for (int i : promote) {
+                Genome g = open.get(i);
+                decide(g, complete(g, pending.remove(g), sliceSeconds.getOrDefault(g, 0.0)), copies, exact);
+            }
+        }
+        for (Map.Entry<Genome, org.emomc4j.metrics.Correctness> p : pending.entrySet()) {
+            Genome g = p.getKey();
+            decided.put(g, record(new Evaluation(g, p.getValue().accuracy(), cost.energyMilliJoules(g), cost.sizeKiB(g),
+                    sliceSeconds.getOrDefault(g, 0.0), p.getValue(), true)));
+        }
+    }
+
+    /** A pending genome at its optimistic point (slice bound on accuracy, exact costs). */
+    private Solution optimistic(Genome g, org.emomc4j.metrics.Correctness slice) {
+        Solution s = encode(g);
+        fill(s, new Evaluation(g, Racing.optimisticAccuracy(slice.count(), slice.images(), accuracy.imageCount(), racing.alpha()),
+                cost.energyMilliJoules(g), cost.sizeKiB(g), 0));
+        return s;
+    }
+
+    /** A genome decided in full: it joins the exact members once per copy among the offspring. */
+    private void decide(Genome g, Evaluation e, Map<Genome, Integer> copies, List<Solution> exact) {
+        decided.put(g, e);
+        for (int c = 0; c < copies.get(g); c++) {
+            Solution s = encode(g);
+            fill(s, e);
+            exact.add(s);
+        }
+    }
+
+    /** A genome scored on the slice completed with the rest of the images (the slice is not scored again). */
+    private Evaluation complete(Genome g, org.emomc4j.metrics.Correctness slice, double sliceSeconds) {
+        long t0 = System.nanoTime();
+        org.emomc4j.metrics.Correctness full = slice.concat(accuracy.correctness(g, slice.images(), accuracy.imageCount()));
+        return record(new Evaluation(g, full.accuracy(), cost.energyMilliJoules(g), cost.sizeKiB(g),
+                sliceSeconds + (System.nanoTime() - t0) / 1e9, full));
     }
 
     /** Writes an evaluation's objectives and constraint into a solution. */
@@ -195,7 +250,10 @@ public final class EmomcProblem extends AbstractProblem {
 
     /** Pre-loads results (resume): they are not re-measured and not reported to the listener. */
     public void preload(Iterable<Evaluation> evaluations) {
-        for (Evaluation e : evaluations) cache.putIfAbsent(e.genome(), e);
+        for (Evaluation e : evaluations) {
+            Evaluation prev = cache.get(e.genome());
+            if (prev == null || prev.raced() && !e.raced()) cache.put(e.genome(), e);
+        }
     }
 
     /** Called once per newly measured genome (from the evaluating thread). */

@@ -336,9 +336,11 @@ public final class Experiment {
                                             Consumer<SearchRun.Progress> progress) throws IOException {
         Path stage1 = stage1Dir(profile.stage1Mode());
         RemainingGrid grid = Stage1.available(stage1);   // a UserError naming the directory when stage 1 is missing
-        SearchConfig cfg = profile.searchConfig(Objective.ENERGY, dataflow.name(), Coding.DENSE.cliName()).toBuilder()
-                .algorithm(algorithm).seed(searchSeed).build();
-        var accuracy = new MemoAccuracy(new CheckpointAccuracy(stage1, data().val(), 256, 4));
+        SearchConfig own = profile.searchConfig(Objective.ENERGY, dataflow.name(), Coding.DENSE.cliName());
+        // Racing is defined on NSGA-II's survival only: another algorithm scores every candidate in full.
+        boolean nsga = SearchAlgorithms.canonical(algorithm).equals("NSGAII");
+        SearchConfig cfg = own.toBuilder().algorithm(algorithm).seed(searchSeed).racing(nsga ? own.racing() : Racing.OFF).build();
+        var accuracy = new MemoAccuracy(new CheckpointAccuracy(stage1, data().val(), 256, CheckpointAccuracy.keepAll(stage1)));
         var problem = EmomcProblem.of(cfg, grid, spec().size(), accuracy, new ReferenceCosts(spec(), dataflow, Coding.DENSE));
         Path dir = run.algorithmDir(dataflow, algorithm);
         if (searchSeed != seed) dir = dir.resolveSibling(dir.getFileName() + "-seed" + searchSeed);

@@ -316,7 +316,8 @@ public final class Reproduce {
         int calib = org.emomc4j.nn.Precision.CALIBRATION_IMAGES;
         String calibration = prec == org.emomc4j.nn.Precision.INT8 ? train.fingerprint() + " (" + calib + ")" : "none";
         String key = EvaluationCache.key(stage1Identity(layout.stage1Dir()), prec.id(), val.fingerprint(), val.size(), calibration);
-        return new EvaluationCache(new CheckpointAccuracy(layout.stage1Dir(), val, 256, 4, prec, train, calib), key, layout.stage2CacheDir());
+        return new EvaluationCache(new CheckpointAccuracy(layout.stage1Dir(), val, 256,
+                CheckpointAccuracy.keepAll(layout.stage1Dir()), prec, train, calib), key, layout.stage2CacheDir());
     }
 
     /**

@@ -49,6 +49,9 @@ public record SearchConfig(Objective objective, String dataflow, String coding, 
         algorithm = SearchAlgorithms.canonical(algorithm);
         extra = extra == null ? Map.of() : Map.copyOf(extra);
         if (racing == null) racing = Racing.OFF;
+        if (racing.enabled() && !algorithm.equals("NSGAII"))
+            throw new UserError("racing is defined on NSGA-II's survival (Racing); the " + algorithm + " search scores every "
+                    + "candidate in full: use --racing off with --algorithm " + algorithm);
     }
 
     /** Refuses a bit-width range outside {@value #BITS_FLOOR}..{@value #BITS_CEILING} or with min > max. */

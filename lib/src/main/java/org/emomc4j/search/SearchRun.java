@@ -126,7 +126,7 @@ public final class SearchRun {
                 java.util.Map<String, Correctness> stored = CorrectnessFile.read(dir.resolve(CORRECTNESS));
                 for (String[] row : readCsv(dir.resolve(EVALUATIONS))) {
                     if (Integer.parseInt(row[0]) > done) continue; // written after the last saved state
-                    Evaluation ev = parseEvaluation(row, stored.get(row[1]));
+                    Evaluation ev = parseEvaluation(row, stored.get(row[1]), config.racing().sliceImages());
                     evaluations.add(ev);
                     evalRows.add(evaluationRow(Integer.parseInt(row[0]), ev, racing));
                 }
@@ -142,7 +142,6 @@ public final class SearchRun {
             for (int g = done + 1; g <= config.generations(); g++) {
                 generation[0] = g;
                 PRNG.setRandom(new Random(mix(config.seed(), g)));
-                problem.beginGeneration();
                 algorithm.step(); // g == 0: the initial population
                 if (algorithm.getNumberOfEvaluations() != config.evaluationsAfter(g))
                     throw new IllegalStateException(config.algorithm() + " made " + algorithm.getNumberOfEvaluations()
@@ -318,8 +317,13 @@ public final class SearchRun {
         return Csv.line(r.toArray());
     }
 
-    static Evaluation parseEvaluation(String[] row, Correctness correct) {
+    /**
+     * One row of evaluations.csv with the genome's correctness from correctness.txt, which holds a
+     * genome's last (fullest) measurement: a raced row takes its first {@code slice} images.
+     */
+    static Evaluation parseEvaluation(String[] row, Correctness correct, int slice) {
         boolean raced = row.length > 8 && row[8].equals("1");
+        if (raced && correct != null && slice > 0 && correct.images() > slice) correct = correct.prefix(slice);
         Evaluation e = new Evaluation(Genome.parse(row[1].replace(';', ',')), Double.parseDouble(row[4]), Double.parseDouble(row[5]),
                 Double.parseDouble(row[6]), Double.parseDouble(row[7]), correct, raced);
         if (correct != null && correct.accuracy() != e.accuracy())

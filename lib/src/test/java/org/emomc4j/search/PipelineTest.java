@@ -106,6 +106,29 @@ class PipelineTest {
         assertTrue(a >= 0 && a <= 1);
     }
 
+    /**
+     * A candidate scored in two parts (racing's slice, then the rest, which reuses the prepared
+     * network) or after other candidates on the same and on another network gives the bits of a
+     * fresh whole-set pass, in fp32 and in bf16.
+     */
+    @Test
+    void partsAndInterleavedCandidatesGiveTheWholePassBits() {
+        for (org.emomc4j.nn.Precision p : List.of(org.emomc4j.nn.Precision.FP32, org.emomc4j.nn.Precision.BF16)) {
+            Genome a = new Genome(0.3, bits(3)), b = new Genome(0.3, bits(5)), c = new Genome(0.6, bits(4));
+            java.util.Map<Genome, org.emomc4j.metrics.Correctness> fresh = new java.util.HashMap<>();
+            for (Genome g : List.of(a, b, c))
+                fresh.put(g, new CheckpointAccuracy(stage1, val, 32, 2, p, null, 0).correctness(g));
+            CheckpointAccuracy acc = new CheckpointAccuracy(stage1, val, 32, 2, p, null, 0);
+            int n = 32;
+            org.emomc4j.metrics.Correctness aParts = acc.correctness(a, 0, n).concat(acc.correctness(a, n, val.size()));
+            assertEquals(fresh.get(a), aParts, p + ": slice then rest");
+            assertEquals(fresh.get(b), acc.correctness(b), p + ": another genome on the same network");
+            assertEquals(fresh.get(c), acc.correctness(c), p + ": another network");
+            assertEquals(fresh.get(a), acc.correctness(a), p + ": back to the first");
+            assertNotEquals(fresh.get(a), fresh.get(b), "the case tells 3-bit from 5-bit weights apart");
+        }
+    }
+
     /** Per-image correctness agrees with the engine's own accuracy, for a candidate and for the uncompressed base. */
     @Test
     void perImageCorrectnessMatchesTheModelsAccuracy() throws Exception {

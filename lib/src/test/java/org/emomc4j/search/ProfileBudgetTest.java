@@ -39,7 +39,7 @@ class ProfileBudgetTest {
             assertFalse(p.toString().contains("trainPrecision"), p.toString());
             assertFalse(p.searchConfig(Objective.ENERGY, "XY", "dense").resumeKey().entries().containsKey("racing"));
         }
-        assertTrue(Profile.FULL.toString().endsWith(", precision=BF16, trainPrecision=BF16, racing=Racing[sliceImages=1024, alpha=0.001]]"),
+        assertTrue(Profile.FULL.toString().endsWith(", precision=BF16, trainPrecision=BF16, racing=Racing[sliceImages=512, alpha=0.001]]"),
                 Profile.FULL.toString());
     }
 
@@ -80,7 +80,7 @@ class ProfileBudgetTest {
 
         Budget saved = Profile.FULL.budget(0.25, 0.5);
         assertEquals(12_810, saved.measured(), 1e-9, "17,080 x 0.75");
-        assertEquals(12_810.0 * (2500 + 512), saved.imagesScored(), 1e-6, "half at 5,000 images, half at 1,024");
+        assertEquals(12_810.0 * (2500 + 256), saved.imagesScored(), 1e-6, "half at 5,000 images, half at 512");
 
         Budget quick = Profile.QUICK.budget(0.3, 0.9);
         assertEquals(220, quick.evaluationsPerSearch(), "20 + 20 x 10");

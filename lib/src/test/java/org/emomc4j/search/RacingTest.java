@@ -6,6 +6,11 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import org.emomc4j.metrics.Correctness;
 import org.junit.jupiter.api.Test;
+import org.moeaframework.core.Solution;
+import org.moeaframework.core.attribute.CrowdingDistance;
+import org.moeaframework.core.attribute.Rank;
+import org.moeaframework.core.comparator.DominanceComparator;
+import org.moeaframework.core.population.NondominatedSortingPopulation;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -76,32 +81,70 @@ class RacingTest {
         assertTrue(rate <= alpha + 3 * Math.sqrt(alpha * (1 - alpha) / draws), "miss rate " + rate);
     }
 
+    /** A two-objective member (error, energy) for NSGA-II's truncation, with an id to follow it. */
+    private static Solution member(int id, double error, double energy) {
+        Solution s = new Solution(0, 2);
+        s.setObjectiveValue(0, error);
+        s.setObjectiveValue(1, energy);
+        s.setAttribute("id", id);
+        return s;
+    }
+
+    /** The ids, ranks and crowding distances NSGA-II's truncation keeps of a union, in its order. */
+    private static List<String> survivors(List<Solution> union, int keep) {
+        NondominatedSortingPopulation p = new NondominatedSortingPopulation();
+        for (Solution s : union) p.add(s.copy());
+        p.truncate(keep);
+        List<String> out = new ArrayList<>();
+        for (Solution s : p) out.add(s.getAttribute("id") + "/" + Rank.getAttribute(s) + "/" + CrowdingDistance.getAttribute(s));
+        return out;
+    }
+
     /**
-     * The law of the rule, over random correctness vectors and archives: a candidate is raced only if
-     * its full point is dominated by the archive or its full count exceeds the bound (the confidence
-     * event failed); so whenever the bound holds, a candidate whose full point would enter the front
-     * is scored in full.
+     * The law of the rule, over random populations on a coarse grid (ties and duplicates happen):
+     * with every raced candidate's true error no lower than its optimistic error (the confidence
+     * event), NSGA-II's truncation of the union keeps exactly the members, ranks and crowding
+     * distances it keeps when the raced candidates carry any error between the two (their slice
+     * accuracy is one such), and never a raced candidate.
      */
     @Property(tries = 300)
-    void racedOnlyIfDominatedOrBoundFailed(@ForAll("seeds") long seed) {
+    void racedCandidatesNeverChangeWhatTheTruncationKeeps(@ForAll("seeds") long seed) {
         Random rnd = new Random(seed);
-        int total = 50 + rnd.nextInt(300), n = 1 + rnd.nextInt(total - 1);
-        double alpha = rnd.nextDouble() * 0.2;
-        boolean[] bits = new boolean[total];
-        double p = rnd.nextDouble();
-        for (int i = 0; i < total; i++) bits[i] = rnd.nextDouble() < p;
-        Correctness full = Correctness.of(bits);
-        double energy = rnd.nextDouble();
-        List<double[]> archive = new ArrayList<>();
-        for (int i = 0, m = 1 + rnd.nextInt(6); i < m; i++) archive.add(new double[]{rnd.nextDouble(), rnd.nextDouble()});
-        archive = Racing.nonDominated(archive);
-        int k = full.prefix(n).count();
-        double opt = Racing.optimisticAccuracy(k, n, total, alpha);
-        boolean raced = Racing.dominated(Racing.point(Objective.ENERGY, opt, energy, 0), archive);
-        boolean fullDominated = Racing.dominated(Racing.point(Objective.ENERGY, full.accuracy(), energy, 0), archive);
-        boolean boundFailed = full.count() > Racing.upperCount(k, n, total, alpha);
-        if (raced) assertTrue(fullDominated || boundFailed);
-        if (alpha == 0 && raced) assertTrue(fullDominated, "at alpha 0 the rule is certain");
+        int pop = 4 + rnd.nextInt(12), offspring = 1 + rnd.nextInt(pop);
+        List<Solution> exact = new ArrayList<>();
+        for (int i = 0; i < pop; i++) exact.add(member(i, rnd.nextInt(20) / 20.0, rnd.nextInt(20) / 20.0));
+        List<Solution> optimistic = new ArrayList<>(), truth = new ArrayList<>(), lower = new ArrayList<>();
+        for (int i = 0; i < offspring; i++) {
+            double opt = rnd.nextInt(20) / 20.0, energy = rnd.nextInt(20) / 20.0;
+            double err = opt + rnd.nextInt(5) / 20.0, between = opt + rnd.nextDouble() * (err - opt);
+            optimistic.add(member(pop + i, opt, energy));
+            truth.add(member(pop + i, err, energy));
+            lower.add(member(pop + i, between, energy));
+        }
+        DominanceComparator dominance = new NondominatedSortingPopulation().getComparator();
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < offspring; i++) pending.add(i);
+        while (true) {   // the rounds EmomcProblem.race makes: promoted candidates join the exact members with their truth
+            List<Solution> opt = new ArrayList<>();
+            for (int i : pending) opt.add(optimistic.get(i));
+            List<Integer> promote = Racing.mustScore(exact, opt, pop, dominance);
+            if (promote.isEmpty()) break;
+            List<Integer> next = new ArrayList<>();
+            for (int j = 0; j < pending.size(); j++) {
+                if (promote.contains(j)) exact.add(truth.get(pending.get(j)));
+                else next.add(pending.get(j));
+            }
+            pending = next;
+        }
+        List<Solution> withTruth = new ArrayList<>(exact), withLower = new ArrayList<>(exact);
+        for (int i : pending) {
+            withTruth.add(truth.get(i));
+            withLower.add(lower.get(i));
+        }
+        List<String> kept = survivors(withTruth, pop);
+        assertEquals(kept, survivors(withLower, pop));
+        for (int i : pending)
+            assertTrue(kept.stream().noneMatch(k -> k.startsWith((pop + i) + "/")), "raced candidate " + (pop + i) + " survived");
     }
 
     @net.jqwik.api.Provide
@@ -116,41 +159,105 @@ class RacingTest {
     }
 
     /**
-     * Constructed case: the archive's front member m (80 %, 1.0 mJ); a candidate at the same energy
-     * whose full score (82 %) dominates m, but whose slice is pessimistic (150/200 = 75 %, below m).
-     * The bound (828 of 1,000) keeps it in the race: it is scored in full and enters with 82 %.
-     * A candidate whose optimistic point m dominates is raced: recorded with its slice accuracy,
-     * marked, and only its slice scored.
+     * Constructed case: a population of two front members, m (80 %, 1.0 mJ) and c (70 %, 0.5 mJ),
+     * NSGA-II keeping two. An offspring at m's energy whose full score (82 %) dominates m, but
+     * whose slice is pessimistic (150/200 = 75 %, below m): the bound (828 of 1,000) keeps it in the
+     * race, it is scored in full and survives in m's place. An offspring whose optimistic point m
+     * dominates is raced: recorded with its slice accuracy, marked, only its slice scored, and it
+     * does not survive.
      */
     @Test
     void aCandidateThatWouldDominateAFrontMemberIsNeverRaced() {
         int total = 1000, n = 200;
         java.util.Map<Genome, Correctness> truth = new java.util.HashMap<>();
         CountingOracle oracle = new CountingOracle(SyntheticOracles.of(truth::get, null, total));
-        Genome m = new Genome(0.5, new int[]{8, 8}), better = new Genome(0.4, new int[]{8, 8}), worse = new Genome(0.3, new int[]{8, 8});
+        Genome m = new Genome(0.5, new int[]{8, 8}), c = new Genome(0.6, new int[]{8, 8}),
+                better = new Genome(0.4, new int[]{8, 8}), worse = new Genome(0.3, new int[]{8, 8});
         truth.put(better, vector(total, n, 150, 670));
         truth.put(worse, vector(total, n, 100, 500));
         CostOracle cost = new CostOracle() {
-            @Override public double energyMilliJoules(Genome g) { return g.equals(worse) ? 1.1 : 1.0; }
+            @Override public double energyMilliJoules(Genome g) { return g.equals(worse) ? 1.1 : g.equals(c) ? 0.5 : 1.0; }
             @Override public double sizeKiB(Genome g) { return 1; }
         };
         EmomcProblem problem = new EmomcProblem(RemainingGrid.parse("0.20:0.80:0.05"), 2, 2, 12, Objective.ENERGY,
                 Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, oracle, cost).withRacing(new Racing(n, 1e-3));
-        problem.preload(List.of(new Evaluation(m, 0.80, 1.0, 1, 0)));
-        problem.beginGeneration();
-        assertEquals(1, problem.archive().size());
+        problem.preload(List.of(new Evaluation(m, 0.80, 1.0, 1, 0), new Evaluation(c, 0.70, 0.5, 1, 0)));
+        NondominatedSortingPopulation population = new NondominatedSortingPopulation();
+        for (Genome g : List.of(m, c)) population.add(problem.encode(g));
+        for (Solution s : population) problem.evaluate(s);
+        List<Solution> offspring = List.of(problem.encode(better), problem.encode(worse));
 
         assertTrue(820 <= Racing.upperCount(150, n, total, 1e-3), "the constructed case lies inside the confidence event");
-        Evaluation b = problem.score(better);
+        problem.race(population, offspring, 2, population.getComparator());
+        for (Solution s : offspring) problem.evaluate(s);
+        Evaluation b = problem.cached(better), w = problem.cached(worse);
         assertFalse(b.raced());
         assertEquals(0.82, b.accuracy(), 1e-12);
-        assertEquals(total, oracle.images, "the slice and the rest, each once");
-
-        Evaluation w = problem.score(worse);
         assertTrue(w.raced());
         assertEquals(0.5, w.accuracy(), 1e-12, "a raced candidate carries its slice accuracy");
         assertEquals(n, w.correct().images());
-        assertEquals(total + n, oracle.images, "only the slice of the raced candidate");
+        assertEquals(total + n, oracle.images, "the better one's slice and rest, each once, and the raced one's slice");
+        assertEquals(0.5, offspring.get(1).getObjectiveValue(0), 1e-12, "the raced one enters the truncation with its slice error");
+
+        population.addAll(offspring);
+        population.truncate(2);
+        List<Genome> kept = new ArrayList<>();
+        for (Solution s : population) kept.add(problem.decode(s));
+        assertEquals(java.util.Set.of(better, c), new java.util.HashSet<>(kept));
+    }
+
+    /**
+     * Racing keeps NSGA-II's search: at alpha = 0 (the certain bound) a racing search measures the
+     * same genomes as the search without racing, races some, and ends with the same front and
+     * population; at alpha = 0.05 it does too unless a raced candidate's bound failed.
+     */
+    @Test
+    void aRacingSearchIsTheSearchWithoutRacing() throws Exception {
+        Objective o = Objective.ENERGY;
+        SearchConfig plain = SyntheticOracles.config(o, 15);
+        new SearchRun(plain, SyntheticOracles.spreadProblem(o), tmp.resolve("plain")).run(false, null);
+        for (Racing racing : List.of(new Racing(150, 0), new Racing(100, 0.05))) {
+            Path dir = tmp.resolve("racing-" + racing.sliceImages());
+            new SearchRun(plain.toBuilder().racing(racing).build(), SyntheticOracles.spreadProblem(o).withRacing(racing), dir)
+                    .run(false, null);
+            RacingReplay.Result r = RacingReplay.replay(tmp.resolve("plain"), racing, RemainingGrid.parse("0.20:0.80:0.01"),
+                    SyntheticOracles.cost(), SyntheticOracles.LAYERS);
+            java.util.Set<String> racedGenomes = new java.util.HashSet<>(), all = new java.util.HashSet<>(), plainGenomes = new java.util.HashSet<>();
+            for (String[] row : SearchRun.readCsv(dir.resolve(SearchRun.EVALUATIONS))) {
+                all.add(row[1]);
+                if (row[8].equals("1")) racedGenomes.add(row[1]);
+                else racedGenomes.remove(row[1]);
+            }
+            for (String[] row : SearchRun.readCsv(tmp.resolve("plain").resolve(SearchRun.EVALUATIONS))) plainGenomes.add(row[1]);
+            assertEquals(racedGenomes.size(), r.raced(), "the replay races what the live search races");
+            if (racing.alpha() == 0) {
+                assertEquals(0, r.boundFailed());
+                assertFalse(racedGenomes.isEmpty(), "the certain rule races some candidates here");
+            }
+            if (r.boundFailed() == 0) {
+                assertEquals(plainGenomes, all, racing + ": the same genomes are met");
+                assertEquals(Files.readString(tmp.resolve("plain").resolve(SearchRun.FRONT)), Files.readString(dir.resolve(SearchRun.FRONT)));
+                assertEquals(population(tmp.resolve("plain")), population(dir), "the same final population, ranks and crowding distances");
+                assertTrue(r.sameFront());
+                assertEquals(-1, r.divergedAt());
+                assertTrue(r.saved() > 0 && r.imagesRaced() < r.imagesFull(), "racing saved images: " + r);
+            }
+        }
+    }
+
+    /** The population stored in a search's state.json (after its checksum line). */
+    private static com.fasterxml.jackson.databind.JsonNode population(Path dir) throws Exception {
+        String body = Files.readString(dir.resolve(SearchState.FILE));
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body.substring(body.indexOf('\n') + 1)).path("population");
+    }
+
+    /** Racing is defined on NSGA-II's survival: another algorithm with racing on is refused, naming the fix. */
+    @Test
+    void racingIsRefusedForAnotherAlgorithm() {
+        var e = assertThrows(org.emomc4j.util.UserError.class, () -> SearchConfig.builder(Objective.ENERGY).algorithm("SPEA2")
+                .racing(new Racing(512, 1e-3)).build());
+        assertTrue(e.getMessage().contains("--racing off"), e.getMessage());
+        assertFalse(SearchConfig.builder(Objective.ENERGY).algorithm("SPEA2").build().racing().enabled());
     }
 
     /** A racing search: raced candidates are marked in evaluations.csv, never in the front, and a resumed search is exact. */
@@ -188,21 +295,4 @@ class RacingTest {
         return sb.toString();
     }
 
-    /** The replay on a stored search without racing agrees with the rule applied live: same raced count at the same settings. */
-    @Test
-    void replayOfAStoredSearchCountsWhatTheRuleWouldRace() throws Exception {
-        Objective o = Objective.ENERGY;
-        Path dir = tmp.resolve("plain");
-        new SearchRun(SyntheticOracles.config(o, 6), SyntheticOracles.spreadProblem(o), dir).run(false, null);
-        RacingReplay.Result r = RacingReplay.replay(dir, new Racing(50, 0.01));
-        assertEquals(SearchRun.readCsv(dir.resolve(SearchRun.EVALUATIONS)).size(), r.candidates());
-        assertEquals(200, r.scoringImages());
-        assertTrue(r.raced() > 0);
-        assertEquals((long) r.candidates() * 200, r.imagesFull());
-        assertEquals((long) r.raced() * 50 + (long) (r.candidates() - r.raced()) * 200, r.imagesRaced());
-        assertTrue(r.wronglyRaced() <= r.raced());
-        RacingReplay.Result certain = RacingReplay.replay(dir, new Racing(50, 0));
-        assertEquals(0, certain.wronglyRaced(), "alpha 0: a raced candidate's full point is always dominated");
-        assertTrue(certain.raced() <= r.raced(), "the certain rule races no more than the statistical one");
-    }
 }

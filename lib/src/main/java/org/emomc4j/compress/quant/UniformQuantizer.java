@@ -20,9 +20,7 @@ public final class UniformQuantizer {
 
     /** Largest |w| (NaN-free input assumed). */
     public static float maxAbs(float[] w) {
-        float m = 0;
-        for (float v : w) m = Math.max(m, Math.abs(v));
-        return m;
+        return org.emomc4j.util.Parallel.maxAbs(w);
     }
 
     /** Symmetric per-tensor codes and step (the reference quantizer). An all-zero tensor gets step 0. */
@@ -40,7 +38,9 @@ public final class UniformQuantizer {
     public static float[] symmetricInPlace(float[] w, int bits) {
         double step = symmetricStep(maxAbs(w), bits);
         if (step == 0) return w;
-        for (int i = 0; i < w.length; i++) w[i] = (float) (Math.rint(w[i] / step) * step);
+        org.emomc4j.util.Parallel.forRange(w.length, (from, to) -> {
+            for (int i = from; i < to; i++) w[i] = (float) (Math.rint(w[i] / step) * step);
+        });
         return w;
     }
 
