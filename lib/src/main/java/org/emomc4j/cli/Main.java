@@ -29,6 +29,7 @@ import java.io.PrintWriter;
                 ReproduceCommand.class,
                 FinetuneCommand.class,
                 RacingReplayCommand.class,
+                ResultsSectionCommand.class,
                 AblationCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
