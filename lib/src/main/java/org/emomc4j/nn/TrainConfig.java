@@ -59,36 +59,58 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
         return new TrainConfig(epochs, 256, 0.05, 0.9, 5e-4, Schedule.STEP, 30, 1);
     }
 
-    public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, labelSmoothing, cutout);
-    }
+    public TrainConfig withEpochs(int e) { return toBuilder().epochs(e).build(); }
 
-    public TrainConfig withSchedule(Schedule s) {
-        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, s, stepEpochs, seed, precision, labelSmoothing, cutout);
-    }
+    public TrainConfig withSchedule(Schedule s) { return toBuilder().schedule(s).build(); }
 
-    public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(epochs, b, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, labelSmoothing, cutout);
-    }
+    public TrainConfig withBatchSize(int b) { return toBuilder().batchSize(b).build(); }
 
-    public TrainConfig withLr(double r) {
-        return new TrainConfig(epochs, batchSize, r, momentum, weightDecay, schedule, stepEpochs, seed, precision, labelSmoothing, cutout);
-    }
+    public TrainConfig withLr(double r) { return toBuilder().lr(r).build(); }
 
-    public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, s, precision, labelSmoothing, cutout);
-    }
+    public TrainConfig withSeed(long s) { return toBuilder().seed(s).build(); }
 
-    public TrainConfig withPrecision(Precision p) {
-        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, p, labelSmoothing, cutout);
-    }
+    public TrainConfig withPrecision(Precision p) { return toBuilder().precision(p).build(); }
 
-    public TrainConfig withLabelSmoothing(double e) {
-        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, e, cutout);
-    }
+    public TrainConfig withLabelSmoothing(double e) { return toBuilder().labelSmoothing(e).build(); }
 
-    public TrainConfig withCutout(int side) {
-        return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, labelSmoothing, side);
+    public TrainConfig withCutout(int side) { return toBuilder().cutout(side).build(); }
+
+    /** A builder starting from the reference recipe ({@link #reference}) of {@code epochs} epochs. */
+    public static Builder builder(int epochs) { return reference(epochs).toBuilder(); }
+
+    /** A builder holding this configuration, to change some fields by name. */
+    public Builder toBuilder() { return new Builder(this); }
+
+    /** Builds a {@link TrainConfig} field by field; {@link #build} checks the values. */
+    public static final class Builder {
+        private int epochs, batchSize, stepEpochs, cutout;
+        private double lr, momentum, weightDecay, labelSmoothing;
+        private Schedule schedule;
+        private long seed;
+        private Precision precision;
+
+        private Builder(TrainConfig c) {
+            epochs = c.epochs; batchSize = c.batchSize; lr = c.lr; momentum = c.momentum; weightDecay = c.weightDecay;
+            schedule = c.schedule; stepEpochs = c.stepEpochs; seed = c.seed; precision = c.precision;
+            labelSmoothing = c.labelSmoothing; cutout = c.cutout;
+        }
+
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder lr(double v) { lr = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder schedule(Schedule v) { schedule = v; return this; }
+        public Builder stepEpochs(int v) { stepEpochs = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder precision(Precision v) { precision = v; return this; }
+        public Builder labelSmoothing(double v) { labelSmoothing = v; return this; }
+        public Builder cutout(int v) { cutout = v; return this; }
+
+        public TrainConfig build() {
+            return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision,
+                    labelSmoothing, cutout);
+        }
     }
 
     /** Learning rate at a position of this run. */

@@ -144,11 +144,11 @@ public record Profile(String name, double width, int trainImages, int valImages,
      * every 30 epochs), in the profile's training precision. The full profile's recipe lives here.
      */
     public org.emomc4j.nn.TrainConfig baselineConfig(long seed) {
-        org.emomc4j.nn.TrainConfig c = new org.emomc4j.nn.TrainConfig(baselineEpochs, batch, lr, 0.9, 5e-4,
-                org.emomc4j.nn.Schedule.valueOf(schedule.toUpperCase(Locale.ROOT)), 30, seed).withPrecision(trainPrecision);
+        org.emomc4j.nn.TrainConfig.Builder c = org.emomc4j.nn.TrainConfig.builder(baselineEpochs).batchSize(batch).lr(lr)
+                .schedule(org.emomc4j.nn.Schedule.valueOf(schedule.toUpperCase(Locale.ROOT))).seed(seed).precision(trainPrecision);
         // Width 1 aims at 92.5-93.5 % (issue 12): the anchor recipe reached 88.9 % after 20 plain epochs, so the
         // full baseline trains longer with label smoothing 0.1 and 16-pixel cutout, the usual CIFAR-10 additions.
-        return name.equals("full") ? c.withLabelSmoothing(0.1).withCutout(16) : c;
+        return (name.equals("full") ? c.labelSmoothing(0.1).cutout(16) : c).build();
     }
 
     /** Fine-tuning settings of stage 1 and the stages beyond the paper ({@link Stage1#fineTuning}) in the training precision. */
