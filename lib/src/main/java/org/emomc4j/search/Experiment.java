@@ -453,10 +453,15 @@ public final class Experiment {
      * names the knob and the command. While it runs, {@code log} gets the stages' lines with the time left.
      */
     public Reproduce.Report report(boolean compute, Consumer<String> log) throws IOException {
-        if (!compute && profile != Profile.SMOKE && !finished())
+        if (!compute && profile != Profile.SMOKE && !finished()) {
+            // The full run spans sessions: say where its partial log is committed rather than suggest running it here.
+            String inProgress = profile == Profile.FULL ? " (the full run is in progress over several sessions: its log so far is "
+                    + "committed in results/full-in-progress/)" : "";
             throw new UserError("the " + profile.name() + " pipeline has not finished in " + runDir()
-                    + " and no finished run is committed: set the knob RUN_PIPELINE = true to run it here (hours under quick,"
-                    + " its log prints the time left of every stage), or run ./emomc reproduce --profile " + profile.name());
+                    + " and no finished run is committed" + inProgress + ": set the knob RUN_PIPELINE = true to run it here (hours "
+                    + "under quick, about a day under full; its log prints the time left of every stage), or run ./emomc reproduce "
+                    + "--profile " + profile.name());
+        }
         return report(log);
     }
 

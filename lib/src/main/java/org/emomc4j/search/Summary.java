@@ -40,10 +40,16 @@ public final class Summary {
 
     /** Re-scores a front on the test split. */
     public static List<Member> rescore(List<Evaluation> front, AccuracyOracle test) {
+        // Scored in order of r (each r is one stage-1 network, which the oracle loads), listed in the front's order.
+        Map<Genome, Double> acc = new java.util.HashMap<>();
+        if (test != null) {
+            List<Evaluation> byR = new ArrayList<>(front);
+            byR.sort(java.util.Comparator.comparingDouble(e -> e.genome().remaining()));
+            for (Evaluation e : byR) acc.computeIfAbsent(e.genome(), test::accuracy);
+        }
         List<Member> out = new ArrayList<>();
         for (Evaluation e : front)
-            out.add(new Member(e.genome(), e.accuracy(), test == null ? Double.NaN : test.accuracy(e.genome()),
-                    e.energyMilliJoules(), e.sizeKiB()));
+            out.add(new Member(e.genome(), e.accuracy(), test == null ? Double.NaN : acc.get(e.genome()), e.energyMilliJoules(), e.sizeKiB()));
         return out;
     }
 
