@@ -22,6 +22,8 @@ final class CompressionHooks {
     private final INDArray[] effW;
     /** The transformed copies as Java arrays too (float models), so a backend reads them without another copy. */
     private final float[][] effArr;
+    /** Per layer: effArr holds weights not yet written into effW (see {@link #forward}). */
+    private final boolean[] effStale;
     /** Bumped whenever the forward weights may have changed; low-precision backends re-pack on change. */
     private long version;
 
@@ -33,6 +35,7 @@ final class CompressionHooks {
         transforms = new WeightTransform[L];
         effW = new INDArray[L];
         effArr = new float[L][];
+        effStale = new boolean[L];
     }
 
     void setMask(int layer, boolean[] keep) {
@@ -116,6 +119,7 @@ final class CompressionHooks {
         if (t != null && effW[layer] == null) effW[layer] = Nd4j.create(ps.dtype, ps.spec.layer(layer).weightShape());
         if (t == null) effW[layer] = null;
         effArr[layer] = null;
+        effStale[layer] = false;
         version++;
     }
 
@@ -146,17 +150,19 @@ final class CompressionHooks {
             WeightTransform t = transforms[l];
             if (t == null) continue;
             LayerSpec s = ps.spec.layer(l);
-            float[] out = t.apply(s, stored(l));
+            float[] out = t.apply(s, t.readsWeights(s) ? stored(l) : null);
             if (out == null || out.length != s.weightCount())
                 throw new IllegalStateException("weight transform of layer " + s.name() + " returned "
                         + (out == null ? "null" : out.length + " weights") + ", expected " + s.weightCount());
             if (ps.dtype == org.nd4j.linalg.api.buffer.DataType.FLOAT && effW[l].isView() == false && effW[l].ordering() == 'c') {
-                // One bulk copy into the native buffer (Nd4j.create(float[]) puts element by element).
-                ((org.bytedeco.javacpp.FloatPointer) effW[l].data().addressPointer()).put(out, 0, out.length);
+                // Written into the native buffer only when an ND4J pass asks for it (forward): the low-precision
+                // backends read the array (forwardArray), so a scored candidate skips that copy.
                 effArr[l] = out;
+                effStale[l] = true;
             } else {
                 effW[l].assign(Nd4j.create(out, s.weightShape(), 'c').castTo(ps.dtype));
                 effArr[l] = null;
+                effStale[l] = false;
             }
         }
     }
@@ -173,6 +179,13 @@ final class CompressionHooks {
 
     /** The weights a layer's forward pass uses: the transformed copy, or the stored weights. */
     INDArray forward(int l) {
-        return transforms[l] != null ? effW[l] : ps.w[l];
+        if (transforms[l] == null) return ps.w[l];
+        if (effStale[l]) {
+            // One bulk copy into the native buffer (Nd4j.create(float[]) puts element by element).
+            float[] a = effArr[l];
+            ((org.bytedeco.javacpp.FloatPointer) effW[l].data().addressPointer()).put(a, 0, a.length);
+            effStale[l] = false;
+        }
+        return effW[l];
     }
 }

@@ -20,6 +20,13 @@ public interface WeightTransform {
      */
     float[] apply(LayerSpec layer, float[] weights);
 
+    /**
+     * Whether {@link #apply} reads the stored weights for this layer now; when false the engine
+     * passes null instead of copying them out (a transform that remembers its result for weights
+     * that cannot change, as stage 2's scoring oracle does). Default: it reads them.
+     */
+    default boolean readsWeights(LayerSpec layer) { return true; }
+
     /** Applies this transform, then {@code next} (e.g. prune, then quantize). */
     default WeightTransform andThen(WeightTransform next) {
         return (layer, w) -> next.apply(layer, apply(layer, w));

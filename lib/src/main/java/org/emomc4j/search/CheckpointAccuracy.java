@@ -100,10 +100,17 @@ public final class CheckpointAccuracy implements AccuracyOracle {
         WeightTransform prune = DynamicPruning.uniform(g.remaining());
         int[] bits = g.bits();
         WeightTransform quantize = FakeQuantization.symmetric(l -> bits[l.index()]);
-        return (layer, w) -> {
-            float[] p = memo[layer.index()];
-            if (p == null) memo[layer.index()] = p = prune.apply(layer, w).clone();
-            return quantize.apply(layer, p.clone());
+        return new WeightTransform() {
+            @Override
+            public float[] apply(org.emomc4j.nn.LayerSpec layer, float[] w) {
+                float[] p = memo[layer.index()];
+                if (p == null) memo[layer.index()] = p = prune.apply(layer, w).clone();
+                return quantize.apply(layer, p.clone());
+            }
+
+            /** Only the first candidate on a network reads its stored weights; the others start from the memo. */
+            @Override
+            public boolean readsWeights(org.emomc4j.nn.LayerSpec layer) { return memo[layer.index()] == null; }
         };
     }
 
