@@ -182,10 +182,10 @@ public final class SearchCommand implements Callable<Integer> {
         cfg = cfg.withExtra(extra);
         java.util.function.Function<ImageSet, AccuracyOracle> oracleOn = images -> imported != null
                 ? ImportedAccuracy.of(imported, images, 256)
-                : stage1 != null ? new CheckpointAccuracy(stage1, images, 256, CheckpointAccuracy.keepAll(stage1))
+                : stage1 != null ? new CheckpointAccuracy(stage1, images, 256, rGrid.values().length)
                 : new FineTuneAccuracy(joint, finetune, images, Stage1.fineTuning(finetuneEpochs, 128, finetuneLr, seed), 256);
         AccuracyOracle oracle = stage1 != null && imported == null && prec != org.emomc4j.nn.Precision.FP32
-                ? new CheckpointAccuracy(stage1, evalSet, 256, CheckpointAccuracy.keepAll(stage1), prec, s.train(), org.emomc4j.nn.Precision.CALIBRATION_IMAGES)
+                ? new CheckpointAccuracy(stage1, evalSet, 256, rGrid.values().length, prec, s.train(), org.emomc4j.nn.Precision.CALIBRATION_IMAGES)
                 : oracleOn.apply(evalSet);
         if (oracle instanceof ImportedAccuracy ia)
             System.out.println(spec.id() + ": candidates scored by " + (ia.backend() == ImportedAccuracy.Backend.ENGINE

@@ -57,19 +57,21 @@ public final class ResultsSection {
 
         sb.append("**Table II (energy, mJ)**\n\n| dataflow | 0.3 % | 1 % | 2 % | paper, 0.3 % |\n|---|---|---|---|---|\n");
         Map<String, Map<String, String[]>> t2 = byBudget(layout.table2());
+        List<String> h2 = header(layout.table2());
         List<String[]> paper2 = Csv.readRows(layout.paperTable2());
         for (Map.Entry<String, Map<String, String[]>> e : t2.entrySet()) {
             sb.append("| ").append(e.getKey().replace("|", "\\|"));
-            for (String b : BUDGETS) sb.append(" | ").append(cell(layout.table2(), e.getValue().get(b), "energy_mJ", "gain_x", " mJ"));
+            for (String b : BUDGETS) sb.append(" | ").append(cell(h2, e.getValue().get(b), "energy_mJ", "gain_x", " mJ"));
             sb.append(" | ").append(paperCell(paper2, e.getKey(), " mJ")).append(" |\n");
         }
         sb.append("\n**Table III (size, MB; rate against the dense 32-bit network, the paper's rule)**\n\n"
                 + "| coding | 0.3 % | 1 % | 2 % | paper, 0.3 % |\n|---|---|---|---|---|\n");
         Map<String, Map<String, String[]>> t3 = byBudget(layout.table3());
+        List<String> h3 = header(layout.table3());
         List<String[]> paper3 = Csv.readRows(layout.paperTable3());
         for (Map.Entry<String, Map<String, String[]>> e : t3.entrySet()) {
             sb.append("| ").append(e.getKey());
-            for (String b : BUDGETS) sb.append(" | ").append(cell(layout.table3(), e.getValue().get(b), "size_MB", "rate_vs_dense32_x", " MB"));
+            for (String b : BUDGETS) sb.append(" | ").append(cell(h3, e.getValue().get(b), "size_MB", "rate_vs_dense32_x", " MB"));
             sb.append(" | ").append(paperCell(paper3, e.getKey(), " MB")).append(" |\n");
         }
 
@@ -137,15 +139,19 @@ public final class ResultsSection {
     }
 
     /** "0.192 mJ, 4.3x, -0.11 [-0.56, 0.34]*", or "none" when no member is within the budget. */
-    private static String cell(Path csv, String[] row, String cost, String gain, String unit) throws IOException {
+    private static String cell(List<String> header, String[] row, String cost, String gain, String unit) {
         if (row == null) return "-";
-        List<String> header = List.of(Files.readAllLines(csv).get(0).split(","));
         String c = at(row, header, cost);
         if (c.isBlank()) return "none within";
         String mark = "yes".equals(at(row, header, "upper_within_budget")) ? "*" : "";
         return String.format(Locale.ROOT, "%.3g%s, %.1fx, %.2f [%.2f, %.2f]%s", Double.parseDouble(c), unit,
                 Double.parseDouble(at(row, header, gain)), Double.parseDouble(at(row, header, "loss_%")),
                 Double.parseDouble(at(row, header, "loss_lo_%")), Double.parseDouble(at(row, header, "loss_hi_%")), mark);
+    }
+
+    /** A table CSV's column names. */
+    private static List<String> header(Path csv) throws IOException {
+        return List.of(Files.readAllLines(csv).get(0).split(","));
     }
 
     private static String at(String[] row, List<String> header, String column) {

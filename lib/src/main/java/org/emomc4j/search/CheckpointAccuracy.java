@@ -75,12 +75,8 @@ public final class CheckpointAccuracy implements AccuracyOracle {
      * (at width 1 about 300 MB each, weights only; activation buffers are kept for the network in
      * use only).
      */
-    public static int keepAll(Path stage1) {
-        try (var files = java.nio.file.Files.list(stage1)) {
-            return (int) Math.max(1, files.filter(f -> f.getFileName().toString().matches("r[0-9.]+\\.ckpt")).count());
-        } catch (java.io.IOException e) {
-            return 4;
-        }
+    public static int keepAll(Path stage1) throws java.io.IOException {
+        return Stage1.available(stage1).values().length;
     }
 
     /** The forward-pass transform of a genome: magnitude pruning at r, then symmetric quantization. */

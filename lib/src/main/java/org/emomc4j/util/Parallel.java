@@ -20,9 +20,14 @@ public final class Parallel {
         void run(int from, int to);
     }
 
+    /** How many parts an array of n elements is split into (1: the calling thread alone). */
+    private static int parts(int n) {
+        return n < MIN_PARALLEL ? 1 : Math.min(Runtime.getRuntime().availableProcessors(), n / (MIN_PARALLEL / 2));
+    }
+
     /** Runs {@code body} over [0, n) in parts; returns when every part has finished. */
     public static void forRange(int n, Range body) {
-        int parts = n < MIN_PARALLEL ? 1 : Math.min(Runtime.getRuntime().availableProcessors(), n / (MIN_PARALLEL / 2));
+        int parts = parts(n);
         if (parts <= 1) {
             body.run(0, n);
             return;
@@ -30,20 +35,15 @@ public final class Parallel {
         IntStream.range(0, parts).parallel().forEach(p -> body.run((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts)));
     }
 
-    /** max |w| over the array (NaN-free input assumed). */
+    /** max |w| over the array (NaN-free input assumed): each part's maximum, then the largest of them. */
     public static float maxAbs(float[] w) {
-        int parts = w.length < MIN_PARALLEL ? 1 : Runtime.getRuntime().availableProcessors();
-        float[] m = new float[Math.max(1, parts)];
-        if (parts <= 1) {
+        int parts = parts(w.length);
+        float[] m = new float[parts];
+        int[] next = {0};
+        forRange(w.length, (from, to) -> {
             float x = 0;
-            for (float v : w) x = Math.max(x, Math.abs(v));
-            return x;
-        }
-        IntStream.range(0, parts).parallel().forEach(p -> {
-            float x = 0;
-            for (int i = (int) ((long) w.length * p / parts), e = (int) ((long) w.length * (p + 1) / parts); i < e; i++)
-                x = Math.max(x, Math.abs(w[i]));
-            m[p] = x;
+            for (int i = from; i < to; i++) x = Math.max(x, Math.abs(w[i]));
+            synchronized (m) { m[next[0]++] = x; }
         });
         float x = 0;
         for (float v : m) x = Math.max(x, v);
