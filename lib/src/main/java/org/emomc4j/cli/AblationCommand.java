@@ -117,21 +117,21 @@ public final class AblationCommand implements Runnable {
             Map<String, List<Stage1.Point>> modes = exp.stage1Modes(g, new Stage1.Listener() {
                 @Override
                 public void finished(Stage1.Point p) {
-                    System.out.printf(Locale.ROOT, "stage 1: r = %.2f, val %.2f %% (%d epochs, %s)%n", p.remaining(),
-                            100 * p.valAccuracy(), p.epochs(), Reproduce.eta(p.seconds()));
+                    System.out.printf(Locale.ROOT, "stage 1: r = %.2f, val %.2f %% (%s epochs, %s)%n", p.remaining(),
+                            100 * p.valAccuracy(), p.epochsText(), Reproduce.eta(p.seconds()));
                 }
             });
             Map<String, double[][]> curves = new LinkedHashMap<>();
             Csv.Builder csv = new Csv.Builder("mode", "remaining", "val_accuracy", "epochs", "seconds");
             System.out.printf(Locale.ROOT, "%n%-12s %6s %9s %7s %9s%n", "mode", "r", "val %", "epochs", "time");
             for (var e : modes.entrySet()) {
-                curves.put(e.getKey() + " (" + e.getValue().stream().mapToInt(Stage1.Point::epochs).sum() + " epochs)",
+                curves.put(e.getKey() + " (" + Math.round(e.getValue().stream().mapToDouble(Stage1.Point::epochs).sum()) + " epochs)",
                         Stage1.curve(e.getValue()));
                 for (Stage1.Point p : e.getValue()) {
-                    csv.row(e.getKey(), String.format(Locale.ROOT, "%.4f", p.remaining()), p.valAccuracy(), p.epochs(),
+                    csv.row(e.getKey(), String.format(Locale.ROOT, "%.4f", p.remaining()), p.valAccuracy(), p.epochsText(),
                             String.format(Locale.ROOT, "%.2f", p.seconds()));
-                    System.out.printf(Locale.ROOT, "%-12s %6.2f %9.2f %7d %9s%n", e.getKey(), p.remaining(), 100 * p.valAccuracy(),
-                            p.epochs(), Reproduce.eta(p.seconds()));
+                    System.out.printf(Locale.ROOT, "%-12s %6.2f %9.2f %7s %9s%n", e.getKey(), p.remaining(), 100 * p.valAccuracy(),
+                            p.epochsText(), Reproduce.eta(p.seconds()));
                 }
             }
             Path file = exp.layout().stage1ModesCsv();

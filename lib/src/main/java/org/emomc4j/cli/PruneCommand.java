@@ -38,6 +38,11 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "independent", description = "independent (reference) or chained (default: ${DEFAULT-VALUE}).")
     String mode;
 
+    @Option(names = "--parts", defaultValue = "1", paramLabel = "M",
+            description = "Chained: each grid point after the first fine-tunes one epoch over a 1/M part of the training images "
+                    + "(M consecutive points see each image once; the full profile: 5 on the 0.01 grid) (default: ${DEFAULT-VALUE}).")
+    int parts;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Stage-1 directory.")
     Path out;
 
@@ -61,7 +66,7 @@ public final class PruneCommand implements Callable<Integer> {
             throw new UserError("base checkpoint " + base + " does not exist: train one with './emomc train --out DIR' and pass DIR/last.ckpt");
         Splits s = data.load();
         ImageSet train = tune.train(s), val = tune.val(s);
-        Stage1 stage1 = new Stage1(g, steps, m, tune.config(1, lr));
+        Stage1 stage1 = new Stage1(g, steps, m, tune.config(1, lr), parts);
         long t0 = System.nanoTime();
         int[] finished = {0};
         List<Stage1.Point> pts = stage1.run(base, train, val, 256, out, resume, new Stage1.Listener() {

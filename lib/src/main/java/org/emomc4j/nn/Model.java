@@ -372,13 +372,31 @@ public final class Model {
 
     // ---------------------------------------------------------------- raw state (checkpoints)
 
-    float[] paramsArray() { return params.dup().data().asFloat(); }
+    float[] paramsArray() { return floats(params); }
 
-    void setParamsArray(float[] v) { params.assign(Nd4j.createFromArray(v).castTo(store.dtype)); hooks.touch(); }
+    void setParamsArray(float[] v) { setFloats(params, v); hooks.touch(); }
 
-    float[] runningArray(boolean var) { return (var ? runVar : runMean).dup().data().asFloat(); }
+    float[] runningArray(boolean var) { return floats(var ? runVar : runMean); }
 
-    void setRunningArray(boolean var, float[] v) { (var ? runVar : runMean).assign(Nd4j.createFromArray(v).castTo(store.dtype)); hooks.touch(); }
+    void setRunningArray(boolean var, float[] v) { setFloats(var ? runVar : runMean, v); hooks.touch(); }
+
+    /**
+     * A copy of a whole array's values: one bulk copy out of its native buffer when it is a float
+     * array of its own (ND4J's asFloat reads element by element: ~0.1 s for VGG-16's 14.7 M).
+     */
+    private static float[] floats(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.isView()) return a.dup().data().asFloat();
+        float[] out = new float[Math.toIntExact(a.length())];
+        ((org.bytedeco.javacpp.FloatPointer) a.data().addressPointer()).get(out, 0, out.length);
+        return out;
+    }
+
+    /** Replaces a whole array's values (one bulk copy into a float array's native buffer). */
+    private static void setFloats(INDArray a, float[] v) {
+        if (v.length != a.length()) throw new IllegalArgumentException("expected " + a.length() + " values, got " + v.length);
+        if (a.dataType() != DataType.FLOAT || a.isView()) a.assign(Nd4j.createFromArray(v).castTo(a.dataType()));
+        else ((org.bytedeco.javacpp.FloatPointer) a.data().addressPointer()).put(v, 0, v.length);
+    }
 
     long paramCount() { return params.length(); }
 

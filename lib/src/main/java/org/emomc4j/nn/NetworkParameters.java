@@ -71,6 +71,50 @@ public final class NetworkParameters {
         m.setRunningArray(true, rv);
     }
 
+    /**
+     * Every number of a network as the checkpoint stores them: all parameters in one array (each
+     * layer's weights at {@code weightOffset[l]}, then its BatchNorm gamma and beta or its bias)
+     * and the running statistics. Written back in one bulk copy ({@link #write(Model, Flat)}), so a
+     * held copy of a network is cheap to restore (stage 2 switches between stage-1 networks so).
+     */
+    public record Flat(float[] params, float[] mean, float[] var, int[] weightOffset) {
+
+        /** Layer l's weights, a copy. */
+        public float[] weights(NetworkSpec spec, int l) {
+            return Arrays.copyOfRange(params, weightOffset[l], weightOffset[l] + Math.toIntExact(spec.layer(l).weightCount()));
+        }
+
+        /** Replaces layer l's weights in this copy. */
+        public void setWeights(NetworkSpec spec, int l, float[] w) {
+            if (w.length != spec.layer(l).weightCount())
+                throw new IllegalArgumentException("layer " + spec.layer(l).name() + " has " + spec.layer(l).weightCount() + " weights, got " + w.length);
+            System.arraycopy(w, 0, params, weightOffset[l], w.length);
+        }
+    }
+
+    /** The parameters of {@code m} as one flat copy. */
+    public static Flat flat(Model m) {
+        NetworkSpec spec = m.spec();
+        int[] offsets = new int[spec.size()];
+        int off = 0;
+        for (int l = 0; l < spec.size(); l++) {
+            offsets[l] = off;
+            LayerSpec s = spec.layer(l);
+            off += Math.toIntExact(s.weightCount()) + (s.isConv() ? 2 : 1) * s.outChannels();
+        }
+        return new Flat(m.paramsArray(), m.runningArray(false), m.runningArray(true), offsets);
+    }
+
+    /** Replaces every parameter of {@code m} with a flat copy of a network of its architecture (masks are cleared). */
+    public static void write(Model m, Flat f) {
+        if (f.params().length != m.paramCount() || f.mean().length != m.bnCount())
+            throw new IllegalArgumentException(m.spec().id() + " has " + m.paramCount() + " parameters, got " + f.params().length);
+        for (int l = 0; l < m.spec().size(); l++) m.setMask(l, null);
+        m.setParamsArray(f.params());
+        m.setRunningArray(false, f.mean());
+        m.setRunningArray(true, f.var());
+    }
+
     private static int put(float[] dst, int off, float[] src, int n, LayerSpec s, String what) {
         if (src == null || src.length != n)
             throw new IllegalArgumentException("layer " + s.name() + ": " + what + " needs " + n + " values, got "

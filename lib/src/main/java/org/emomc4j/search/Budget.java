@@ -15,7 +15,8 @@ import java.util.Locale;
  * the time this takes at given throughputs. {@code ./emomc reproduce} prints it at the start.
  *
  * <p>Rules: the baseline trains {@code baselineEpochs}; chained stage 1 trains {@code steps}
- * epochs into its first (least pruned) point and one epoch into each further point, independent
+ * epochs into its first (least pruned) point and one epoch over 1/M of the training images into
+ * each further point (M = {@link Profile#stage1Parts}), independent
  * stage 1 {@code steps} per point; each of the 7 searches (4 dataflows, 3 codings) measures
  * population + generations x offspring candidates on the N scoring images, of which a fraction
  * {@code cacheHits} is found in the shared cache and, of the rest, a fraction {@code raced} costs
@@ -26,7 +27,7 @@ import java.util.Locale;
  * @param raced     assumed fraction of measured candidates racing stops after the slice
  */
 public record Budget(Profile profile, int trainImages, int scoringImages, int testImages, int baselineEpochs,
-                     int stage1Points, int stage1Epochs, int searches, int evaluationsPerSearch, double cacheHits, double raced,
+                     int stage1Points, double stage1Epochs, int searches, int evaluationsPerSearch, double cacheHits, double raced,
                      double extrasEpochs) {
 
     /** Stage-3 plans assumed: the knee and the three loss budgets on each of the 7 fronts (an upper bound). */
@@ -39,7 +40,7 @@ public record Budget(Profile profile, int trainImages, int scoringImages, int te
     public static Budget of(Profile p, double cacheHits, double raced) {
         int train = p.trainImages() > 0 ? p.trainImages() : TRAIN;
         int points = RemainingGrid.parse(p.grid()).values().length;
-        int s1 = p.stage1Mode() == Stage1.Mode.CHAINED ? p.steps() + points - 1 : p.steps() * points;
+        double s1 = p.stage1Mode() == Stage1.Mode.CHAINED ? p.steps() + (points - 1.0) / p.stage1Parts() : p.steps() * points;
         int searches = Dataflow.values().length + Coding.PAPER.length;
         return new Budget(p, train, p.valImages() > 0 ? p.valImages() : VAL, p.testImages() > 0 ? p.testImages() : TEST,
                 p.baselineEpochs(), points, s1, searches, p.pop() + p.generations() * p.offspring(), cacheHits,
@@ -110,7 +111,7 @@ public record Budget(Profile profile, int trainImages, int scoringImages, int te
     public List<Line> lines(Throughput t) {
         List<Line> out = new ArrayList<>();
         out.add(new Line("baseline", baselineEpochs + " epochs x " + trainImages + " images", baselineEpochs * (double) trainImages / t.train()));
-        out.add(new Line("stage1", stage1Epochs + " epochs (" + stage1Points + " points, " + profile.stage1Mode().name().toLowerCase(Locale.ROOT)
+        out.add(new Line("stage1", Stage1.epochsText(stage1Epochs) + " epochs (" + stage1Points + " points, " + profile.stage1Mode().name().toLowerCase(Locale.ROOT)
                 + ")", stage1Epochs * (double) trainImages / t.train() + stage1Points * (double) scoringImages / t.test()));
         out.add(new Line("stage2", String.format(Locale.ROOT, "%d searches x %d evaluations = %d; %.0f measured (cache hits %.0f %%), "
                         + "%.3g images scored (raced %.0f %% at %d of %d images; %.3g without cache and racing)", searches,
@@ -126,7 +127,7 @@ public record Budget(Profile profile, int trainImages, int scoringImages, int te
      * Work a run has done: baseline epochs, stage-1 epochs, stage-2 evaluations (of all searches),
      * test re-scorings finished (searches), from its records.
      */
-    public record Done(int baselineEpochs, int stage1Epochs, int evaluations, int searchesFinished) { }
+    public record Done(int baselineEpochs, double stage1Epochs, int evaluations, int searchesFinished) { }
 
     /**
      * Seconds left: each stage's planned seconds times the fraction of its work not yet done (the
@@ -136,7 +137,7 @@ public record Budget(Profile profile, int trainImages, int scoringImages, int te
         List<Line> l = lines(t);
         double[] frac = {
                 Math.min(1, (double) done.baselineEpochs() / Math.max(1, baselineEpochs)),
-                Math.min(1, (double) done.stage1Epochs() / Math.max(1, stage1Epochs)),
+                Math.min(1, done.stage1Epochs() / Math.max(1, stage1Epochs)),
                 Math.min(1, (double) done.evaluations() / Math.max(1, evaluations())),
                 Math.min(1, (double) done.searchesFinished() / Math.max(1, searches)),
                 0};

@@ -6,7 +6,9 @@ import org.emomc4j.compress.prune.DynamicPruning;
 import org.emomc4j.compress.quant.FakeQuantization;
 import org.emomc4j.data.ImageSet;
 import org.emomc4j.metrics.Correctness;
+import org.emomc4j.nn.Checkpoint;
 import org.emomc4j.nn.Model;
+import org.emomc4j.nn.NetworkParameters;
 import org.emomc4j.nn.Precision;
 import org.emomc4j.nn.WeightTransform;
 
@@ -17,8 +19,9 @@ import java.util.Map;
 /**
  * Stage 2's accuracy: load the stage-1 checkpoint of the genome's r, prune it by the magnitude
  * rule at r, quantize each layer symmetrically to its bit-width (no fine-tuning), and measure
- * top-1 accuracy on a fixed image set. The stored weights are never modified, so the loaded
- * networks are kept (a few, least recently used) and reused across candidates. The accuracy is
+ * top-1 accuracy on a fixed image set. The stored weights are never modified, so each grid
+ * point's pruned parameters are kept (as many points as asked, least recently used dropped) and
+ * written into one network for the candidates on that point. The accuracy is
  * measured in a chosen arithmetic ({@link Precision}: fp32 as the reference, or bf16 / int8 on
  * oneDNN; int8 calibrates on given training images).
  */
@@ -28,11 +31,17 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     private final ImageSet images;
     private final int batchSize;
     private final int keep;
-    private final Map<Double, Model> models = new LinkedHashMap<>(8, 0.75f, true);
-    /** Per loaded network: each layer's weights pruned at its r ({@link #memoTransform}); dropped with the network. */
-    private final Map<Model, float[][]> pruned = new java.util.IdentityHashMap<>();
-    private Model lastUsed;
-    /** The genome whose transforms are set on {@link #lastUsed} (null: none known). */
+    /**
+     * Per grid point r (least recently used first): its network's parameters with every layer's
+     * weights already pruned at r, which is what every candidate on it starts from (the pruning
+     * depends only on the stored weights, which are never modified). About 4 bytes per weight, so
+     * the paper's 61 points at width 1 take some 3.6 GB where 61 loaded networks would not fit.
+     */
+    private final Map<Double, NetworkParameters.Flat> bank = new LinkedHashMap<>(16, 0.75f, true);
+    /** The one network candidates run on; it holds the parameters of grid point {@link #sharedR}. */
+    private Model shared;
+    private double sharedR = Double.NaN;
+    /** The genome whose transforms are set on {@link #shared} (null: none known). */
     private Genome lastGenome;
     /** The transform set for it (a network whose transforms someone else changed is prepared again). */
     private WeightTransform lastTransform;
@@ -44,9 +53,7 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     /**
      * @param stage1    stage-1 directory (r*.ckpt)
      * @param images    the images every candidate is scored on
-     * @param keepModels how many loaded networks to keep in memory (a search draws r at random,
-     *                   so fewer than the grid's points means loading a network for most
-     *                   candidates: over a second each at width 1; {@link #keepAll})
+     * @param keepModels how many grid points' pruned parameters to keep in memory ({@link #keepAll})
      */
     public CheckpointAccuracy(Path stage1, ImageSet images, int batchSize, int keepModels) {
         this(stage1, images, batchSize, keepModels, Precision.FP32, null, 0);
@@ -71,13 +78,27 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     }
 
     /**
-     * How many networks a search over a stage-1 directory should keep: all of its grid points
-     * (at width 1 about 300 MB each, weights only; activation buffers are kept for the network in
-     * use only).
+     * How many grid points' parameters a search over a stage-1 directory should keep: all of them
+     * (at width 1 about 60 MB each; a search draws r at random, so keeping fewer means reading a
+     * checkpoint for most candidates, over a second each at width 1), or as many as fit in the
+     * heap beside {@link #HEAP_RESERVE}, with a warning naming the fix.
      */
     public static int keepAll(Path stage1) throws java.io.IOException {
-        return Stage1.available(stage1).values().length;
+        double[] rs = Stage1.available(stage1).values();
+        // A checkpoint holds the parameters (4 bytes each) and little else: its size bounds a point's.
+        long perPoint = java.nio.file.Files.size(Stage1.checkpoint(stage1, rs[0]));
+        long fit = (Runtime.getRuntime().maxMemory() - HEAP_RESERVE) / Math.max(1, perPoint);
+        if (fit >= rs.length) return rs.length;
+        int keep = (int) Math.max(2, fit);
+        System.err.printf(java.util.Locale.ROOT, "warning: the heap (%.1f GB) keeps the pruned weights of %d of the %d stage-1 grid points "
+                + "(%.0f MB each), so most candidates read a checkpoint first; give the JVM about %.1f GB "
+                + "(EMOMC_JAVA_OPTS=-Xmx...) to keep all%n", Runtime.getRuntime().maxMemory() / 1e9, keep, rs.length, perPoint / 1e6,
+                (rs.length * perPoint + HEAP_RESERVE) / 1e9);
+        return keep;
     }
+
+    /** Heap left beside the kept grid points: images, loading a checkpoint, the search's own records. */
+    static final long HEAP_RESERVE = 1_500_000_000L;
 
     /** The forward-pass transform of a genome: magnitude pruning at r, then symmetric quantization. */
     public static WeightTransform transform(Genome g) {
@@ -86,27 +107,21 @@ public final class CheckpointAccuracy implements AccuracyOracle {
     }
 
     /**
-     * {@link #transform} on a network loaded here: the magnitude pruning at r depends only on the
-     * stored weights, which are never modified, so each layer's pruned weights are computed once per
-     * loaded network and copied for each candidate, which then only quantizes them (the same
-     * arrays as {@link #transform} makes, without re-selecting the smallest weights every time).
+     * {@link #transform} on a network loaded here: its weights are already pruned at r (the bank's),
+     * so a candidate only quantizes a copy of them (the same arrays as {@link #transform} makes from
+     * the stored weights, without re-selecting the smallest weights every time).
      */
-    private WeightTransform memoTransform(Genome g, Model m) {
-        float[][] memo = pruned.computeIfAbsent(m, k -> new float[k.spec().size()][]);
-        WeightTransform prune = DynamicPruning.uniform(g.remaining());
+    private WeightTransform memoTransform(Genome g, NetworkParameters.Flat pruned, org.emomc4j.nn.NetworkSpec spec) {
         int[] bits = g.bits();
         WeightTransform quantize = FakeQuantization.symmetric(l -> bits[l.index()]);
         return new WeightTransform() {
             @Override
             public float[] apply(org.emomc4j.nn.LayerSpec layer, float[] w) {
-                float[] p = memo[layer.index()];
-                if (p == null) memo[layer.index()] = p = prune.apply(layer, w).clone();
-                return quantize.apply(layer, p.clone());
+                return quantize.apply(layer, pruned.weights(spec, layer.index()));
             }
 
-            /** Only the first candidate on a network reads its stored weights; the others start from the memo. */
             @Override
-            public boolean readsWeights(org.emomc4j.nn.LayerSpec layer) { return memo[layer.index()] == null; }
+            public boolean readsWeights(org.emomc4j.nn.LayerSpec layer) { return false; }
         };
     }
 
@@ -128,18 +143,15 @@ public final class CheckpointAccuracy implements AccuracyOracle {
             throw new IllegalArgumentException("images [" + from + ", " + to + ") of " + images.size());
         ImageSet part = from == 0 && to == images.size() ? images : parts.computeIfAbsent(from + ":" + to, k -> range(from, to));
         Model m = model(g.remaining());
-        // Activation buffers are per network and per batch size: keep only the network in use's.
-        if (lastUsed != null && lastUsed != m) lastUsed.releaseBuffers();
-        // The candidate's transforms stay on its network after scoring, so a second call for the
+        // The candidate's transforms stay on the network after scoring, so a second call for the
         // same genome (racing's rest after its slice) reuses the prepared weights.
-        if (m != lastUsed || !g.equals(lastGenome) || m.weightTransform(0) != lastTransform) {
+        if (!g.equals(lastGenome) || m.weightTransform(0) != lastTransform) {
             lastGenome = null;
-            WeightTransform t = memoTransform(g, m);
+            WeightTransform t = memoTransform(g, bank.get(g.remaining()), m.spec());
             for (int l = 0; l < m.spec().size(); l++) m.setWeightTransform(l, t);
             lastGenome = g;
             lastTransform = t;
         }
-        lastUsed = m;
         return correctness(m, part, batchSize, precision);
     }
 
@@ -186,25 +198,40 @@ public final class CheckpointAccuracy implements AccuracyOracle {
         return Correctness.of(m.predictions(images, batchSize, precision), labels);
     }
 
-    /** The stage-1 network for r (loaded on first use; it may carry the last candidate's transforms). */
+    /**
+     * The stage-1 network for r, pruned at r (its checkpoint read on first use): the one network
+     * of this oracle, holding r's parameters (it may carry the last candidate's transforms).
+     */
     synchronized Model model(double r) {
-        Model m = models.get(r);
-        if (m == null) {
+        NetworkParameters.Flat p = bank.get(r);
+        if (p == null) {
             Path ck = Stage1.checkpoint(stage1, r);
             if (!java.nio.file.Files.exists(ck))
                 throw new UserError("missing stage-1 checkpoint " + ck + " for r = " + r
                         + ": finish stage 1 ('./emomc prune ... --resume') or search a grid it covers");
-            m = Model.load(ck);
-            if (calibration != null) m.setCalibration(calibration, calibrationImages);
-            models.put(r, m);
-            if (models.size() > keep) {
-                Double eldest = models.keySet().iterator().next();
-                Model old = models.remove(eldest);
-                pruned.remove(old);
-                old.releaseBuffers();
+            if (shared == null) {
+                shared = Model.load(ck);
+                if (calibration != null) shared.setCalibration(calibration, calibrationImages);
+            } else {
+                shared.clearWeightTransforms();
+                Checkpoint.readInto(ck, shared);
             }
+            WeightTransform prune = DynamicPruning.uniform(r);
+            p = NetworkParameters.flat(shared);
+            for (int l = 0; l < shared.spec().size(); l++)
+                p.setWeights(shared.spec(), l, prune.apply(shared.spec().layer(l), p.weights(shared.spec(), l)));
+            bank.put(r, p);
+            if (bank.size() > keep) bank.remove(bank.keySet().iterator().next());
+            sharedR = Double.NaN;
         }
-        return m;
+        if (sharedR != r) {
+            // Another point's parameters (or r's unpruned ones) are in the network: write r's.
+            lastGenome = null;
+            shared.clearWeightTransforms();
+            NetworkParameters.write(shared, p);
+            sharedR = r;
+        }
+        return shared;
     }
 
     public ImageSet images() { return images; }

@@ -278,7 +278,7 @@ public final class Experiment {
         if (!Files.exists(csv)) return m;
         for (String[] row : org.emomc4j.util.Csv.readRows(csv))
             m.computeIfAbsent(row[0], k -> new java.util.ArrayList<>()).add(new Stage1.Point(Double.parseDouble(row[1]),
-                    Double.parseDouble(row[2]), Integer.parseInt(row[3]), Double.parseDouble(row[4])));
+                    Double.parseDouble(row[2]), Double.parseDouble(row[3]), Double.parseDouble(row[4])));
         return m;
     }
 

@@ -124,14 +124,14 @@ public final class OneStageAblation {
         long s1Images = 0;
         double s1Seconds = 0;
         for (Stage1.Point p : points) {
-            s1Images += p.epochs() * perEpoch;
+            s1Images += Math.round(p.epochs() * perEpoch);
             s1Seconds += p.seconds();
         }
         int[] share = fineTuneShare(s1Images, in.config().plannedEvaluations(), in.train().size(), in.batch());
         ImageSet slice = slice(in.train(), share[0], in.batch(), in.seed());
         long perCandidate = imagesPerEpoch(slice.size(), in.batch()) * share[1];
         log.accept(String.format(Locale.ROOT, "one-stage: stage 1 trained on %,d images (%d epochs); %d planned candidates -> "
-                + "%,d images each (%d epoch(s) over %,d)", s1Images, points.stream().mapToInt(Stage1.Point::epochs).sum(),
+                + "%,d images each (%d epoch(s) over %,d)", s1Images, Math.round(points.stream().mapToDouble(Stage1.Point::epochs).sum()),
                 in.config().plannedEvaluations(), perCandidate, share[1], slice.size()));
 
         Map<String, Object> extra = new LinkedHashMap<>();

@@ -31,11 +31,13 @@ import java.util.Locale;
  * @param trainPrecision  arithmetic of the training steps of the baseline, stage 1 and the stages
  *                        beyond the paper (fp32 or bf16)
  * @param racing          stage 2's racing ({@link Racing}; {@link Racing#OFF}: every candidate on every image)
+ * @param stage1Parts     chained stage 1: each grid point after the first fine-tunes one epoch over a 1/M part of the
+ *                        training images (M = this; {@link Stage1}); 1: over all of them
  */
 public record Profile(String name, double width, int trainImages, int valImages, int testImages, int baselineEpochs,
                       String schedule, double lr, int batch, String grid, int steps, Stage1.Mode stage1Mode,
                       double fineTuneLr, int pop, int offspring, int generations, org.emomc4j.nn.Precision precision,
-                      org.emomc4j.nn.Precision trainPrecision, Racing racing) {
+                      org.emomc4j.nn.Precision trainPrecision, Racing racing, int stage1Parts) {
 
     /** A profile scoring candidates in fp32. */
     public Profile(String name, double width, int trainImages, int valImages, int testImages, int baselineEpochs,
@@ -50,7 +52,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
                    String schedule, double lr, int batch, String grid, int steps, Stage1.Mode stage1Mode,
                    double fineTuneLr, int pop, int offspring, int generations, org.emomc4j.nn.Precision precision) {
         this(name, width, trainImages, valImages, testImages, baselineEpochs, schedule, lr, batch, grid, steps, stage1Mode,
-                fineTuneLr, pop, offspring, generations, precision, org.emomc4j.nn.Precision.FP32, Racing.OFF);
+                fineTuneLr, pop, offspring, generations, precision, org.emomc4j.nn.Precision.FP32, Racing.OFF, 1);
     }
 
     public Profile {
@@ -58,25 +60,26 @@ public record Profile(String name, double width, int trainImages, int valImages,
         java.util.Objects.requireNonNull(trainPrecision, "trainPrecision");
         java.util.Objects.requireNonNull(racing, "racing");
         if (trainPrecision == org.emomc4j.nn.Precision.INT8) throw new UserError("a profile trains in fp32 or bf16, not int8");
+        if (stage1Parts < 1) throw new UserError("a profile's stage-1 parts must be >= 1, got " + stage1Parts);
     }
 
     /** This profile with candidates scored in another arithmetic. */
     public Profile withPrecision(org.emomc4j.nn.Precision p) {
         return new Profile(name, width, trainImages, valImages, testImages, baselineEpochs, schedule, lr, batch, grid, steps,
-                stage1Mode, fineTuneLr, pop, offspring, generations, p, trainPrecision, racing);
+                stage1Mode, fineTuneLr, pop, offspring, generations, p, trainPrecision, racing, stage1Parts);
     }
 
     /** This profile with another stage-2 racing ({@link Racing#OFF}: none). */
     public Profile withRacing(Racing r) {
         return new Profile(name, width, trainImages, valImages, testImages, baselineEpochs, schedule, lr, batch, grid, steps,
-                stage1Mode, fineTuneLr, pop, offspring, generations, precision, trainPrecision, r);
+                stage1Mode, fineTuneLr, pop, offspring, generations, precision, trainPrecision, r, stage1Parts);
     }
 
     /**
      * The record's text, which run directories store in their resume key ({@code run-key.json} of
-     * a reproduction): the two later components are written only when they differ from fp32
-     * training without racing, so the key of a smoke, quick or paper run started before they
-     * existed is unchanged and the run still resumes.
+     * a reproduction): the three later components are written only when they differ from fp32
+     * training without racing on whole epochs, so the key of a smoke, quick or paper run started
+     * before they existed is unchanged and the run still resumes.
      */
     @Override
     public String toString() {
@@ -86,6 +89,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
                 + fineTuneLr + ", pop=" + pop + ", offspring=" + offspring + ", generations=" + generations + ", precision=" + precision;
         if (trainPrecision != org.emomc4j.nn.Precision.FP32 || racing.enabled())
             base += ", trainPrecision=" + trainPrecision + ", racing=" + racing;
+        if (stage1Parts != 1) base += ", stage1Parts=" + stage1Parts;
         return base + "]";
     }
 
@@ -103,17 +107,18 @@ public record Profile(String name, double width, int trainImages, int valImages,
      * bf16 with the shared {@link EvaluationCache} and {@link Racing#DEFAULT}; training (baseline,
      * stage 1, stages beyond the paper) in bf16.
      *
-     * <p>Stage 1 is chained over r = 0.80 down to 0.20 in steps of 0.05 (13 points), 8 epochs
-     * into r = 0.80 and one epoch for each further point: 8 + 12 = 20 epochs, about an hour and
-     * a quarter at bf16 speed. The paper's grid (step 0.01, 61 points) costs 8 + 60 = 68 chained
-     * epochs (about four hours); issue 12 accepts the coarser grid only if it is shown to give the
-     * same fronts, which this profile does not show: it is an open question, to be answered by a
-     * stage-1 run at step 0.01 between two neighbouring 0.05 points (an ablation, not part of the run).
-     * The baseline's recipe is {@link #baselineConfig}.
+     * <p>Stage 1 is chained over the paper's grid, r = 0.80 down to 0.20 in steps of 0.01 (61
+     * points): 8 epochs into r = 0.80, then each further point one epoch over a fifth of the
+     * training images (stage1Parts = 5), so every epoch of fine-tuning prunes 5 % of the weights as
+     * the quick profile's chain over the 0.05 grid does, in five steps of 1 % instead of one:
+     * 8 + 60/5 = 20 epochs, as many as that coarser chain (about an hour and a quarter at bf16
+     * speed, plus 61 validations). One epoch per point would cost 8 + 60 = 68 epochs (about four
+     * hours). Stage 2 keeps every point's pruned weights in memory (about 60 MB each,
+     * {@link CheckpointAccuracy}). The baseline's recipe is {@link #baselineConfig}.
      */
     public static final Profile FULL = new Profile("full", 1.0, 0, 0, 0, 80, "onecycle", 0.1, 128,
-            "0.20:0.80:0.05", 8, Stage1.Mode.CHAINED, 0.01, 40, 20, 120, org.emomc4j.nn.Precision.BF16,
-            org.emomc4j.nn.Precision.BF16, Racing.DEFAULT);
+            "0.20:0.80:0.01", 8, Stage1.Mode.CHAINED, 0.01, 40, 20, 120, org.emomc4j.nn.Precision.BF16,
+            org.emomc4j.nn.Precision.BF16, Racing.DEFAULT, 5);
 
     public static Profile parse(String s) {
         return switch (s.trim().toLowerCase(Locale.ROOT)) {
@@ -158,10 +163,13 @@ public record Profile(String name, double width, int trainImages, int valImages,
 
     /** Stage 1 as this profile runs it, in the given mode (the profile's own mode or the other, for the stage-1 modes comparison). */
     public Stage1 stage1(Stage1.Mode mode, long seed) {
-        return stage1(mode, RemainingGrid.parse(grid), seed);
+        return new Stage1(RemainingGrid.parse(grid), steps, mode, fineTuning(1, seed), mode == Stage1.Mode.CHAINED ? stage1Parts : 1);
     }
 
-    /** Stage 1 with this profile's steps and fine-tuning on another grid (e.g. a coarser one for the costlier mode). */
+    /**
+     * Stage 1 with this profile's steps and fine-tuning on another grid (e.g. a coarser one for the
+     * costlier mode), one whole epoch between its points (the parts belong to the profile's own grid).
+     */
     public Stage1 stage1(Stage1.Mode mode, RemainingGrid grid, long seed) {
         return new Stage1(grid, steps, mode, fineTuning(1, seed));
     }

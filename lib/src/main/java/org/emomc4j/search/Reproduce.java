@@ -165,8 +165,8 @@ public final class Reproduce {
             @Override
             public void finished(Stage1.Point pt) {
                 ran[0]++;
-                log.accept(String.format(Locale.ROOT, "stage 1: r = %.2f, val %.2f %% (%d epochs, %.0f s)",
-                        pt.remaining(), 100 * pt.valAccuracy(), pt.epochs(), pt.seconds()));
+                log.accept(String.format(Locale.ROOT, "stage 1: r = %.2f, val %.2f %% (%s epochs, %.0f s)",
+                        pt.remaining(), 100 * pt.valAccuracy(), pt.epochsText(), pt.seconds()));
             }
         });
         if (ran[0] == 0) log.accept("stage 1: all " + points.size() + " grid points finished earlier; nothing to do");
@@ -341,12 +341,13 @@ public final class Reproduce {
             expected = p.budget(1 - (double) seen.unique.size() / seen.evaluations, (double) seen.raced / seen.evaluations);
             out.addAll(expected.describe(t));
         }
-        int epochs = (int) Csv.readRows(layout.baselineLog()).size(), s1 = 0;
+        int epochs = (int) Csv.readRows(layout.baselineLog()).size();
+        double s1 = 0;
         for (Stage1.Point pt : Stage1.readCsv(layout.stage1Dir())) s1 += pt.epochs();
         Budget.Done done = new Budget.Done(epochs, s1, seen.evaluations, seen.summaries);
         if (epochs + s1 + seen.evaluations > 0)
-            out.add(String.format(Locale.ROOT, "done: %d baseline epochs, %d stage-1 epochs, %d evaluations, %d searches re-scored; "
-                    + "ETA of what is left (at the plan's rates): %s", epochs, s1, seen.evaluations, seen.summaries,
+            out.add(String.format(Locale.ROOT, "done: %d baseline epochs, %s stage-1 epochs, %d evaluations, %d searches re-scored; "
+                    + "ETA of what is left (at the plan's rates): %s", epochs, Stage1.epochsText(s1), seen.evaluations, seen.summaries,
                     eta(expected.secondsLeft(t, done))));
         return out;
     }

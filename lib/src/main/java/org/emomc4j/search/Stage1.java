@@ -28,8 +28,11 @@ import java.util.TreeMap;
  * and is pruned over K one-epoch fine-tuning steps, at step s (1..K) to r^(s/K) (61 x 32 epochs
  * with the paper's grid). {@link Mode#CHAINED} makes one pass from the largest r down: the first
  * grid point as in the reference, every later one with a single epoch from its neighbour's
- * weights (about 61 + K epochs in all). Pruning uses the reference's dynamic rule (the smallest
- * |w| are re-selected on every forward pass; the checkpoint keeps dense weights).
+ * weights (about 61 + K epochs in all), or, with {@code parts} = M &gt; 1, with one epoch over a
+ * 1/M part of the training images (M consecutive points see each image once: 60/M + K epochs in
+ * all, pruning 1/M as much per epoch of fine-tuning as the grid's step alone would). Pruning uses
+ * the reference's dynamic rule (the smallest |w| are re-selected on every forward pass; the
+ * checkpoint keeps dense weights).
  *
  * <p>Resumable at step granularity: every finished step leaves {@code rX.partial.ckpt} (model
  * and optimizer), every finished grid point {@code rX.ckpt} and a row in {@code stage1.csv}. The
@@ -53,8 +56,16 @@ public final class Stage1 {
         }
     }
 
-    /** Accuracy of one finished grid point. */
-    public record Point(double remaining, double valAccuracy, int epochs, double seconds) { }
+    /**
+     * Accuracy of one finished grid point.
+     *
+     * @param epochs its fine-tuning in epochs over the training images (1/M for a point trained on a 1/M part)
+     */
+    public record Point(double remaining, double valAccuracy, double epochs, double seconds) {
+
+        /** The epochs as stage1.csv and the logs write them: 4, 1, 0.2. */
+        public String epochsText() { return Stage1.epochsText(epochs); }
+    }
 
     /**
      * A listener that logs one line per finished grid point with its accuracy and the time left in
@@ -71,8 +82,8 @@ public final class Stage1 {
             @Override public void finished(Point p) {
                 finished++;
                 double per = (System.nanoTime() - t0) / 1e9 / finished;
-                log.accept(String.format(Locale.ROOT, "r = %.2f done (%d/%d): val accuracy %.2f %%, %d epoch(s), %.0f s; ETA %s",
-                        p.remaining(), index + 1, count, 100 * p.valAccuracy(), p.epochs(), p.seconds(),
+                log.accept(String.format(Locale.ROOT, "r = %.2f done (%d/%d): val accuracy %.2f %%, %s epoch(s), %.0f s; ETA %s",
+                        p.remaining(), index + 1, count, 100 * p.valAccuracy(), p.epochsText(), p.seconds(),
                         Reproduce.eta(per * Math.max(0, count - index - 1))));
             }
         };
@@ -99,18 +110,41 @@ public final class Stage1 {
     private final int steps;
     private final Mode mode;
     private final TrainConfig fineTune;
+    private final int parts;
 
     /**
      * @param steps    K, fine-tuning steps (epochs) per grid point (the reference: 32)
      * @param fineTune optimiser settings of the fine-tuning epochs (its epoch count is ignored)
      */
     public Stage1(RemainingGrid grid, int steps, Mode mode, TrainConfig fineTune) {
+        this(grid, steps, mode, fineTune, 1);
+    }
+
+    /**
+     * @param parts M: in chained mode, each grid point after the first fine-tunes for one epoch over
+     *              a 1/M part of the training images (a seeded split; point i after the first takes
+     *              part (i - 1) mod M); 1: over all of them
+     */
+    public Stage1(RemainingGrid grid, int steps, Mode mode, TrainConfig fineTune, int parts) {
         if (steps < 1) throw new UserError("--steps must be >= 1, got " + steps);
+        if (parts < 1) throw new UserError("--parts must be >= 1, got " + parts);
+        if (parts > 1 && mode != Mode.CHAINED)
+            throw new UserError("--parts " + parts + " splits the epoch between chained grid points; independent mode prunes every "
+                    + "point from the base over its K steps: use --parts 1 or --mode chained");
         this.grid = grid;
         this.steps = steps;
         this.mode = mode;
         this.fineTune = fineTune;
+        this.parts = parts;
     }
+
+    /** Epochs as the logs and CSVs write them: whole ones as integers (4, 20), parts with 4 digits (0.2, 0.3333). */
+    public static String epochsText(double epochs) {
+        return epochs == Math.rint(epochs) ? Long.toString((long) epochs) : String.format(Locale.ROOT, "%.4g", epochs);
+    }
+
+    /** M, the parts of the training images the chained grid points after the first take in turn (1: all of them). */
+    public int parts() { return parts; }
 
     /**
      * Fine-tuning settings used by stage 1 and by the one-stage ablation: SGD with the reference's
@@ -133,6 +167,7 @@ public final class Stage1 {
         m.put("grid", java.util.Arrays.toString(grid.values()));
         m.put("steps", steps);
         m.put("mode", mode.name().toLowerCase(Locale.ROOT));
+        if (parts > 1) m.put("parts", parts);   // absent for 1, so keys written before parts existed still match
         FineTuning.putRun(m, fineTune, "base_sha256", base, train, val, null);
         return ResumeKey.of("stage1", m);
     }
@@ -168,6 +203,7 @@ public final class Stage1 {
         List<Double> order = new ArrayList<>();
         for (int i = rs.length - 1; i >= 0; i--) order.add(rs[i]);
         Path previous = base;
+        int[] shuffled = parts > 1 ? permutation(train.size(), fineTune.seed()) : null;
         for (int i = 0; i < order.size(); i++) {
             double r = order.get(i);
             Path ck = checkpoint(dir, r);
@@ -178,6 +214,7 @@ public final class Stage1 {
             long t0 = System.nanoTime();
             boolean fromBase = mode == Mode.INDEPENDENT || i == 0;
             int k = fromBase ? steps : 1;
+            ImageSet images = fromBase || parts == 1 ? train : part(train, shuffled, (i - 1) % parts, parts);
             TrainConfig cfg = fineTune.withEpochs(k).withSeed(fineTune.seed() + Math.round(r * 10_000));
             Path partial = dir.resolve(RemainingGrid.label(r) + ".partial.ckpt");
             Model model = Model.load(fromBase ? base : previous);
@@ -190,14 +227,14 @@ public final class Stage1 {
                 double rs_ = startR * Math.pow(r / startR, (double) s / k);
                 applyDynamicPruning(model, rs_);
                 if (listener != null) listener.point(i, order.size(), r, s, k);
-                trainer.trainEpoch(train, null, listener);
+                trainer.trainEpoch(images, null, listener);
                 trainer.save(partial);
             }
             applyDynamicPruning(model, r);
             double acc = val == null || val.size() == 0 ? Double.NaN : model.accuracy(val, evalBatch);
             model.clearWeightTransforms();
             model.save(ck);
-            Point p = new Point(r, acc, k, (System.nanoTime() - t0) / 1e9);
+            Point p = new Point(r, acc, fromBase ? k : (double) images.size() / train.size(), (System.nanoTime() - t0) / 1e9);
             done.put(r, p);
             writeCsv(dir, done.values());
             Files.deleteIfExists(partial);
@@ -208,6 +245,29 @@ public final class Stage1 {
     }
 
     private static double previousRemaining(List<Double> order, int i) { return order.get(i - 1); }
+
+    /** A seeded permutation of 0..n-1 (Fisher-Yates), the order the parts are cut from. */
+    static int[] permutation(int n, long seed) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        java.util.Random rnd = new java.util.Random(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1), t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** Part j of M: the images at positions [j n / M, (j + 1) n / M) of the permutation. */
+    static ImageSet part(ImageSet train, int[] shuffled, int j, int parts) {
+        return train.subset(partIndices(shuffled, j, parts));
+    }
+
+    static int[] partIndices(int[] shuffled, int j, int parts) {
+        int from = (int) ((long) j * shuffled.length / parts), to = (int) ((long) (j + 1) * shuffled.length / parts);
+        return java.util.Arrays.copyOfRange(shuffled, from, to);
+    }
 
     /** Sets the reference's dynamic magnitude pruning at fraction r on every layer. */
     public static void applyDynamicPruning(Model model, double r) {
@@ -229,14 +289,14 @@ public final class Stage1 {
     public static List<Point> readCsv(Path dir) throws IOException {
         List<Point> out = new ArrayList<>();
         for (String[] row : Csv.readRows(dir.resolve(CSV)))
-            out.add(new Point(Double.parseDouble(row[0]), Double.parseDouble(row[1]), Integer.parseInt(row[2]), Double.parseDouble(row[3])));
+            out.add(new Point(Double.parseDouble(row[0]), Double.parseDouble(row[1]), Double.parseDouble(row[2]), Double.parseDouble(row[3])));
         return out;
     }
 
     private static void writeCsv(Path dir, Iterable<Point> points) throws IOException {
         Csv.Builder csv = new Csv.Builder("remaining", "val_accuracy", "epochs", "seconds");
         for (Point p : points)
-            csv.row(String.format(Locale.ROOT, "%.4f", p.remaining()), p.valAccuracy(), p.epochs(), String.format(Locale.ROOT, "%.2f", p.seconds()));
+            csv.row(String.format(Locale.ROOT, "%.4f", p.remaining()), p.valAccuracy(), p.epochsText(), String.format(Locale.ROOT, "%.2f", p.seconds()));
         csv.write(dir.resolve(CSV));
     }
 

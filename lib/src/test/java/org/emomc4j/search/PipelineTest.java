@@ -81,6 +81,40 @@ class PipelineTest {
         assertEquals(0, w.points);
     }
 
+    /**
+     * With parts M, each chained point after the first fine-tunes one epoch over its 1/M of the
+     * training images (1 batch of 32 of 96 images at M = 3, where the first point's epochs take 3),
+     * records 1/M epoch, and M consecutive points together see every image once.
+     */
+    @Test
+    void chainedPointsTrainOnTheirPartOfTheImages() throws Exception {
+        List<Integer> batches = new java.util.ArrayList<>();
+        Stage1.Listener count = new Stage1.Listener() {
+            @Override
+            public void batch(org.emomc4j.nn.Trainer.BatchProgress p) { if (p.batch() == 1) batches.add(p.batches()); }
+        };
+        Stage1 parted = new Stage1(RemainingGrid.parse("0.3,0.4,0.5,0.6"), 1, Stage1.Mode.CHAINED,
+                new TrainConfig(1, 32, 0.01, 0.9, 5e-4, Schedule.COSINE, 1000, 1), 3);
+        Path dir = tmp.resolve("stage1-parts");
+        List<Stage1.Point> pts = parted.run(base, train, val, 64, dir, false, count);
+        assertEquals(List.of(3, 1, 1, 1), batches, "r = 0.6 from the base on all 96 images, then 32 each");
+        assertEquals(List.of(1.0 / 3, 1.0 / 3, 1.0 / 3, 1.0), pts.stream().map(Stage1.Point::epochs).toList());
+        assertTrue(Files.readString(dir.resolve(Stage1.CSV)).contains(",0.3333,"), "stage1.csv writes the fraction");
+
+        int[] perm = Stage1.permutation(96, 1);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int j = 0; j < 3; j++)
+            for (int i : Stage1.partIndices(perm, j, 3)) assertTrue(seen.add(i), "parts are disjoint");
+        assertEquals(96, seen.size(), "the parts cover the training images");
+
+        UserError e = assertThrows(UserError.class, () -> new Stage1(RemainingGrid.parse("0.3,0.4,0.5,0.6"), 1, Stage1.Mode.CHAINED,
+                new TrainConfig(1, 32, 0.01, 0.9, 5e-4, Schedule.COSINE, 1000, 1)).run(base, train, val, 64, dir, true, null));
+        assertTrue(e.getMessage().contains("parts: 3 in the run"), e.getMessage());
+        e = assertThrows(UserError.class, () -> new Stage1(RemainingGrid.parse("0.3,0.6"), 1, Stage1.Mode.INDEPENDENT,
+                new TrainConfig(1, 32, 0.01, 0.9, 5e-4, Schedule.COSINE, 1000, 1), 3));
+        assertTrue(e.getMessage().contains("--mode chained"), e.getMessage());
+    }
+
     @Test
     void stage1RefusesToResumeAnotherStage1() throws Exception {
         UserError e = assertThrows(UserError.class, () -> stage1("0.3,0.5,0.6", 0.01).run(base, train, val, 64, stage1, true, null));
@@ -108,25 +142,32 @@ class PipelineTest {
 
     /**
      * A candidate scored in two parts (racing's slice, then the rest, which reuses the prepared
-     * network) or after other candidates on the same and on another network gives the bits of a
-     * fresh whole-set pass, in fp32 and in bf16.
+     * network) or after other candidates on the same and on another grid point (whose parameters
+     * replace the first's in the oracle's one network, kept in memory or, keeping one point, read
+     * again) gives the bits of a fresh whole-set pass on its own network, in fp32 and in bf16.
      */
     @Test
     void partsAndInterleavedCandidatesGiveTheWholePassBits() {
-        for (org.emomc4j.nn.Precision p : List.of(org.emomc4j.nn.Precision.FP32, org.emomc4j.nn.Precision.BF16)) {
-            Genome a = new Genome(0.3, bits(3)), b = new Genome(0.3, bits(5)), c = new Genome(0.6, bits(4));
-            java.util.Map<Genome, org.emomc4j.metrics.Correctness> fresh = new java.util.HashMap<>();
-            for (Genome g : List.of(a, b, c))
-                fresh.put(g, new CheckpointAccuracy(stage1, val, 32, 2, p, null, 0).correctness(g));
-            CheckpointAccuracy acc = new CheckpointAccuracy(stage1, val, 32, 2, p, null, 0);
-            int n = 32;
-            org.emomc4j.metrics.Correctness aParts = acc.correctness(a, 0, n).concat(acc.correctness(a, n, val.size()));
-            assertEquals(fresh.get(a), aParts, p + ": slice then rest");
-            assertEquals(fresh.get(b), acc.correctness(b), p + ": another genome on the same network");
-            assertEquals(fresh.get(c), acc.correctness(c), p + ": another network");
-            assertEquals(fresh.get(a), acc.correctness(a), p + ": back to the first");
-            assertNotEquals(fresh.get(a), fresh.get(b), "the case tells 3-bit from 5-bit weights apart");
-        }
+        for (org.emomc4j.nn.Precision p : List.of(org.emomc4j.nn.Precision.FP32, org.emomc4j.nn.Precision.BF16))
+            for (int keep : new int[]{1, 2}) {
+                Genome a = new Genome(0.3, bits(3)), b = new Genome(0.3, bits(5)), c = new Genome(0.6, bits(4));
+                java.util.Map<Genome, org.emomc4j.metrics.Correctness> fresh = new java.util.HashMap<>();
+                for (Genome g : List.of(a, b, c)) {
+                    Model own = Model.load(Stage1.checkpoint(stage1, g.remaining()));
+                    WeightTransform t = CheckpointAccuracy.transform(g);
+                    for (int l = 0; l < own.spec().size(); l++) own.setWeightTransform(l, t);
+                    fresh.put(g, CheckpointAccuracy.correctness(own, val, 32, p));
+                }
+                CheckpointAccuracy acc = new CheckpointAccuracy(stage1, val, 32, keep, p, null, 0);
+                int n = 32;
+                org.emomc4j.metrics.Correctness aParts = acc.correctness(a, 0, n).concat(acc.correctness(a, n, val.size()));
+                assertEquals(fresh.get(a), aParts, p + " keep " + keep + ": slice then rest");
+                assertEquals(fresh.get(b), acc.correctness(b), p + " keep " + keep + ": another genome on the same network");
+                assertEquals(fresh.get(c), acc.correctness(c), p + " keep " + keep + ": another network");
+                assertEquals(fresh.get(a), acc.correctness(a), p + " keep " + keep + ": back to the first");
+                assertNotEquals(fresh.get(a), fresh.get(b), "the case tells 3-bit from 5-bit weights apart");
+                assertNotEquals(fresh.get(a), fresh.get(c), "the case tells the two networks apart");
+            }
     }
 
     /** Per-image correctness agrees with the engine's own accuracy, for a candidate and for the uncompressed base. */
