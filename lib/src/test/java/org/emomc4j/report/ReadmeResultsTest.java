@@ -12,13 +12,19 @@ class ReadmeResultsTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
+    /** Every committed run with a report (quick, and full once it is committed) has its section, up to date. */
     @Test
-    void quickSectionMatchesTheCommittedRun() throws Exception {
+    void everyCommittedRunsSectionMatchesIt() throws Exception {
         String readme = Files.readString(ROOT.resolve("README.md"));
-        String block = ResultsSection.block(readme, "quick");
-        assertNotNull(block, "README.md has no " + ResultsSection.begin("quick") + " block");
-        assertEquals(ResultsSection.markdown(ROOT.resolve("results/quick"), "results/quick", "figures/quick"), block,
-                "README.md's quick results are stale: run ./emomc results-section quick --readme README.md");
+        assertTrue(Files.isDirectory(ROOT.resolve("results/quick/report")), "the quick run is committed");
+        for (String profile : java.util.List.of("quick", "full")) {
+            if (!Files.isDirectory(ROOT.resolve("results/" + profile + "/report"))) continue;
+            String block = ResultsSection.block(readme, profile);
+            assertNotNull(block, "README.md has no " + ResultsSection.begin(profile) + " block: add the markers and run "
+                    + "./emomc results-section " + profile + " --readme README.md");
+            assertEquals(ResultsSection.markdown(ROOT.resolve("results/" + profile), "results/" + profile, "figures/" + profile), block,
+                    "README.md's " + profile + " results are stale: run ./emomc results-section " + profile + " --readme README.md");
+        }
     }
 
     /** The section quotes the committed tables' cells (a number that could be mistyped) and the paper's row beside them. */
