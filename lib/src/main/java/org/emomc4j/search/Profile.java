@@ -9,7 +9,7 @@ import java.util.Locale;
  * {@code quick} gives meaningful fronts in about two hours on 2 CPU cores, {@code full} is the
  * paper's network (VGG-16 width 1) and search budget on this CPU in bf16 with a shared evaluation
  * cache and racing (see {@link #FULL}), {@code paper} is the reference's settings (days on a CPU;
- * every stage resumes). {@link #budget} gives a profile's planned cost.
+ * every stage resumes). {@link #budget} gives a profile's planned cost; {@link #builder} builds another, stage by stage.
  *
  * @param width           VGG-16 width multiplier
  * @param trainImages     training images used (0 = all 45,000)
@@ -39,22 +39,6 @@ public record Profile(String name, double width, int trainImages, int valImages,
                       double fineTuneLr, int pop, int offspring, int generations, org.emomc4j.nn.Precision precision,
                       org.emomc4j.nn.Precision trainPrecision, Racing racing, int stage1Parts) {
 
-    /** A profile scoring candidates in fp32. */
-    public Profile(String name, double width, int trainImages, int valImages, int testImages, int baselineEpochs,
-                   String schedule, double lr, int batch, String grid, int steps, Stage1.Mode stage1Mode,
-                   double fineTuneLr, int pop, int offspring, int generations) {
-        this(name, width, trainImages, valImages, testImages, baselineEpochs, schedule, lr, batch, grid, steps, stage1Mode,
-                fineTuneLr, pop, offspring, generations, org.emomc4j.nn.Precision.FP32);
-    }
-
-    /** A profile training in fp32, without racing. */
-    public Profile(String name, double width, int trainImages, int valImages, int testImages, int baselineEpochs,
-                   String schedule, double lr, int batch, String grid, int steps, Stage1.Mode stage1Mode,
-                   double fineTuneLr, int pop, int offspring, int generations, org.emomc4j.nn.Precision precision) {
-        this(name, width, trainImages, valImages, testImages, baselineEpochs, schedule, lr, batch, grid, steps, stage1Mode,
-                fineTuneLr, pop, offspring, generations, precision, org.emomc4j.nn.Precision.FP32, Racing.OFF, 1);
-    }
-
     public Profile {
         java.util.Objects.requireNonNull(precision, "precision");
         java.util.Objects.requireNonNull(trainPrecision, "trainPrecision");
@@ -64,15 +48,73 @@ public record Profile(String name, double width, int trainImages, int valImages,
     }
 
     /** This profile with candidates scored in another arithmetic. */
-    public Profile withPrecision(org.emomc4j.nn.Precision p) {
-        return new Profile(name, width, trainImages, valImages, testImages, baselineEpochs, schedule, lr, batch, grid, steps,
-                stage1Mode, fineTuneLr, pop, offspring, generations, p, trainPrecision, racing, stage1Parts);
-    }
+    public Profile withPrecision(org.emomc4j.nn.Precision p) { return toBuilder().precision(p).build(); }
 
     /** This profile with another stage-2 racing ({@link Racing#OFF}: none). */
-    public Profile withRacing(Racing r) {
-        return new Profile(name, width, trainImages, valImages, testImages, baselineEpochs, schedule, lr, batch, grid, steps,
-                stage1Mode, fineTuneLr, pop, offspring, generations, precision, trainPrecision, r, stage1Parts);
+    public Profile withRacing(Racing r) { return toBuilder().racing(r).build(); }
+
+    public static Builder builder(String name) { return new Builder(name); }
+
+    /** A builder holding this profile's settings. */
+    public Builder toBuilder() {
+        return new Builder(name).width(width).images(trainImages, valImages, testImages).baseline(baselineEpochs, schedule, lr, batch)
+                .stage1(grid, steps, stage1Mode, fineTuneLr).stage1Parts(stage1Parts).search(pop, offspring, generations)
+                .precision(precision).trainPrecision(trainPrecision).racing(racing);
+    }
+
+    /**
+     * Builds a profile by stage. Unset: width 1, all images, fp32 scoring and training, no racing,
+     * whole epochs between chained stage-1 points; the baseline, stage 1 and the search must be set.
+     */
+    public static final class Builder {
+        private final String name;
+        private double width = 1.0, lr = Double.NaN, fineTuneLr = Double.NaN;
+        private int trainImages, valImages, testImages, baselineEpochs = -1, batch, steps, pop = -1, offspring, generations, stage1Parts = 1;
+        private String schedule, grid;
+        private Stage1.Mode stage1Mode;
+        private org.emomc4j.nn.Precision precision = org.emomc4j.nn.Precision.FP32, trainPrecision = org.emomc4j.nn.Precision.FP32;
+        private Racing racing = Racing.OFF;
+
+        private Builder(String name) { this.name = java.util.Objects.requireNonNull(name, "name"); }
+
+        /** VGG-16's width multiplier. */
+        public Builder width(double w) { width = w; return this; }
+
+        /** Images used of each split (0: the whole split: 45,000 training, 5,000 validation, 10,000 test). */
+        public Builder images(int train, int val, int test) { trainImages = train; valImages = val; testImages = test; return this; }
+
+        /** The baseline's training: epochs, schedule (step, cosine, onecycle), peak learning rate, batch size. */
+        public Builder baseline(int epochs, String schedule, double lr, int batch) {
+            baselineEpochs = epochs; this.schedule = schedule; this.lr = lr; this.batch = batch; return this;
+        }
+
+        /** Stage 1: grid, steps (epochs) into a point from the base network, mode, fine-tuning peak learning rate. */
+        public Builder stage1(String grid, int steps, Stage1.Mode mode, double fineTuneLr) {
+            this.grid = grid; this.steps = steps; stage1Mode = mode; this.fineTuneLr = fineTuneLr; return this;
+        }
+
+        /** Chained stage 1: each point after the first on a 1/parts part of the training images. */
+        public Builder stage1Parts(int parts) { stage1Parts = parts; return this; }
+
+        /** Stage 2's NSGA-II budget. */
+        public Builder search(int pop, int offspring, int generations) {
+            this.pop = pop; this.offspring = offspring; this.generations = generations; return this;
+        }
+
+        /** The arithmetic candidates are scored in. */
+        public Builder precision(org.emomc4j.nn.Precision p) { precision = p; return this; }
+
+        /** The arithmetic of the training steps. */
+        public Builder trainPrecision(org.emomc4j.nn.Precision p) { trainPrecision = p; return this; }
+
+        public Builder racing(Racing r) { racing = r; return this; }
+
+        public Profile build() {
+            if (baselineEpochs < 0 || grid == null || pop < 0)
+                throw new IllegalStateException("profile " + name + ": set baseline(...), stage1(...) and search(...)");
+            return new Profile(name, width, trainImages, valImages, testImages, baselineEpochs, schedule, lr, batch, grid, steps, stage1Mode,
+                    fineTuneLr, pop, offspring, generations, precision, trainPrecision, racing, stage1Parts);
+        }
     }
 
     /**
@@ -93,12 +135,12 @@ public record Profile(String name, double width, int trainImages, int valImages,
         return base + "]";
     }
 
-    public static final Profile SMOKE = new Profile("smoke", 0.125, 2000, 500, 1000, 2, "onecycle", 0.05, 128,
-            "0.30:0.70:0.20", 1, Stage1.Mode.CHAINED, 0.01, 8, 4, 3);
-    public static final Profile QUICK = new Profile("quick", 0.25, 0, 2000, 0, 30, "onecycle", 0.1, 128,
-            "0.20:0.80:0.05", 4, Stage1.Mode.CHAINED, 0.01, 20, 10, 20);
-    public static final Profile PAPER = new Profile("paper", 1.0, 0, 0, 0, 300, "step", 0.05, 256,
-            "0.20:0.80:0.01", 32, Stage1.Mode.INDEPENDENT, 0.005, 40, 20, 120);
+    public static final Profile SMOKE = builder("smoke").width(0.125).images(2000, 500, 1000).baseline(2, "onecycle", 0.05, 128)
+            .stage1("0.30:0.70:0.20", 1, Stage1.Mode.CHAINED, 0.01).search(8, 4, 3).build();
+    public static final Profile QUICK = builder("quick").width(0.25).images(0, 2000, 0).baseline(30, "onecycle", 0.1, 128)
+            .stage1("0.20:0.80:0.05", 4, Stage1.Mode.CHAINED, 0.01).search(20, 10, 20).build();
+    public static final Profile PAPER = builder("paper").baseline(300, "step", 0.05, 256)
+            .stage1("0.20:0.80:0.01", 32, Stage1.Mode.INDEPENDENT, 0.005).search(40, 20, 120).build();
 
     /**
      * The paper at full scale on this CPU (issue 12): VGG-16 width 1, all 45,000 training, 5,000
@@ -116,9 +158,9 @@ public record Profile(String name, double width, int trainImages, int valImages,
      * hours). Stage 2 keeps every point's pruned weights in memory (about 60 MB each,
      * {@link CheckpointAccuracy}). The baseline's recipe is {@link #baselineConfig}.
      */
-    public static final Profile FULL = new Profile("full", 1.0, 0, 0, 0, 80, "onecycle", 0.1, 128,
-            "0.20:0.80:0.01", 8, Stage1.Mode.CHAINED, 0.01, 40, 20, 120, org.emomc4j.nn.Precision.BF16,
-            org.emomc4j.nn.Precision.BF16, Racing.DEFAULT, 5);
+    public static final Profile FULL = builder("full").baseline(80, "onecycle", 0.1, 128)
+            .stage1("0.20:0.80:0.01", 8, Stage1.Mode.CHAINED, 0.01).stage1Parts(5).search(40, 20, 120)
+            .precision(org.emomc4j.nn.Precision.BF16).trainPrecision(org.emomc4j.nn.Precision.BF16).racing(Racing.DEFAULT).build();
 
     public static Profile parse(String s) {
         return switch (s.trim().toLowerCase(Locale.ROOT)) {

@@ -39,8 +39,8 @@ class ExperimentTest {
     }
 
     /** A profile small enough for a unit test: VGG-16 at width 1/16 on 100 images, one epoch, one grid point, one generation. */
-    static final Profile TINY = new Profile("tiny", 1.0 / 16, 100, 50, 50, 1, "cosine", 0.01, 32, "0.5", 1, Stage1.Mode.CHAINED,
-            0.01, 4, 2, 1);
+    static final Profile TINY = Profile.builder("tiny").width(1.0 / 16).images(100, 50, 50).baseline(1, "cosine", 0.01, 32)
+            .stage1("0.5", 1, Stage1.Mode.CHAINED, 0.01).search(4, 2, 1).build();
 
     @Test
     void fig3AndPeerSayWhenTheyTrainTheBaselineFirst() throws Exception {
