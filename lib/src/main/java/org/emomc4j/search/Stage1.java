@@ -140,7 +140,8 @@ public final class Stage1 {
 
     /** Epochs as the logs and CSVs write them: whole ones as integers (4, 20), parts with 4 digits (0.2, 0.3333). */
     public static String epochsText(double epochs) {
-        return epochs == Math.rint(epochs) ? Long.toString((long) epochs) : String.format(Locale.ROOT, "%.4g", epochs);
+        return epochs == Math.rint(epochs) ? Long.toString((long) epochs)
+                : String.format(Locale.ROOT, "%.4g", epochs).replaceAll("0+$", "");
     }
 
     /** M, the parts of the training images the chained grid points after the first take in turn (1: all of them). */

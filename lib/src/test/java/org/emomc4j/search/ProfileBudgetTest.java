@@ -40,8 +40,7 @@ class ProfileBudgetTest {
             assertFalse(p.toString().contains("stage1Parts"), p.toString());
             assertFalse(p.searchConfig(Objective.ENERGY, "XY", "dense").resumeKey().entries().containsKey("racing"));
         }
-        assertTrue(Profile.FULL.toString().endsWith(", precision=BF16, trainPrecision=BF16, racing=Racing[sliceImages=512, alpha=0.001], "
-                        + "stage1Parts=5]"),
+        assertTrue(Profile.FULL.toString().endsWith(", precision=BF16, trainPrecision=BF16, racing=Racing[sliceImages=512, alpha=0.001]]"),
                 Profile.FULL.toString());
     }
 
@@ -63,10 +62,12 @@ class ProfileBudgetTest {
         assertEquals(1, c.seed());
         assertEquals(Racing.DEFAULT, c.racing());
         assertTrue(c.resumeKey().entries().containsKey("racing"));
-        // Stage 1 on the paper's grid in fifths of an epoch per point; on another grid (an ablation's), whole epochs.
-        assertEquals(5, Profile.FULL.stage1(Stage1.Mode.CHAINED, 1).parts());
-        assertEquals(1, Profile.FULL.stage1(Stage1.Mode.CHAINED, RemainingGrid.parse("0.2,0.5,0.8"), 1).parts());
-        assertEquals(1, Profile.QUICK.stage1(Stage1.Mode.CHAINED, 1).parts());
+        // A profile's parts apply to its own grid; on another grid (an ablation's), whole epochs.
+        Profile parted = Profile.FULL.toBuilder().stage1("0.20:0.80:0.01", 8, Stage1.Mode.CHAINED, 0.01).stage1Parts(5).build();
+        assertEquals(5, parted.stage1(Stage1.Mode.CHAINED, 1).parts());
+        assertEquals(1, parted.stage1(Stage1.Mode.INDEPENDENT, 1).parts());
+        assertEquals(1, parted.stage1(Stage1.Mode.CHAINED, RemainingGrid.parse("0.2,0.5,0.8"), 1).parts());
+        assertEquals(1, Profile.FULL.stage1(Stage1.Mode.CHAINED, 1).parts());
         // The quick profile keeps its fp32 training.
         assertEquals(Precision.FP32, Profile.QUICK.baselineConfig(1).precision());
         assertEquals(0.0, Profile.QUICK.baselineConfig(1).labelSmoothing());
@@ -78,8 +79,11 @@ class ProfileBudgetTest {
         Budget full = Profile.FULL.budget(0, 0);
         assertEquals(2440, full.evaluationsPerSearch(), "40 + 120 x 20");
         assertEquals(17_080, full.evaluations(), "7 searches");
-        assertEquals(61, full.stage1Points(), "the paper's grid: 0.80, 0.79, ..., 0.20");
-        assertEquals(20, full.stage1Epochs(), 1e-9, "8 into r = 0.80, then a fifth of an epoch per further point: 8 + 60 / 5");
+        assertEquals(13, full.stage1Points(), "0.80, 0.75, ..., 0.20");
+        assertEquals(20, full.stage1Epochs(), 1e-9, "8 into r = 0.80, then 1 per further point");
+        Budget parted = Profile.FULL.toBuilder().stage1("0.20:0.80:0.01", 8, Stage1.Mode.CHAINED, 0.01).stage1Parts(5).build().budget(0, 0);
+        assertEquals(61, parted.stage1Points(), "the paper's grid: 0.80, 0.79, ..., 0.20");
+        assertEquals(20, parted.stage1Epochs(), 1e-9, "8, then a fifth of an epoch per further point: 8 + 60 / 5");
         assertEquals(85_400_000L, full.imagesWithoutSavings(), "17,080 x 5,000");
         assertEquals(85_400_000.0, full.imagesScored(), 1e-6);
         assertEquals(2_800_000L, full.testImagesScored(), "7 fronts x 40 x 10,000");
@@ -99,7 +103,7 @@ class ProfileBudgetTest {
         List<Budget.Line> lines = full.lines(new Budget.Throughput(100, 1000, 500, "test"));
         assertEquals("baseline", lines.get(0).stage());
         assertEquals(36_000, lines.get(0).seconds(), 1e-6);
-        assertEquals(20 * 45_000 / 100.0 + 61 * 5000 / 500.0, lines.get(1).seconds(), 1e-6);
+        assertEquals(20 * 45_000 / 100.0 + 13 * 5000 / 500.0, lines.get(1).seconds(), 1e-6);
         assertEquals(85_400, lines.get(2).seconds(), 1e-6);
         assertEquals(5_600, lines.get(3).seconds(), 1e-6);
         // Half the baseline, all of stage 1, a quarter of the evaluations done: 18,000 + 0 + 64,050 + 5,600 + extras left.
