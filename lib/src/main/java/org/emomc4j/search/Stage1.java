@@ -30,7 +30,9 @@ import java.util.TreeMap;
  * grid point as in the reference, every later one with a single epoch from its neighbour's
  * weights (about 61 + K epochs in all), or, with {@code parts} = M &gt; 1, with one epoch over a
  * 1/M part of the training images (M consecutive points see each image once: 60/M + K epochs in
- * all, pruning 1/M as much per epoch of fine-tuning as the grid's step alone would). Pruning uses
+ * all, M grid steps pruned per epoch of fine-tuning, as a chain over a grid M times coarser does;
+ * measured at quick scale with M = 5, each point ends less accurate than that coarser chain's, see
+ * {@code results/quick/stage1-parts5}). Pruning uses
  * the reference's dynamic rule (the smallest |w| are re-selected on every forward pass; the
  * checkpoint keeps dense weights).
  *
