@@ -30,9 +30,10 @@ import java.util.concurrent.Callable;
                 "  one-stage   two-stage EMOMC against a one-stage search at an equal training budget",
                 "  stage1      stage-1 modes: independent vs chained pruning, accuracy against r",
                 "  fig3        the paper's Fig. 3: multi-step vs single-step pruning, accuracy per epoch",
-                "  peer        the peer method Pruning Filters (Li et al.): rows for Tables II and III"},
+                "  peer        the peer method Pruning Filters (Li et al.): rows for Tables II and III",
+                "  grid        stage 1 over a finer grid (the paper's 0.01) and the seven searches on it, fronts compared"},
         subcommands = {AblationCommand.OneStage.class, AblationCommand.Stage1Modes.class, AblationCommand.Fig3.class,
-                AblationCommand.Peer.class})
+                AblationCommand.Peer.class, AblationCommand.Grid.class})
 public final class AblationCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -40,7 +41,7 @@ public final class AblationCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name an ablation: one-stage, stage1, fig3 or peer");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name an ablation: one-stage, stage1, fig3, peer or grid");
     }
 
     /** Options shared by the ablations: which reproduction run they work on. */
@@ -144,7 +145,7 @@ public final class AblationCommand implements Runnable {
     }
 
     @Command(name = "fig3", mixinStandardHelpOptions = true,
-            description = {"The paper's Fig. 3: multi-step (gradual) vs single-step pruning to 95 % of the weights removed,",
+            description = {"The paper's Fig. 3: multi-step (gradual) vs single-step pruning to 95 %% of the weights removed,",
                     "validation accuracy after every fine-tuning epoch, from the run's baseline (trained first when needed).",
                     "Epochs per arm: smoke 2, quick 6 (about 12 epochs in all, some 15 minutes on 2 cores), paper 32.",
                     "Writes <out>/fig3/, <out>/report/fig3-pruning-steps.csv and the figure fig3-pruning-steps (+ .csv)."})
@@ -167,11 +168,35 @@ public final class AblationCommand implements Runnable {
         }
     }
 
+    @Command(name = "grid", mixinStandardHelpOptions = true,
+            description = {"Issue 12's stage-1 grid question: stage 1 over a finer grid (--step, the paper's 0.01) between the profile",
+                    "grid's ends, as the profile runs it (chained: one epoch per point after the first), and the seven searches on it;",
+                    "then each search's front against the run's own: grid points, front size, hypervolume on validation, and the",
+                    "cheapest member within 0.3, 1 and 2 %% test-accuracy loss (<out>/ablation/grid-<step>/grid-comparison.csv).",
+                    "Quick: 64 chained epochs and seven searches, about 1.6 hours on 2 cores; resumes."})
+    static final class Grid implements Callable<Integer> {
+        @Mixin
+        RunOptions run = new RunOptions();
+
+        @Option(names = "--step", defaultValue = "0.01", description = "The finer grid's step (default: ${DEFAULT-VALUE}).")
+        double step;
+
+        @Override
+        public Integer call() throws Exception {
+            Experiment exp = run.experiment();
+            Path out = exp.gridAblation(step, System.out::println);
+            System.out.println();
+            for (String line : java.nio.file.Files.readAllLines(out)) System.out.println(line.replace(",", "  "));
+            System.out.println("table: " + out.toAbsolutePath());
+            return 0;
+        }
+    }
+
     @Command(name = "peer", mixinStandardHelpOptions = true,
             description = {"The peer method Pruning Filters (Li et al. 2017), computed here: L1-norm filter pruning per conv layer",
                     "(the filter, its BatchNorm and the next layer's input channels removed), then fine-tuning, over a grid of",
                     "pruned fractions (smoke 0.25, 0.5 x 1 epoch; quick 0.1, 0.25, 0.4 x 2 epochs, some 8 minutes). Its energy gains",
-                    "(uncompressed 32-bit / plan, per dataflow) and size gains (dense 32-bit / size) at 0.3, 1 and 2 % test-accuracy",
+                    "(uncompressed 32-bit / plan, per dataflow) and size gains (dense 32-bit / size) at 0.3, 1 and 2 %% test-accuracy",
                     "loss: <out>/report/peer-energy.csv and peer-size.csv."})
     static final class Peer implements Callable<Integer> {
         @Mixin

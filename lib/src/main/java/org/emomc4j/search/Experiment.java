@@ -11,6 +11,7 @@ import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.nn.Trainer;
 
+import org.emomc4j.util.Csv;
 import org.emomc4j.util.RunDirectory;
 import org.emomc4j.util.UserError;
 
@@ -347,6 +348,97 @@ public final class Experiment {
         try (RunDirectory c = claim()) {
             return new SearchRun(cfg, problem, dir).run(true, progress);
         }
+    }
+
+    /** The grid ablation's comparison, one row per search and grid ({@link #gridAblation}). */
+    public static final String GRID_COMPARISON = "grid-comparison.csv";
+
+    /** The grid ablation's directory for a grid step (e.g. {@code ablation/grid-0.01}). */
+    public Path gridAblationDir(double step) {
+        return run.ablationDir().resolve("grid-" + String.format(Locale.ROOT, "%.4f", step).replaceAll("0+$", ""));
+    }
+
+    /**
+     * Issue 12's stage-1 grid question: does the profile's grid give the same fronts as a finer one
+     * (the paper's step 0.01)? Runs stage 1 over the finer grid, between the profile grid's ends,
+     * in the profile's mode and fine-tuning (chained: one whole epoch per point after the first), and
+     * the profile's seven searches on it (same configurations, seed, validation images, scoring
+     * precision; fronts re-scored on test), in {@link #gridAblationDir}, resumable; then compares
+     * each search's front with the run's own ({@link #source()}; the pipeline runs first when it has
+     * not finished) in {@value #GRID_COMPARISON}: grid points, front size, final hypervolume on
+     * validation (the same fixed box: both grids end at the same largest r) and, at each loss budget
+     * of Tables II and III, the cheapest front member within it on test against the run's baseline.
+     *
+     * @return the comparison's file
+     */
+    public Path gridAblation(double step, Consumer<String> log) throws IOException {
+        if (!finished()) reproduce(log);
+        RunLayout own = source();
+        double baseTest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(own.reproduceJson().toFile())
+                .path("baseline_test_accuracy").asDouble(Double.NaN);
+        RemainingGrid coarse = RemainingGrid.parse(profile.grid());
+        RemainingGrid fine = RemainingGrid.parse(String.format(Locale.ROOT, "%s:%s:%s", coarse.min(), coarse.max(), step));
+        Path dir = gridAblationDir(step), s1 = dir.resolve("stage1");
+        Splits s = data();
+        try (RunDirectory c = claim()) {
+            profile.stage1(profile.stage1Mode(), fine, seed).run(baseNetwork("the grid ablation", log), s.train(), s.val(), 256, s1, true,
+                    Stage1.progress(log));
+            RemainingGrid grid = Stage1.available(s1);
+            AccuracyOracle val = new MemoAccuracy(new CheckpointAccuracy(s1, s.val(), 256, CheckpointAccuracy.keepAll(s1),
+                    profile.precision(), s.train(), org.emomc4j.nn.Precision.CALIBRATION_IMAGES));
+            MemoAccuracy test = new MemoAccuracy(new CheckpointAccuracy(s1, s.test(), 256, 2));
+            Csv.Builder csv = new Csv.Builder(gridComparisonHeader());
+            for (Objective o : List.of(Objective.ENERGY, Objective.SIZE)) {
+                for (ReferenceCosts costs : searchCosts(o)) {
+                    String name = RunLayout.searchName(o, costs.dataflow(), costs.coding());
+                    SearchConfig cfg = profile.searchConfig(o, costs.dataflow().name(), costs.coding().cliName())
+                            .withExtra(Map.of("stage1", Reproduce.stage1Identity(s1)));
+                    Path searchDir = dir.resolve("search").resolve(name);
+                    Stage2.run(new Stage2.Plan(name, cfg, grid, costs, val, test, () -> baseTest, searchDir), true, log);
+                    gridRow(csv, name, o, costs, coarse, own.searchDir(name), baseTest);
+                    gridRow(csv, name, o, costs, grid, searchDir, baseTest);
+                }
+            }
+            Path out = dir.resolve(GRID_COMPARISON);
+            csv.write(out);
+            return out;
+        }
+    }
+
+    private static String[] gridComparisonHeader() {
+        List<String> h = new java.util.ArrayList<>(List.of("search", "grid_points", "front_size", "hypervolume_val"));
+        for (double b : org.emomc4j.metrics.Gains.TABLE_BUDGETS) {
+            String pct = String.format(Locale.ROOT, "%.1f", 100 * b).replaceAll("\\.0$", "");
+            h.add("cost_at_" + pct + "pct");
+            h.add("gain_at_" + pct + "pct");
+        }
+        return h.toArray(String[]::new);
+    }
+
+    /** The seven searches' cost models: the 4 dataflows (energy), the 3 codings (size). */
+    private List<ReferenceCosts> searchCosts(Objective o) {
+        List<ReferenceCosts> out = new java.util.ArrayList<>();
+        if (o == Objective.ENERGY) for (Dataflow d : Dataflow.values()) out.add(new ReferenceCosts(spec(), d, Coding.DENSE));
+        else for (Coding c : Coding.PAPER) out.add(new ReferenceCosts(spec(), Dataflow.XY, c));
+        return out;
+    }
+
+    /** One search's row: its front (summary.json) judged on test against the baseline, at each loss budget. */
+    private static void gridRow(Csv.Builder csv, String name, Objective o, ReferenceCosts costs, RemainingGrid grid, Path searchDir,
+                                double baseTest) throws IOException {
+        List<Summary.Member> front = Summary.readFront(searchDir);
+        double hv = new com.fasterxml.jackson.databind.ObjectMapper().readTree(searchDir.resolve(Summary.FILE).toFile())
+                .path("final_hypervolume").asDouble(Double.NaN);
+        boolean energy = o == Objective.ENERGY;
+        java.util.function.ToDoubleFunction<Summary.Member> cost = energy ? Summary.Member::energyMilliJoules : Summary.Member::sizeKiB;
+        double base = energy ? costs.baselineEnergy() : costs.baselineSize();
+        List<Object> row = new java.util.ArrayList<>(List.of(name, grid.values().length, front.size(), hv));
+        for (double b : org.emomc4j.metrics.Gains.TABLE_BUDGETS) {
+            double[] best = org.emomc4j.metrics.Gains.best(front, Summary.Member::testAccuracy, cost, baseTest, base, b);
+            row.add(Double.isNaN(best[0]) ? "" : best[0]);
+            row.add(Double.isNaN(best[1]) ? "" : best[1]);
+        }
+        csv.row(row.toArray());
     }
 
     /**

@@ -129,6 +129,39 @@ class ExperimentTest {
         assertEquals(0, e.trainBaseline(null).size(), "a finished baseline is loaded, not trained again");
     }
 
+    /**
+     * Issue 12's grid question as an ablation: stage 1 over the finer grid (here 0.4, 0.5, 0.6 for the
+     * run's 0.4, 0.6) and the seven searches on it, each compared with the run's own search; it resumes.
+     */
+    @Test
+    void gridAblationComparesEverySearchOnBothGrids() throws Exception {
+        Profile two = TINY.toBuilder().stage1("0.4,0.6", 1, Stage1.Mode.CHAINED, 0.01).build();
+        Path root = tmp.resolve("grid-ablation");
+        Experiment e = Experiment.of(two, root, root.resolve("runs"), smallCifar(tmp.resolve("cifar")), 1);
+        Path csv = e.gridAblation(0.1, l -> { });
+        assertArrayEquals(new double[]{0.4, 0.5, 0.6}, Stage1.available(e.gridAblationDir(0.1).resolve("stage1")).values(), 1e-9);
+        java.util.List<String[]> rows = org.emomc4j.util.Csv.readRows(csv);
+        assertEquals(14, rows.size(), "7 searches x 2 grids");
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < rows.size(); i += 2) {
+            assertEquals(rows.get(i)[0], rows.get(i + 1)[0], "the run's search, then the finer grid's");
+            assertEquals("2", rows.get(i)[1]);
+            assertEquals("3", rows.get(i + 1)[1]);
+            assertTrue(Double.parseDouble(rows.get(i + 1)[3]) > 0, "a hypervolume from the finer grid's summary.json");
+            names.add(rows.get(i)[0]);
+        }
+        assertEquals(7, names.size());
+        Map<String, String> before = tree(e.gridAblationDir(0.1).resolve("search"));
+        java.util.List<String> again = new java.util.ArrayList<>();
+        e.gridAblation(0.1, again::add);
+        Map<String, String> after = tree(e.gridAblationDir(0.1).resolve("search"));
+        // Lock files name the process that held them; everything else is as the first call left it.
+        before.keySet().removeIf(k -> k.endsWith(".emomc.lock"));
+        after.keySet().removeIf(k -> k.endsWith(".emomc.lock"));
+        assertEquals(before, after, "a finished ablation resumes to the same searches");
+        assertTrue(again.stream().anyMatch(l -> l.contains("nothing to do") || l.contains("finished earlier")), String.join("\n", again));
+    }
+
     @Test
     void settingsAreTheProfiles() {
         Experiment e = Experiment.of(Profile.QUICK, tmp, 5);
