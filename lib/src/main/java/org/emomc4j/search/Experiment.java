@@ -380,9 +380,16 @@ public final class Experiment {
         RemainingGrid fine = RemainingGrid.parse(String.format(Locale.ROOT, "%s:%s:%s", coarse.min(), coarse.max(), step));
         Path dir = gridAblationDir(step), s1 = dir.resolve("stage1");
         Splits s = data();
+        // The finer stage 1 starts from the network the run's own stage 1 started from, or the comparison means nothing.
+        Path base = Stage1.baseOf(own.stage1Dir());
+        org.emomc4j.util.ResumeKey ownKey = RunDirectory.storedKey(own.stage1Dir());
+        String want = ownKey == null ? null : ownKey.entries().get("base_sha256");
+        if (base == null || !Files.isRegularFile(base) || want == null || !want.equals(org.emomc4j.util.Hashes.sha256(base)))
+            throw new UserError("the grid ablation starts from the base network of the run's stage 1 in " + own.stage1Dir() + " ("
+                    + base + "), which is not on this machine as that stage 1 recorded it: run the pipeline here first "
+                    + "(./emomc reproduce --profile " + profile.name() + ")");
         try (RunDirectory c = claim()) {
-            profile.stage1(profile.stage1Mode(), fine, seed).run(baseNetwork("the grid ablation", log), s.train(), s.val(), 256, s1, true,
-                    Stage1.progress(log));
+            profile.stage1(profile.stage1Mode(), fine, seed).run(base, s.train(), s.val(), 256, s1, true, Stage1.progress(log));
             RemainingGrid grid = Stage1.available(s1);
             AccuracyOracle val = new MemoAccuracy(new CheckpointAccuracy(s1, s.val(), 256, CheckpointAccuracy.keepAll(s1),
                     profile.precision(), s.train(), org.emomc4j.nn.Precision.CALIBRATION_IMAGES));

@@ -160,6 +160,16 @@ class ExperimentTest {
         after.keySet().removeIf(k -> k.endsWith(".emomc.lock"));
         assertEquals(before, after, "a finished ablation resumes to the same searches");
         assertTrue(again.stream().anyMatch(l -> l.contains("nothing to do") || l.contains("finished earlier")), String.join("\n", again));
+        // Another base network than the run's stage 1 recorded: refused, with the fix.
+        Path base = Stage1.baseOf(e.layout().stage1Dir());
+        byte[] kept = Files.readAllBytes(base);
+        org.emomc4j.nn.Model.create(e.spec(), 9).save(base);
+        try {
+            org.emomc4j.util.UserError err = assertThrows(org.emomc4j.util.UserError.class, () -> e.gridAblation(0.1, l -> { }));
+            assertTrue(err.getMessage().contains("./emomc reproduce --profile tiny"), err.getMessage());
+        } finally {
+            Files.write(base, kept);
+        }
     }
 
     @Test
