@@ -396,7 +396,7 @@ public final class Experiment {
             MemoAccuracy test = new MemoAccuracy(new CheckpointAccuracy(s1, s.test(), 256, 2));
             Csv.Builder csv = new Csv.Builder(gridComparisonHeader());
             for (Objective o : List.of(Objective.ENERGY, Objective.SIZE)) {
-                for (ReferenceCosts costs : searchCosts(o)) {
+                for (ReferenceCosts costs : Reproduce.searchCosts(spec(), o)) {
                     String name = RunLayout.searchName(o, costs.dataflow(), costs.coding());
                     SearchConfig cfg = profile.searchConfig(o, costs.dataflow().name(), costs.coding().cliName())
                             .withExtra(Map.of("stage1", Reproduce.stage1Identity(s1)));
@@ -420,14 +420,6 @@ public final class Experiment {
             h.add("gain_at_" + pct + "pct");
         }
         return h.toArray(String[]::new);
-    }
-
-    /** The seven searches' cost models: the 4 dataflows (energy), the 3 codings (size). */
-    private List<ReferenceCosts> searchCosts(Objective o) {
-        List<ReferenceCosts> out = new java.util.ArrayList<>();
-        if (o == Objective.ENERGY) for (Dataflow d : Dataflow.values()) out.add(new ReferenceCosts(spec(), d, Coding.DENSE));
-        else for (Coding c : Coding.PAPER) out.add(new ReferenceCosts(spec(), Dataflow.XY, c));
-        return out;
     }
 
     /** One search's row: its front (summary.json) judged on test against the baseline, at each loss budget. */

@@ -409,6 +409,14 @@ public final class Reproduce {
         return new Table[]{t2, t3};
     }
 
+    /** The cost models of an objective's searches: the 4 dataflows (energy, dense), or the 3 codings (size, X|Y). */
+    public static List<ReferenceCosts> searchCosts(NetworkSpec spec, Objective objective) {
+        List<ReferenceCosts> rows = new ArrayList<>();
+        if (objective == Objective.ENERGY) for (Dataflow d : Dataflow.values()) rows.add(new ReferenceCosts(spec, d, Coding.DENSE));
+        else for (Coding c : Coding.PAPER) rows.add(new ReferenceCosts(spec, Dataflow.XY, c));
+        return rows;
+    }
+
     /**
      * The fronts of the energy (per dataflow, named X|Y, ...) or size (per coding) searches of a run
      * with test accuracies, per-image test correctness where recorded, and each row's baseline:
@@ -420,10 +428,7 @@ public final class Reproduce {
         Map<String, List<Gains.Candidate>> fronts = new LinkedHashMap<>();
         Map<String, Gains.Baseline> baselines = new LinkedHashMap<>();
         boolean energy = objective == Objective.ENERGY;
-        List<ReferenceCosts> rows = new ArrayList<>();
-        if (energy) for (Dataflow d : Dataflow.values()) rows.add(new ReferenceCosts(spec, d, Coding.DENSE));
-        else for (Coding c : Coding.PAPER) rows.add(new ReferenceCosts(spec, Dataflow.XY, c));
-        for (ReferenceCosts costs : rows) {
+        for (ReferenceCosts costs : searchCosts(spec, objective)) {
             Path dir = energy ? layout.energySearch(costs.dataflow()) : layout.sizeSearch(costs.coding());
             String label = energy ? costs.dataflow().label() : paperName(costs.coding());
             Map<String, org.emomc4j.metrics.Correctness> correct = Summary.readTestCorrectness(dir);
