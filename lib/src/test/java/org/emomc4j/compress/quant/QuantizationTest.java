@@ -44,6 +44,28 @@ class QuantizationTest {
         }
     }
 
+    /** Weights as a search candidate has them: Gaussian with a fraction pruned to +0.0 or -0.0. */
+    static float[] pruned(long seed, int n, double zeros) {
+        Random r = new Random(seed);
+        float[] w = gaussian(seed, n);
+        for (int i = 0; i < n; i++) if (r.nextDouble() < zeros) w[i] = r.nextBoolean() ? 0f : -0f;
+        return w;
+    }
+
+    @Property(tries = 200)
+    void inPlaceIsTheReferenceFormulaBitForBitOnPrunedWeights(@ForAll @IntRange(min = 2, max = 16) int bits, @ForAll long seed,
+                                                             @ForAll @IntRange(min = 1, max = 300) int n,
+                                                             @ForAll @IntRange(min = 0, max = 100) int zeroPercent) {
+        float[] w = pruned(seed, n, zeroPercent / 100.0);
+        double step = UniformQuantizer.symmetricStep(UniformQuantizer.maxAbs(w), bits);
+        float[] q = UniformQuantizer.symmetricInPlace(w.clone(), bits);
+        for (int i = 0; i < n; i++) {
+            // Raw bits: the sign of a zero must survive as the formula keeps it (rint(-0.0 / step) = -0.0).
+            float expected = step == 0 ? w[i] : (float) (Math.rint(w[i] / step) * step);
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(q[i]), "weight " + i + " = " + w[i]);
+        }
+    }
+
     @Test
     void referenceFormula() {
         float[] w = {0.7f, -0.35f, 0.1f, 0.0f, -0.7f, 0.175f};
