@@ -149,19 +149,20 @@ public record Profile(String name, double width, int trainImages, int valImages,
      * bf16 with the shared {@link EvaluationCache} and {@link Racing#DEFAULT}; training (baseline,
      * stage 1, stages beyond the paper) in bf16.
      *
-     * <p>Stage 1 is chained over r = 0.80 down to 0.20 in steps of 0.05 (13 points), 8 epochs
-     * into r = 0.80 and one epoch for each further point: 8 + 12 = 20 epochs, about an hour and a
-     * quarter at bf16 speed. The paper's grid (step 0.01, 61 points) at one epoch per point costs
-     * 8 + 60 = 68 epochs, about three hours more, which would take the run to about 29 hours, too
-     * close to issue 12's 30-hour floor. The same 20 epochs spread over the 61 points (a fifth of
-     * an epoch per point, {@link Stage1} parts) were measured at quick scale and left every common
-     * grid point 0.25-1.7 points (mean 0.8) less accurate than the 0.05 chain
-     * ({@code results/quick/stage1-parts5}), so the fine grid is not free. Whether the 0.05 grid
-     * gives the same fronts as the paper's stays unshown. The baseline's recipe is
+     * <p>Stage 1 is chained over the paper's grid, r = 0.80 down to 0.20 in steps of 0.01 (61 points), 8
+     * epochs into r = 0.80 and one epoch for each further point: 8 + 60 = 68 epochs, about four hours at
+     * bf16 speed. A coarser grid was measured not to give the same fronts: at quick scale
+     * ({@code ./emomc ablation grid}, {@code results/quick/grid-0.01}) the seven searches on the 0.01 chain
+     * found a cheaper plan within the loss budget than on the 0.05 chain in 17 of the 21 (search, budget)
+     * cells (2 dearer, 2 equal): its networks at low r, reached through 61 fine-tuned steps rather than 13, are more accurate
+     * (r = 0.20: +1.55 points on validation) and the search can choose r between the coarse points. The
+     * same 20 epochs as the 0.05 chain spread over the 61 points (a fifth of an epoch per point,
+     * {@link Stage1} parts) left every common grid point 0.25-1.7 points (mean 0.8) less accurate
+     * ({@code results/quick/stage1-parts5}). The baseline's recipe is
      * {@link #baselineConfig}.
      */
     public static final Profile FULL = builder("full").baseline(80, "onecycle", 0.1, 128)
-            .stage1("0.20:0.80:0.05", 8, Stage1.Mode.CHAINED, 0.01).search(40, 20, 120)
+            .stage1("0.20:0.80:0.01", 8, Stage1.Mode.CHAINED, 0.01).search(40, 20, 120)
             .precision(org.emomc4j.nn.Precision.BF16).trainPrecision(org.emomc4j.nn.Precision.BF16).racing(Racing.DEFAULT).build();
 
     public static Profile parse(String s) {

@@ -79,11 +79,14 @@ class ProfileBudgetTest {
         Budget full = Profile.FULL.budget(0, 0);
         assertEquals(2440, full.evaluationsPerSearch(), "40 + 120 x 20");
         assertEquals(17_080, full.evaluations(), "7 searches");
-        assertEquals(13, full.stage1Points(), "0.80, 0.75, ..., 0.20");
-        assertEquals(20, full.stage1Epochs(), 1e-9, "8 into r = 0.80, then 1 per further point");
-        Budget parted = Profile.FULL.toBuilder().stage1("0.20:0.80:0.01", 8, Stage1.Mode.CHAINED, 0.01).stage1Parts(5).build().budget(0, 0);
-        assertEquals(61, parted.stage1Points(), "the paper's grid: 0.80, 0.79, ..., 0.20");
+        assertEquals(61, full.stage1Points(), "the paper's grid: 0.80, 0.79, ..., 0.20");
+        assertEquals(68, full.stage1Epochs(), 1e-9, "8 into r = 0.80, then 1 per further point");
+        Budget parted = Profile.FULL.toBuilder().stage1Parts(5).build().budget(0, 0);
+        assertEquals(61, parted.stage1Points());
         assertEquals(20, parted.stage1Epochs(), 1e-9, "8, then a fifth of an epoch per further point: 8 + 60 / 5");
+        Budget coarse = Profile.FULL.toBuilder().stage1("0.20:0.80:0.05", 8, Stage1.Mode.CHAINED, 0.01).build().budget(0, 0);
+        assertEquals(13, coarse.stage1Points(), "0.80, 0.75, ..., 0.20");
+        assertEquals(20, coarse.stage1Epochs(), 1e-9, "8 + 12");
         assertEquals(85_400_000L, full.imagesWithoutSavings(), "17,080 x 5,000");
         assertEquals(85_400_000.0, full.imagesScored(), 1e-6);
         assertEquals(2_800_000L, full.testImagesScored(), "7 fronts x 40 x 10,000");
@@ -103,13 +106,13 @@ class ProfileBudgetTest {
         List<Budget.Line> lines = full.lines(new Budget.Throughput(100, 1000, 500, "test"));
         assertEquals("baseline", lines.get(0).stage());
         assertEquals(36_000, lines.get(0).seconds(), 1e-6);
-        assertEquals(20 * 45_000 / 100.0 + 13 * 5000 / 500.0, lines.get(1).seconds(), 1e-6);
+        assertEquals(68 * 45_000 / 100.0 + 61 * 5000 / 500.0, lines.get(1).seconds(), 1e-6);
         assertEquals(85_400, lines.get(2).seconds(), 1e-6);
         assertEquals(5_600, lines.get(3).seconds(), 1e-6);
         // Half the baseline, all of stage 1, a quarter of the evaluations done: 18,000 + 0 + 64,050 + 5,600 + extras left.
         double extras = lines.get(4).seconds();
         assertEquals(18_000 + 0.75 * 85_400 + 5_600 + extras,
-                full.secondsLeft(new Budget.Throughput(100, 1000, 500, "test"), new Budget.Done(40, 20, 4270, 0)), 1e-6);
+                full.secondsLeft(new Budget.Throughput(100, 1000, 500, "test"), new Budget.Done(40, 68, 4270, 0)), 1e-6);
     }
 
     /** reproduce.json's stage times come from each stage's own records, so they add up every session. */
