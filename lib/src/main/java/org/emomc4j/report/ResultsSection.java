@@ -48,12 +48,15 @@ public final class ResultsSection {
         sb.append(String.format(Locale.ROOT, "Profile `%s`: VGG-16 width %s, CIFAR-10 (%s), baseline %.2f %% test accuracy. "
                         + "Each cell is the cheapest member of the search's front whose test accuracy is within the loss budget of the "
                         + "uncompressed network: cost, gain, and the loss in points with its paired 95 %% interval on the same "
-                        + "10,000 test images (a star: the interval's upper end is within the budget). Gains divide by our own "
+                        + "%s test images (a star: the interval's upper end is within the budget). Gains divide by our own "
                         + "uncompressed network (r = 1, 32 bit); the paper's energy gains used another baseline (see Table II's note "
                         + "in `%s`).\n\n",
                 profile.path("name").asText(), profile.path("width").asText(), profile.path("trainImages").asInt() > 0
                         ? profile.path("trainImages").asInt() + " training images" : "all 45,000 training images",
-                100 * rep.path("baseline_test_accuracy").asDouble(), runLink + "/report/tables.md"));
+                100 * rep.path("baseline_test_accuracy").asDouble(),
+                // A profile's slice of the test split (0: all of it, 10,000 images), the images the intervals pair on.
+                String.format(Locale.ROOT, "%,d", profile.path("testImages").asInt() > 0 ? profile.path("testImages").asInt() : 10_000),
+                runLink + "/report/tables.md"));
 
         sb.append("**Table II (energy, mJ)**\n\n| dataflow | 0.3 % | 1 % | 2 % | paper, 0.3 % |\n|---|---|---|---|---|\n");
         Map<String, Map<String, String[]>> t2 = byBudget(layout.table2());

@@ -37,6 +37,7 @@ class ReadmeResultsTest {
         assertTrue(s.contains("1.7 mJ, 14.0x"), "the paper's X|Y cell");
         assertTrue(s.contains("9.8 MB, 6.1x"), "the paper's dense cell");
         assertTrue(s.contains("multi-step") && s.contains("single-step"), "Fig. 3's arms");
+        assertTrue(s.contains("on the same 10,000 test images"), "quick re-scores on the whole test split");
         assertThrows(org.emomc4j.util.UserError.class, () -> ResultsSection.replaceBlock("no markers", "quick", s));
     }
 }
