@@ -105,9 +105,11 @@ public final class ResultsSection {
             List<String> parts = new ArrayList<>();
             for (var it = wall.fields(); it.hasNext(); ) {
                 var f = it.next();
-                if (f.getKey().contains("/")) continue;   // per-search times: the stage's sum is listed
+                // Per-search times: the stage's sum is listed. The total (extras included) comes last.
+                if (f.getKey().contains("/") || f.getKey().equals("total")) continue;
                 parts.add(f.getKey() + " " + org.emomc4j.search.Reproduce.eta(f.getValue().asDouble()));
             }
+            if (wall.has("total")) parts.add("total " + org.emomc4j.search.Reproduce.eta(wall.path("total").asDouble()));
             sb.append("\nWall time (h:min:s, summed over sessions): ").append(String.join(", ", parts)).append(".\n");
         }
         return sb.toString();
