@@ -169,16 +169,17 @@ public final class AblationCommand implements Runnable {
     }
 
     @Command(name = "grid", mixinStandardHelpOptions = true,
-            description = {"Issue 12's stage-1 grid question: stage 1 over a finer grid (--step, the paper's 0.01) between the profile",
+            description = {"Issue 12's stage-1 grid question: stage 1 over another grid (--step: the paper's 0.01 against quick's 0.05,",
+                    "or a coarser one, e.g. 0.05 against the full profile's 0.01) between the profile",
                     "grid's ends, as the profile runs it (chained: one epoch per point after the first), and the seven searches on it;",
                     "then each search's front against the run's own: grid points, front size, hypervolume on validation, and the",
                     "cheapest member within 0.3, 1 and 2 %% test-accuracy loss (<out>/ablation/grid-<step>/grid-comparison.csv).",
-                    "Quick: 64 chained epochs and seven searches, about 1.6 hours on 2 cores; resumes."})
+                    "Quick at 0.01: 64 chained epochs and seven searches, about 1.6 hours on 2 cores (results/quick/grid-0.01); resumes."})
     static final class Grid implements Callable<Integer> {
         @Mixin
         RunOptions run = new RunOptions();
 
-        @Option(names = "--step", defaultValue = "0.01", description = "The finer grid's step (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--step", defaultValue = "0.01", description = "The other grid's step (default: ${DEFAULT-VALUE}).")
         double step;
 
         @Override

@@ -378,6 +378,9 @@ public final class Experiment {
                 .path("baseline_test_accuracy").asDouble(Double.NaN);
         RemainingGrid coarse = RemainingGrid.parse(profile.grid());
         RemainingGrid fine = RemainingGrid.parse(String.format(Locale.ROOT, "%s:%s:%s", coarse.min(), coarse.max(), step));
+        if (java.util.Arrays.equals(fine.values(), coarse.values()))
+            throw new UserError("--step " + step + " gives the profile's own grid (" + profile.grid() + "): compare another step, "
+                    + "finer or coarser (e.g. --step 0.05 under the full profile, whose stage 1 runs the paper's 0.01 grid)");
         Path dir = gridAblationDir(step), s1 = dir.resolve("stage1");
         Splits s = data();
         // The finer stage 1 starts from the network the run's own stage 1 started from, or the comparison means nothing.

@@ -160,6 +160,9 @@ class ExperimentTest {
         after.keySet().removeIf(k -> k.endsWith(".emomc.lock"));
         assertEquals(before, after, "a finished ablation resumes to the same searches");
         assertTrue(again.stream().anyMatch(l -> l.contains("nothing to do") || l.contains("finished earlier")), String.join("\n", again));
+        // A step that gives the profile's own grid again: refused, naming the option.
+        org.emomc4j.util.UserError same = assertThrows(org.emomc4j.util.UserError.class, () -> e.gridAblation(0.2, l -> { }));
+        assertTrue(same.getMessage().contains("--step 0.2 gives the profile's own grid"), same.getMessage());
         // Another base network than the run's stage 1 recorded: refused, with the fix.
         Path base = Stage1.baseOf(e.layout().stage1Dir());
         byte[] kept = Files.readAllBytes(base);
