@@ -49,7 +49,22 @@ final class DnnlConv {
         final memory wMem, bMem, sMem;
         /** The dense product's views of the NHWC source and destination ([n, h w c], same bytes); null for a convolution. */
         final memory.desc srcRows, dstRows;
+        /** The views last made, over the buffers at these addresses (a batch's buffers are reused call after call). */
+        memory srcView, dstView;
+        long srcAt, dstAt;
         final long wVersion;
+
+        memory srcView(memory m) {
+            long at = m.get_data_handle().address();
+            if (srcView == null || srcAt != at) { srcView = new memory(srcRows, Dnnl.engine(), m.get_data_handle()); srcAt = at; }
+            return srcView;
+        }
+
+        memory dstView(memory m) {
+            long at = m.get_data_handle().address();
+            if (dstView == null || dstAt != at) { dstView = new memory(dstRows, Dnnl.engine(), m.get_data_handle()); dstAt = at; }
+            return dstView;
+        }
 
         Prim(int n) {
             if (dense) {
@@ -190,10 +205,10 @@ final class DnnlConv {
         }
         IntMemoryMap a = new IntMemoryMap();
         // The dense product reads and writes the same NHWC bytes through its [n, h w c] views.
-        a.put(DNNL_ARG_SRC, p.srcRows == null ? srcMem : new memory(p.srcRows, Dnnl.engine(), srcMem.get_data_handle()));
+        a.put(DNNL_ARG_SRC, p.srcRows == null ? srcMem : p.srcView(srcMem));
         a.put(DNNL_ARG_WEIGHTS, p.wMem);
         a.put(DNNL_ARG_BIAS, p.bMem);
-        a.put(DNNL_ARG_DST, p.dstRows == null ? dstMem : new memory(p.dstRows, Dnnl.engine(), dstMem.get_data_handle()));
+        a.put(DNNL_ARG_DST, p.dstRows == null ? dstMem : p.dstView(dstMem));
         if (p.sMem != null) a.put(DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE | DNNL_ARG_SRC_1, p.sMem);
         Dnnl.run(p.conv, a);
     }
