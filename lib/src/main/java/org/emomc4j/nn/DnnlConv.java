@@ -30,15 +30,32 @@ final class DnnlConv {
     private final memory.data_type src, wei, dst;
     private final boolean relu, scaled, integer;
     /**
-     * The map is so small that the kernel window, wherever it is centred, covers every input pixel
-     * (h, w <= k/2 + 1: VGG-16's 2x2 layers on CIFAR), so the convolution is one dense matrix
-     * product [n, h w ic] x [h w ic, h w oc] whose weight matrix holds each tap where an
-     * (input, output) pixel pair meets it. Measured on this CPU (AMX, batch 128, bf16): oneDNN 2.5's
-     * convolution ran the three 512-channel 2x2 layers at about 240 GFLOP/s, a third of a width-1
-     * candidate's scoring time; as a matrix product they are about ten times faster. bf16 only:
-     * the int8 path's output scales and the fp32 reference stay on the convolution.
+     * How a bf16 layer runs when oneDNN 2.5's convolution is slow on its map (measured on this CPU,
+     * AMX, batch 128: the 512-channel layers ran at about 240 GFLOP/s on 2x2 maps and 830 on 4x4,
+     * where 8x8 ones run at 2.2 TFLOP/s; together half of a width-1 candidate's scoring time), as a
+     * matrix product, which AMX runs at 1-3 TFLOP/s. The same sums in another order (fp32
+     * accumulation either way). The int8 path's output scales and the fp32 reference stay on the
+     * convolution.
      */
-    private final boolean dense;
+    enum Mode {
+        /** oneDNN's convolution. */
+        CONV,
+        /**
+         * The map is so small that the kernel window, wherever it is centred, covers every input
+         * pixel (h, w <= k/2 + 1: VGG-16's 2x2 layers on CIFAR): one dense product
+         * [n, h w ic] x [h w ic, h w oc] whose weight matrix holds each tap where an (input, output)
+         * pixel pair meets it ({@link #denseWeights}); about 8x faster than the convolution there.
+         */
+        DENSE,
+        /**
+         * Maps of at most 16 pixels (4x4): the input's k x k patches copied into a
+         * [n h w, k k ic] matrix (nine strided oneDNN copies; padding stays zero) times the HWIO
+         * weights read as a [k k ic, oc] matrix.
+         */
+        PATCHES
+    }
+
+    private final Mode mode;
     private final Map<Integer, Prim> prims = new HashMap<>();
     private float[] weights, bias, scales;
     private long version;
@@ -47,7 +64,7 @@ final class DnnlConv {
     private final class Prim {
         final org.bytedeco.dnnl.primitive conv;
         final memory wMem, bMem, sMem;
-        /** The dense product's views of the NHWC source and destination ([n, h w c], same bytes); null for a convolution. */
+        /** A product's [rows, c] views of the NHWC source and destination (same bytes); null for a convolution. */
         final memory.desc srcRows, dstRows;
         /** The views last made, over the buffers at these addresses (a batch's buffers are reused call after call). */
         memory srcView, dstView;
@@ -66,11 +83,19 @@ final class DnnlConv {
             return dstView;
         }
 
+        /** PATCHES: the patch matrix, and per kernel tap a strided copy into it from the source's shifted window. */
+        final memory cols;
+        final memory[] tapSrc;
+        final long[] tapSrcOffset;
+        final Dnnl.Reorder[] tapCopy;
+        long tapAt;
+
         Prim(int n) {
-            if (dense) {
-                int kIn = h * w * ic, kOut = h * w * oc;
-                srcRows = new memory.desc(new long[]{n, kIn}, src, memory.format_tag.ab);
-                dstRows = new memory.desc(new long[]{n, kOut}, dst, memory.format_tag.ab);
+            if (mode != Mode.CONV) {
+                boolean dense = mode == Mode.DENSE;
+                int rows = dense ? n : n * h * w, kIn = dense ? h * w * ic : k * k * ic, kOut = dense ? h * w * oc : oc;
+                srcRows = new memory.desc(new long[]{rows, kIn}, src, memory.format_tag.ab);
+                dstRows = new memory.desc(new long[]{rows, kOut}, dst, memory.format_tag.ab);
                 memory.desc wd = new memory.desc(new long[]{kIn, kOut}, wei, memory.format_tag.any);
                 memory.desc row = new memory.desc(new long[]{1, kOut}, memory.data_type.f32, memory.format_tag.ab);
                 primitive_attr attr = new primitive_attr();
@@ -83,17 +108,46 @@ final class DnnlConv {
                 conv = new org.bytedeco.dnnl.matmul(pd);
                 wMem = Dnnl.alloc(pd.weights_desc());
                 memory user = Dnnl.alloc(new memory.desc(new long[]{kIn, kOut}, memory.data_type.f32, memory.format_tag.ab));
-                Dnnl.write(user, denseWeights(weights, h, w, ic, oc, k), kIn * kOut);
+                // HWIO weights are already the [k k ic, oc] matrix the patches multiply.
+                Dnnl.write(user, dense ? denseWeights(weights, h, w, ic, oc, k) : weights, kIn * kOut);
                 Dnnl.reorder(user, wMem, 1f);
                 user.close();
-                // Output column (oy, ox, co) takes channel co's bias and scale.
+                // Dense: output column (oy, ox, co) takes channel co's bias and scale.
                 bMem = Dnnl.alloc(row);
-                Dnnl.write(bMem, tile(bias, h * w), kOut);
+                Dnnl.write(bMem, dense ? tile(bias, h * w) : bias, kOut);
                 sMem = scaled ? Dnnl.alloc(row) : null;
-                if (sMem != null) Dnnl.write(sMem, tile(scales, h * w), kOut);
+                if (sMem != null) Dnnl.write(sMem, dense ? tile(scales, h * w) : scales, kOut);
+                if (dense) {
+                    cols = null; tapSrc = null; tapSrcOffset = null; tapCopy = null;
+                } else {
+                    cols = Dnnl.alloc(srcRows);
+                    // Entries a tap never writes (its window outside the map) are the zero padding.
+                    org.bytedeco.javacpp.Pointer.memset(cols.get_data_handle(), 0, 2L * rows * kIn);
+                    int p = k / 2, taps = k * k;
+                    tapSrc = new memory[taps];
+                    tapSrcOffset = new long[taps];
+                    tapCopy = new Dnnl.Reorder[taps];
+                    for (int ky = 0; ky < k; ky++)
+                        for (int kx = 0; kx < k; kx++) {
+                            int t = ky * k + kx, dy = ky - p, dx = kx - p;
+                            int oy0 = Math.max(0, -dy), ox0 = Math.max(0, -dx), hv = h - Math.abs(dy), wv = w - Math.abs(dx);
+                            // Logical dims N, C, H, W over the output pixels whose window has this tap inside the map.
+                            memory.desc from = new memory.desc(new long[]{n, ic, hv, wv}, src,
+                                    new long[]{(long) h * w * ic, 1, (long) w * ic, ic});
+                            memory.desc to = new memory.desc(new long[]{n, ic, hv, wv}, src,
+                                    new long[]{(long) h * w * kIn, 1, (long) w * kIn, kIn});
+                            tapSrcOffset[t] = 2L * (((long) (oy0 + dy) * w + (ox0 + dx)) * ic);
+                            tapSrc[t] = new memory(from, Dnnl.engine(), (org.bytedeco.javacpp.Pointer) null);
+                            memory dstView = new memory(to, Dnnl.engine(), new org.bytedeco.javacpp.BytePointer(cols.get_data_handle())
+                                    .position(2L * (((long) oy0 * w + ox0) * kIn + (long) t * ic)));
+                            tapCopy[t] = new Dnnl.Reorder(tapSrc[t], dstView, 1f);
+                        }
+                    tapAt = 0;
+                }
                 wVersion = version;
                 return;
             }
+            cols = null; tapSrc = null; tapSrcOffset = null; tapCopy = null;
             srcRows = null;
             dstRows = null;
             memory.desc wd = new memory.desc(new long[]{oc, ic, k, k}, wei, memory.format_tag.any);
@@ -142,11 +196,12 @@ final class DnnlConv {
         this.scaled = scaled;
         this.relu = relu;
         this.integer = src == memory.data_type.u8 || src == memory.data_type.s8;
-        this.dense = src == memory.data_type.bf16 && wei == memory.data_type.bf16 && h <= k / 2 + 1 && w <= k / 2 + 1;
+        boolean bf16 = src == memory.data_type.bf16 && wei == memory.data_type.bf16;
+        this.mode = !bf16 ? Mode.CONV : h <= k / 2 + 1 && w <= k / 2 + 1 ? Mode.DENSE : h * w <= 16 ? Mode.PATCHES : Mode.CONV;
     }
 
-    /** Whether this layer runs as one dense matrix product (see {@link #dense}). */
-    boolean dense() { return dense; }
+    /** How this layer runs ({@link Mode}). */
+    Mode mode() { return mode; }
 
     /**
      * The [h w ic, h w oc] matrix of a same-padded convolution on an h x w map that every kernel
@@ -204,8 +259,18 @@ final class DnnlConv {
             prims.put(n, p);
         }
         IntMemoryMap a = new IntMemoryMap();
-        // The dense product reads and writes the same NHWC bytes through its [n, h w c] views.
-        a.put(DNNL_ARG_SRC, p.srcRows == null ? srcMem : p.srcView(srcMem));
+        // The products write the NHWC bytes through an [rows, c] view; the dense one reads its source
+        // the same way, the patch one its patch matrix, filled first.
+        if (mode == Mode.PATCHES) {
+            long at = srcMem.get_data_handle().address();
+            if (p.tapAt != at) {
+                for (int t = 0; t < p.tapSrc.length; t++)
+                    p.tapSrc[t].set_data_handle(new org.bytedeco.javacpp.BytePointer(srcMem.get_data_handle()).position(p.tapSrcOffset[t]));
+                p.tapAt = at;
+            }
+            for (Dnnl.Reorder r : p.tapCopy) r.run();
+        }
+        a.put(DNNL_ARG_SRC, mode == Mode.CONV ? srcMem : mode == Mode.PATCHES ? p.cols : p.srcView(srcMem));
         a.put(DNNL_ARG_WEIGHTS, p.wMem);
         a.put(DNNL_ARG_BIAS, p.bMem);
         a.put(DNNL_ARG_DST, p.dstRows == null ? dstMem : p.dstView(dstMem));

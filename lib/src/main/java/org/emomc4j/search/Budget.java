@@ -82,13 +82,13 @@ public record Budget(Profile profile, int trainImages, int scoringImages, int te
             boolean w1 = p.width() == 1.0, w4 = p.width() == 0.25;
             if (!w1 && !w4) return new Throughput(Double.NaN, Double.NaN, Double.NaN, "no planned throughput at this width");
             // Width 1 as measured here in the conditions of a run, not the kernels' bench: bf16 training on real
-            // epochs (augmentation, cutout, validation) 225 img/s; a candidate scored on 5,120 images in 2.6-2.8 s
-            // (2026-11-26, its 2x2 layers as dense products; 3.5-3.7 s before), about 1,850 img/s in all; int8 379 and
+            // epochs (augmentation, cutout, validation) 225 img/s; a candidate scored on 5,120 images in 2.5-2.75 s
+            // (2026-11-26, its 2x2 and 4x4 layers as matrix products; 3.5-3.7 s before), about 1,950 img/s in all; int8 379 and
             // fp32 304 img/s in eval --agreement (per-candidate calibration and fallback layers: int8 is slower than
             // bf16 for search candidates). Width 1/4: the README's bench.
             double train = p.trainPrecision() == Precision.BF16 ? (w1 ? 225 : 1700) : (w1 ? 97 : 717);
             double score = switch (p.precision()) {
-                case BF16 -> w1 ? 1850 : 15_300;
+                case BF16 -> w1 ? 1950 : 15_300;
                 case INT8 -> w1 ? 380 : 7100;
                 default -> w1 ? 300 : 3090;
             };
