@@ -158,12 +158,13 @@ class DnnlConvTest {
      */
     @Test
     void smallMapsRunAsMatrixProducts() {
-        assertEquals(DnnlConv.Mode.CONV, new DnnlConv(layer(8, 8, 8), BF16, BF16, BF16, true, true).mode(), "an 8x8 map stays a convolution");
+        assertEquals(DnnlConv.Mode.CONV, new DnnlConv(layer(8, 512, 512), BF16, BF16, BF16, true, true).mode(), "an 8x8 map stays a convolution");
         assertEquals(DnnlConv.Mode.CONV, new DnnlConv(layer(2, 8, 8), U8, S8, U8, true, true).mode(), "int8 stays a convolution");
         assertEquals(DnnlConv.Mode.CONV, new DnnlConv(layer(4, 8, 8), F32, F32, F32, true, true).mode(), "fp32 stays a convolution");
+        assertEquals(DnnlConv.Mode.CONV, new DnnlConv(layer(2, 128, 512), BF16, BF16, BF16, true, true).mode(), "narrow layers stay convolutions");
         Random r = new Random(4);
         for (int h : new int[]{1, 2, 3, 4}) {
-            int ic = 24, oc = 40;
+            int ic = DnnlConv.WIDE, oc = DnnlConv.WIDE + 8;
             float[] w = randn(9 * ic * oc, r), bias = randn(oc, r), scale = new float[oc];
             for (int i = 0; i < w.length; i++) w[i] = Dnnl.toBf16(w[i]);
             for (int o = 0; o < oc; o++) scale[o] = (float) (0.5 + r.nextDouble());

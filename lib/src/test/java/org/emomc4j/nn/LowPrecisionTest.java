@@ -76,6 +76,25 @@ class LowPrecisionTest {
         assertTrue(d2 < 0.05, "unquantized bf16 vs fp32 " + d2);
     }
 
+    /**
+     * At width 1/2 the 4x4 and 2x2 layers with 256 channels run as matrix products ({@link DnnlConv.Mode}):
+     * two as patches, three dense; the whole network still agrees with fp32 as the convolutions do.
+     */
+    @Test
+    void bf16WithMatrixProductLayersCloseToFp32() {
+        NetworkSpec half = NetworkSpec.vgg("vgg16", 0.5);
+        java.util.Map<DnnlConv.Mode, Integer> modes = new java.util.EnumMap<>(DnnlConv.Mode.class);
+        for (int l = 0; l < half.size() - 1; l++)
+            modes.merge(new DnnlConv(half.layer(l), DnnlConvTest.BF16, DnnlConvTest.BF16, DnnlConvTest.BF16, true, true).mode(), 1, Integer::sum);
+        assertEquals(java.util.Map.of(DnnlConv.Mode.CONV, 8, DnnlConv.Mode.PATCHES, 2, DnnlConv.Mode.DENSE, 3), modes);
+        Model m = Model.create(half, 5);
+        WeightTransform t = DynamicPruning.uniform(0.5).andThen(FakeQuantization.symmetric(l -> 6));
+        for (int l = 0; l < half.size(); l++) m.setWeightTransform(l, t);
+        INDArray x = batch(ImageSet.random(16, 3), 16);
+        double d = relDiff(m.logits(x, Precision.BF16), m.logits(x));
+        assertTrue(d < 0.05 && d > 0, "bf16 vs fp32 relative logit difference " + d);
+    }
+
     @Test
     void int8NeedsCalibrationImages() {
         Model m = model(2);
