@@ -85,12 +85,8 @@ final class DnnlConv {
             return dstView;
         }
 
-        /** PATCHES: the patch matrix, and per kernel tap a strided copy into it from the source's shifted window. */
-        final memory cols;
-        final memory[] tapSrc;
-        final long[] tapSrcOffset;
-        final Dnnl.Reorder[] tapCopy;
-        long tapAt;
+        /** PATCHES: the patch matrix, filled from the source before each product. */
+        final DnnlPatches patches;
 
         Prim(int n) {
             if (mode != Mode.CONV) {
@@ -119,37 +115,11 @@ final class DnnlConv {
                 Dnnl.write(bMem, dense ? tile(bias, h * w) : bias, kOut);
                 sMem = scaled ? Dnnl.alloc(row) : null;
                 if (sMem != null) Dnnl.write(sMem, dense ? tile(scales, h * w) : scales, kOut);
-                if (dense) {
-                    cols = null; tapSrc = null; tapSrcOffset = null; tapCopy = null;
-                } else {
-                    cols = Dnnl.alloc(srcRows);
-                    // Entries a tap never writes (its window outside the map) are the zero padding.
-                    org.bytedeco.javacpp.Pointer.memset(cols.get_data_handle(), 0, 2L * rows * kIn);
-                    int p = k / 2, taps = k * k;
-                    tapSrc = new memory[taps];
-                    tapSrcOffset = new long[taps];
-                    tapCopy = new Dnnl.Reorder[taps];
-                    for (int ky = 0; ky < k; ky++)
-                        for (int kx = 0; kx < k; kx++) {
-                            int t = ky * k + kx, dy = ky - p, dx = kx - p;
-                            int oy0 = Math.max(0, -dy), ox0 = Math.max(0, -dx), hv = h - Math.abs(dy), wv = w - Math.abs(dx);
-                            // Logical dims N, C, H, W over the output pixels whose window has this tap inside the map.
-                            memory.desc from = new memory.desc(new long[]{n, ic, hv, wv}, src,
-                                    new long[]{(long) h * w * ic, 1, (long) w * ic, ic});
-                            memory.desc to = new memory.desc(new long[]{n, ic, hv, wv}, src,
-                                    new long[]{(long) h * w * kIn, 1, (long) w * kIn, kIn});
-                            tapSrcOffset[t] = 2L * (((long) (oy0 + dy) * w + (ox0 + dx)) * ic);
-                            tapSrc[t] = new memory(from, Dnnl.engine(), (org.bytedeco.javacpp.Pointer) null);
-                            memory dstView = new memory(to, Dnnl.engine(), new org.bytedeco.javacpp.BytePointer(cols.get_data_handle())
-                                    .position(2L * (((long) oy0 * w + ox0) * kIn + (long) t * ic)));
-                            tapCopy[t] = new Dnnl.Reorder(tapSrc[t], dstView, 1f);
-                        }
-                    tapAt = 0;
-                }
+                patches = dense ? null : new DnnlPatches(n, h, w, ic, k, src, src);
                 wVersion = version;
                 return;
             }
-            cols = null; tapSrc = null; tapSrcOffset = null; tapCopy = null;
+            patches = null;
             srcRows = null;
             dstRows = null;
             memory.desc wd = new memory.desc(new long[]{oc, ic, k, k}, wei, memory.format_tag.any);
@@ -265,16 +235,8 @@ final class DnnlConv {
         IntMemoryMap a = new IntMemoryMap();
         // The products write the NHWC bytes through an [rows, c] view; the dense one reads its source
         // the same way, the patch one its patch matrix, filled first.
-        if (mode == Mode.PATCHES) {
-            long at = srcMem.get_data_handle().address();
-            if (p.tapAt != at) {
-                for (int t = 0; t < p.tapSrc.length; t++)
-                    p.tapSrc[t].set_data_handle(new org.bytedeco.javacpp.BytePointer(srcMem.get_data_handle()).position(p.tapSrcOffset[t]));
-                p.tapAt = at;
-            }
-            for (Dnnl.Reorder r : p.tapCopy) r.run();
-        }
-        a.put(DNNL_ARG_SRC, mode == Mode.CONV ? srcMem : mode == Mode.PATCHES ? p.cols : p.srcView(srcMem));
+        if (mode == Mode.PATCHES) p.patches.fill(srcMem.get_data_handle());
+        a.put(DNNL_ARG_SRC, mode == Mode.CONV ? srcMem : mode == Mode.PATCHES ? p.patches.matrix : p.srcView(srcMem));
         a.put(DNNL_ARG_WEIGHTS, p.wMem);
         a.put(DNNL_ARG_BIAS, p.bMem);
         a.put(DNNL_ARG_DST, p.dstRows == null ? dstMem : p.dstView(dstMem));

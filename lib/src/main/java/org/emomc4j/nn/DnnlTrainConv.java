@@ -20,21 +20,28 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * buffers of the engine in place (activations NHWC, weights HWIO). Operands are converted to
  * {@code t} by oneDNN reorders; accumulation, outputs and the weight gradient stay fp32, so the
  * master weights, optimizer and BatchNorm never see bf16. The input converted for the forward
- * pass is kept for the weight gradient.
+ * pass is kept for the weight gradient. Wide bf16 layers on maps of at most 16 pixels run as
+ * matrix products instead ({@link Products}).
  */
 final class DnnlTrainConv {
 
     private final int h, w, ic, oc, k;
     private final memory.data_type t;
     private final Map<Integer, P> prims = new HashMap<>();
-    /** Largest map side whose weight gradient is taken in fp32 (see {@link P}). */
+    private final Map<Integer, Products> products = new HashMap<>();
+    /** Largest map side whose weight gradient is taken as per-tap matrix products (see {@link P}). */
     static final int SMALL_MAP = 16;
+    /** Whether this layer runs as matrix products over patch matrices ({@link Products}). */
+    final boolean asProducts;
 
     DnnlTrainConv(LayerSpec s, memory.data_type t) {
         if (!s.isConv() || s.groups() != 1 || s.kernel() % 2 == 0 || s.inH() != s.outH() || s.inW() != s.outW())
             throw new IllegalArgumentException("oneDNN training convolution expects same-padded stride-1 groups-1, got " + s);
         this.h = s.inH(); this.w = s.inW(); this.ic = s.inChannels(); this.oc = s.outChannels(); this.k = s.kernel();
         this.t = t;
+        // As in inference (DnnlConv.Mode.PATCHES): bf16 maps of at most 16 pixels, wide layers only
+        // (at VGG-16 width 1/4, 128 channels, the products were slower than the convolution).
+        this.asProducts = t == memory.data_type.bf16 && h * w <= 16 && ic >= DnnlConv.WIDE && oc >= DnnlConv.WIDE;
     }
 
     /** Primitives and oneDNN-owned buffers of one batch size; user memories get their handles per call. */
@@ -141,6 +148,100 @@ final class DnnlTrainConv {
         }
     }
 
+    /**
+     * A small-map layer as three bf16 matrix products (oneDNN matmul, AMX) over patch matrices
+     * ({@link DnnlPatches}), for one batch size. oneDNN 2.5's convolutions run VGG-16's 2x2 and 4x4
+     * layers at a fraction of AMX's speed in all three passes (measured in a width-1 bf16 step:
+     * 41 % of oneDNN's time in those six layers). With X = patches(x) [rows, 9 ic] and
+     * G = patches(gZ) [rows, 9 oc]:
+     * z = X W (W the HWIO weights as [9 ic, oc]); gW = X^T gZ, exactly the HWIO layout (gZ is G's
+     * centre block); gX = G W'', W'' [9 oc, ic] holding tap (2-ky, 2-kx) of W transposed at tap
+     * (ky, kx) (backward data is a convolution of gZ with the flipped, transposed kernel).
+     * Operands bf16, accumulation and outputs fp32, as in {@link P}.
+     */
+    private final class Products {
+        final DnnlPatches xP, gP;
+        final org.bytedeco.dnnl.matmul fwd, bd, bw;
+        final memory zU, gxU, gwU, wU, wF, wFlip, wB, gzC;
+        final memory[] wTapU;
+        final Dnnl.Reorder wToF, flipToB;
+        final Dnnl.Reorder[] tapToFlip;
+        final IntMemoryMap fa = new IntMemoryMap(), da = new IntMemoryMap(), wa = new IntMemoryMap();
+
+        Products(int n) {
+            memory.data_type f32 = memory.data_type.f32;
+            xP = new DnnlPatches(n, h, w, ic, k, f32, t);
+            gP = new DnnlPatches(n, h, w, oc, k, f32, t);
+            long rows = xP.rows, kic = (long) k * k * ic, koc = (long) k * k * oc;
+            org.bytedeco.dnnl.matmul.primitive_desc fp = matmul(xP.matrix.get_desc(),
+                    new memory.desc(new long[]{kic, oc}, t, memory.format_tag.any), rowMajor(rows, oc, f32));
+            org.bytedeco.dnnl.matmul.primitive_desc dp = matmul(gP.matrix.get_desc(),
+                    new memory.desc(new long[]{koc, ic}, t, memory.format_tag.any), rowMajor(rows, ic, f32));
+            // X^T: the patch matrix read column-major; gZ: the centre tap's column block of G.
+            memory.desc xT = new memory.desc(new long[]{kic, rows}, t, new long[]{1, kic}),
+                    gzd = new memory.desc(new long[]{rows, oc}, t, new long[]{koc, 1});
+            org.bytedeco.dnnl.matmul.primitive_desc wp = matmul(xT, gzd, rowMajor(kic, oc, f32));
+            fwd = new org.bytedeco.dnnl.matmul(fp);
+            bd = new org.bytedeco.dnnl.matmul(dp);
+            bw = new org.bytedeco.dnnl.matmul(wp);
+            zU = new memory(rowMajor(rows, oc, f32), Dnnl.engine(), (Pointer) null);
+            gxU = new memory(rowMajor(rows, ic, f32), Dnnl.engine(), (Pointer) null);
+            gwU = new memory(rowMajor(kic, oc, f32), Dnnl.engine(), (Pointer) null);
+            wU = new memory(rowMajor(kic, oc, f32), Dnnl.engine(), (Pointer) null);
+            wF = Dnnl.alloc(fp.weights_desc());
+            wB = Dnnl.alloc(dp.weights_desc());
+            wFlip = Dnnl.alloc(rowMajor(koc, ic, t));
+            gzC = new memory(gzd, Dnnl.engine(), new BytePointer(gP.matrix.get_data_handle()).position(2L * (k * k / 2) * oc));
+            wToF = new Dnnl.Reorder(wU, wF, 1f);
+            flipToB = new Dnnl.Reorder(wFlip, wB, 1f);
+            int taps = k * k;
+            wTapU = new memory[taps];
+            tapToFlip = new Dnnl.Reorder[taps];
+            for (int tap = 0; tap < taps; tap++) {
+                // Tap `tap` of HWIO, [ic, oc] row-major, read as [oc, ic], into tap (taps - 1 - tap) of W''.
+                wTapU[tap] = new memory(new memory.desc(new long[]{oc, ic}, f32, new long[]{1, oc}), Dnnl.engine(), (Pointer) null);
+                memory into = new memory(rowMajor(oc, ic, t), Dnnl.engine(),
+                        new BytePointer(wFlip.get_data_handle()).position(2L * (taps - 1 - tap) * oc * ic));
+                tapToFlip[tap] = new Dnnl.Reorder(wTapU[tap], into, 1f);
+            }
+            fa.put(DNNL_ARG_SRC, xP.matrix); fa.put(DNNL_ARG_WEIGHTS, wF); fa.put(DNNL_ARG_DST, zU);
+            da.put(DNNL_ARG_SRC, gP.matrix); da.put(DNNL_ARG_WEIGHTS, wB); da.put(DNNL_ARG_DST, gxU);
+            wa.put(DNNL_ARG_SRC, new memory(xT, Dnnl.engine(), xP.matrix.get_data_handle()));
+            wa.put(DNNL_ARG_WEIGHTS, gzC); wa.put(DNNL_ARG_DST, gwU);
+        }
+
+        void forward(INDArray x, INDArray wHwio, INDArray z) {
+            xP.fill(address(x));
+            wU.set_data_handle(address(wHwio));
+            zU.set_data_handle(address(z));
+            wToF.run();
+            Dnnl.run(fwd, fa);
+        }
+
+        void backward(INDArray gZ, INDArray wHwio, INDArray gX, INDArray gW) {
+            gP.fill(address(gZ));
+            gwU.set_data_handle(address(gW));
+            Dnnl.run(bw, wa);
+            if (gX == null) return;
+            Pointer wp = address(wHwio);
+            for (int tap = 0; tap < wTapU.length; tap++) {
+                wTapU[tap].set_data_handle(new BytePointer(wp).position(wp.position() + 4L * tap * ic * oc));
+                tapToFlip[tap].run();
+            }
+            flipToB.run();
+            gxU.set_data_handle(address(gX));
+            Dnnl.run(bd, da);
+        }
+    }
+
+    private static memory.desc rowMajor(long r, long c, memory.data_type t) {
+        return new memory.desc(new long[]{r, c}, t, memory.format_tag.ab);
+    }
+
+    private static org.bytedeco.dnnl.matmul.primitive_desc matmul(memory.desc a, memory.desc b, memory.desc c) {
+        return new org.bytedeco.dnnl.matmul.primitive_desc(new org.bytedeco.dnnl.matmul.desc(a, b, c), Dnnl.engine());
+    }
+
     private static memory zeros(memory.desc d, long bytes) {
         memory m = Dnnl.alloc(d);
         Pointer.memset(m.get_data_handle(), 0, bytes);
@@ -165,6 +266,7 @@ final class DnnlTrainConv {
 
     /** z = conv(x, w): x NHWC [n,h,w,ic], w HWIO, z NHWC [n,h,w,oc], all fp32 ND4J arrays. */
     void forward(int n, INDArray x, INDArray wHwio, INDArray z) {
+        if (asProducts) { products.computeIfAbsent(n, Products::new).forward(x, wHwio, z); return; }
         P p = prim(n);
         p.xU.set_data_handle(address(x));
         p.wU.set_data_handle(address(wHwio));
@@ -179,6 +281,7 @@ final class DnnlTrainConv {
      * the input gradient into gX, for the last {@link #forward} of batch size n (whose input x was).
      */
     void backward(int n, INDArray x, INDArray gZ, INDArray wHwio, INDArray gX, INDArray gW) {
+        if (asProducts) { products.computeIfAbsent(n, Products::new).backward(gZ, wHwio, gX, gW); return; }
         P p = prim(n);
         p.gzU.set_data_handle(address(gZ));
         p.gwU.set_data_handle(address(gW));

@@ -21,11 +21,31 @@ class Bf16TrainingTest {
      */
     @Test
     void gradientsAgreeWithFp32() {
-        Model a = Model.create(TINY, 5), b = Model.create(TINY, 5), c = Model.create(TINY, 5);
+        gradientsAgree(TINY, 32);
+        assertThrows(IllegalArgumentException.class, () -> Model.create(TINY, 5).setTrainingPrecision(Precision.INT8));
+    }
+
+    /**
+     * At width 1/2 the 4x4 and 2x2 layers have 256 channels: their three passes run as matrix
+     * products over patch matrices ({@link DnnlTrainConv.Products}), the others as convolutions.
+     * Same bar as above, layer by layer.
+     */
+    @Test
+    void wideSmallMapLayersAgreeWithFp32() {
+        NetworkSpec half = NetworkSpec.vgg("vgg16", 0.5);
+        int products = 0;
+        for (int l = 0; l < half.size(); l++)
+            if (half.layer(l).isConv() && new DnnlTrainConv(half.layer(l), org.bytedeco.dnnl.memory.data_type.bf16).asProducts) products++;
+        assertEquals(5, products, "VGG-16 width 1/2: the 4x4 layers after the first (whose input has 128 channels) and the three 2x2 layers as products");
+        gradientsAgree(half, 16);
+    }
+
+    private static void gradientsAgree(NetworkSpec spec, int batch) {
+        Model a = Model.create(spec, 5), b = Model.create(spec, 5), c = Model.create(spec, 5);
         b.setTrainingPrecision(Precision.BF16);
         c.nd.trainOnDnnl(org.bytedeco.dnnl.memory.data_type.f32);
-        INDArray x = Nd4j.randn(3, new long[]{32, 32, 32, 3});
-        int[] y = new int[32];
+        INDArray x = Nd4j.randn(3, new long[]{batch, 32, 32, 3});
+        int[] y = new int[batch];
         for (int i = 0; i < y.length; i++) y[i] = i % 10;
         double la = a.forwardBackward(x, y)[0], lb = b.forwardBackward(x, y)[0];
         c.forwardBackward(x, y);
@@ -37,7 +57,7 @@ class Bf16TrainingTest {
             dc += (ga[i] - gc[i]) * (double) (ga[i] - gc[i]);
         }
         assertTrue(Math.sqrt(dc / na) < 1e-5, "oneDNN fp32 vs ND4J fp32 " + Math.sqrt(dc / na));
-        for (int l = 0; l < TINY.size(); l++) {
+        for (int l = 0; l < spec.size(); l++) {
             // every layer, whichever weight-gradient kernel it uses (bf16 convolution on 32x32, per-tap products below)
             float[] wa = a.store.gW[l].dup().data().asFloat(), wb = b.store.gW[l].dup().data().asFloat();
             double d = 0, xx = 0, z = 0;
@@ -46,14 +66,14 @@ class Bf16TrainingTest {
         }
         double cos = dot / Math.sqrt(na * nb);
         assertTrue(cos > 0.85 && cos < 1 - 1e-6, "cosine of bf16 and fp32 gradients " + cos);
-        assertThrows(IllegalArgumentException.class, () -> a.setTrainingPrecision(Precision.INT8));
     }
 
-    /** A tiny VGG-16 learns two synthetic classes in bf16 as in fp32 (LearningTest's bar). */
-    @Test
-    void bf16Learns() {
+    /** A tiny VGG-16, and one at width 1/2 (small-map products), learn two synthetic classes in bf16 as in fp32 (LearningTest's bar). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(doubles = {1.0 / 16, 0.5})
+    void bf16Learns(double width) {
         ImageSet[] d = EngineTestData.twoSyntheticClasses(1000, 300);
-        Model m = Model.create(TINY, 1);
+        Model m = Model.create(NetworkSpec.vgg("vgg16", width), 1);
         Trainer t = new Trainer(m, new TrainConfig(3, 64, 0.05, 0.9, 5e-4, Schedule.ONECYCLE, 30, 1, Precision.BF16));
         for (int e = 0; e < 3; e++) t.trainEpoch(d[0], d[1], null);
         double after = m.accuracy(d[1], 200);
