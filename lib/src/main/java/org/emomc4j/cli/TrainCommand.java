@@ -85,6 +85,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Run directory (checkpoint, training log).")
     Path out;
 
+    @Option(names = "--init", paramLabel = "CKPT",
+            description = "Start from this checkpoint's weights and BatchNorm statistics instead of random ones, with a fresh "
+                    + "optimizer and schedule: a warm restart (e.g. a second one-cycle from a trained baseline). Its SHA-256 "
+                    + "enters the run key.")
+    Path init;
+
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
     boolean resume;
 
@@ -99,8 +105,9 @@ public final class TrainCommand implements Callable<Integer> {
         Splits s = data.load();
         ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
         ImageSet val = valImages > 0 ? s.val().head(valImages) : s.val();
-        Model m = Model.create(spec, seed);
+        Model m = init == null ? Model.create(spec, seed) : initialWeights(init, spec);
         Trainer t = new Trainer(m, cfg).evalBatch(evalBatch);
+        if (init != null) t.initializedFrom(init);
         System.out.printf(Locale.ROOT, "train %s (%,d weights) on %,d images, validate on %,d; %s -> %s%n",
                 spec.id(), spec.weightCount(), train.size(), val.size(), cfg, out);
         if (resume) System.out.println("resuming from " + out.resolve(Trainer.CHECKPOINT));
@@ -112,6 +119,17 @@ public final class TrainCommand implements Callable<Integer> {
         }
         System.out.println("done: " + t.completedEpochs() + " epochs; checkpoint " + out.resolve(Trainer.CHECKPOINT));
         return 0;
+    }
+
+    /** The network of {@code --init}, which must be the one --model and --width describe. */
+    static Model initialWeights(Path ckpt, NetworkSpec spec) {
+        if (!java.nio.file.Files.isRegularFile(ckpt))
+            throw new org.emomc4j.util.UserError("--init " + ckpt + " is not a file (a checkpoint such as RUN/last.ckpt)");
+        Model m = Model.load(ckpt);
+        if (!m.spec().id().equals(spec.id()))
+            throw new org.emomc4j.util.UserError("--init " + ckpt + " holds a " + m.spec().id() + ", but --model/--width ask for a "
+                    + spec.id() + ": give the matching --model and --width");
+        return m;
     }
 
     /** Progress bar per epoch (batch, img/s, loss, ETA) and one summary line per epoch. */

@@ -68,6 +68,8 @@ public final class Trainer {
     private final Sgd sgd;
     private int completed;
     private int evalBatch = 256;
+    /** The checkpoint the weights started from ("sha256 ..."), or null for random initial weights. */
+    private String init;
 
     public Trainer(Model model, TrainConfig config) {
         this.model = model;
@@ -86,6 +88,16 @@ public final class Trainer {
 
     /** Batch size of the per-epoch validation pass (default 256). */
     public Trainer evalBatch(int b) { this.evalBatch = b; return this; }
+
+    /**
+     * Records that the model's weights were loaded from {@code checkpoint} rather than drawn at
+     * random (a warm restart: a new schedule and optimizer from a trained network). Its SHA-256
+     * enters the resume key, so the run resumes only with the same starting point.
+     */
+    public Trainer initializedFrom(Path checkpoint) {
+        this.init = "sha256 " + org.emomc4j.util.Hashes.sha256(checkpoint);
+        return this;
+    }
 
     /**
      * Trains epoch {@link #completedEpochs()} on {@code train}, then evaluates on {@code val}
@@ -192,6 +204,7 @@ public final class Trainer {
         if (config.precision() != Precision.FP32) m.put("precision", config.precision());
         if (config.labelSmoothing() != 0) m.put("label_smoothing", config.labelSmoothing());
         if (config.cutout() != 0) m.put("cutout", config.cutout());
+        if (init != null) m.put("init", init);
         m.put("train_images", train.size() + " sha256 " + train.fingerprint());
         m.put("val_images", val == null ? "none" : val.size() + " sha256 " + val.fingerprint());
         return ResumeKey.of("train", m);

@@ -52,6 +52,34 @@ class TrainerRunTest {
         assertTrue(e.getMessage().contains("nothing to resume"), e.getMessage());
     }
 
+    /**
+     * A warm restart (train --init): the run starts from the given checkpoint's network, not from
+     * random weights, and resumes only with the same starting checkpoint.
+     */
+    @Test
+    void aWarmRestartStartsFromItsCheckpointAndKeysOnIt() throws Exception {
+        Path first = tmp.resolve("first"), second = tmp.resolve("second");
+        fit(first, config(1, 0.05), false);
+        Path ck = first.resolve(Trainer.CHECKPOINT);
+        Model trained = Model.load(ck);
+        // lr 1e-9 keeps the weights (within 1e-6) where they start: those of the checkpoint, not of Model.create(SPEC, 1).
+        new Trainer(Model.load(ck), config(1, 1e-9)).initializedFrom(ck).fit(TRAIN, VAL, second, false, null);
+        Model restarted = Model.load(second.resolve(Trainer.CHECKPOINT));
+        int conv = 2;
+        assertArrayEquals(trained.weights(conv), restarted.weights(conv), 1e-6f, "weights of the --init checkpoint");
+        float[] random = Model.create(SPEC, 1).weights(conv), got = restarted.weights(conv);
+        double far = 0;
+        for (int i = 0; i < got.length; i++) far = Math.max(far, Math.abs(random[i] - got[i]));
+        assertTrue(far > 1e-3, "not the random initial weights: max difference " + far);
+        assertTrue(Files.readString(second.resolve(org.emomc4j.util.RunDirectory.KEY)).contains(Hashes.sha256(ck)), "init in the run key");
+
+        Path other = tmp.resolve("other.ckpt");
+        new Trainer(Model.create(SPEC, 2), config(1, 0.01)).save(other);
+        UserError e = assertThrows(UserError.class,
+                () -> new Trainer(Model.load(other), config(2, 1e-9)).initializedFrom(other).fit(TRAIN, VAL, second, true, null));
+        assertTrue(e.getMessage().contains("init"), e.getMessage());
+    }
+
     @Test
     void aKillBetweenLogAndCheckpointLeavesThemInStep() throws Exception {
         Path run = tmp.resolve("killed");
