@@ -80,6 +80,20 @@ class Bf16TrainingTest {
         assertTrue(after > 0.75, "bf16-trained accuracy after 3 epochs " + after);
     }
 
+    /** A bf16 run's per-epoch validation is bf16 inference (it only monitors the run), an fp32 run's fp32. */
+    @Test
+    void validationRunsInTheTrainingPrecision() {
+        ImageSet train = ImageSet.random(64, 7), val = ImageSet.random(40, 8);
+        for (Precision p : new Precision[]{Precision.BF16, Precision.FP32}) {
+            Model m = Model.create(TINY, 9);
+            Trainer t = new Trainer(m, new TrainConfig(1, 32, 0.05, 0.9, 5e-4, Schedule.COSINE, 30, 3, p));
+            Trainer.EpochResult r = t.trainEpoch(train, val, null);
+            Precision other = p == Precision.BF16 ? Precision.FP32 : Precision.BF16;
+            assertEquals(m.evaluate(val, 256, p).loss(), r.valLoss(), 0, p + " validation");
+            assertNotEquals(m.evaluate(val, 256, other).loss(), r.valLoss(), p + " run, not " + other);
+        }
+    }
+
     /** Masks and weight transforms work as in fp32: pruned weights stay exactly +0.0. */
     @Test
     void prunedWeightsStayExactlyZero() {
