@@ -48,6 +48,53 @@ final class Dnnl {
         return new memory.desc(new long[]{len}, t, memory.format_tag.x);
     }
 
+    /** Bytes per element of a type. */
+    static long bytes(memory.data_type t) {
+        if (t == memory.data_type.f32 || t == memory.data_type.s32) return 4;
+        if (t == memory.data_type.bf16 || t == memory.data_type.f16) return 2;
+        if (t == memory.data_type.s8 || t == memory.data_type.u8) return 1;
+        throw new IllegalArgumentException("no element size for " + t);
+    }
+
+    /**
+     * Another description (e.g. a [rows, c] matrix) over a memory's bytes, remade only when the
+     * memory's buffer moves: a batch's buffers are reused call after call.
+     */
+    static final class View {
+        private final memory.desc desc;
+        private memory view;
+        private long at;
+
+        View(memory.desc desc) { this.desc = desc; }
+
+        memory.desc desc() { return desc; }
+
+        memory over(memory m) {
+            long a = m.get_data_handle().address();
+            if (view == null || at != a) { view = new memory(desc, engine(), m.get_data_handle()); at = a; }
+            return view;
+        }
+    }
+
+    /** A dense row-major [r, c] matrix. */
+    static memory.desc rowMajor(long r, long c, memory.data_type t) {
+        return new memory.desc(new long[]{r, c}, t, memory.format_tag.ab);
+    }
+
+    /** C = A B on this engine. */
+    static org.bytedeco.dnnl.matmul.primitive_desc matmul(memory.desc a, memory.desc b, memory.desc c) {
+        return matmul(a, b, null, c, null);
+    }
+
+    /** C = A B on this engine, with optional bias (null for none) and attributes (null for none). */
+    static org.bytedeco.dnnl.matmul.primitive_desc matmul(memory.desc a, memory.desc b, memory.desc bias, memory.desc c,
+                                                          org.bytedeco.dnnl.primitive_attr attr) {
+        org.bytedeco.dnnl.matmul.desc md = bias == null ? new org.bytedeco.dnnl.matmul.desc(a, b, c)
+                : new org.bytedeco.dnnl.matmul.desc(a, b, bias, c);
+        return attr == null ? new org.bytedeco.dnnl.matmul.primitive_desc(md, engine())
+                : new org.bytedeco.dnnl.matmul.primitive_desc(md, attr, engine());
+    }
+
     static memory alloc(memory.desc d) {
         return new memory(d, Holder.ENGINE);
     }

@@ -58,6 +58,8 @@ final class DnnlConv {
     private final Mode mode;
     /** Fewest input and output channels for which a small map runs as a product ({@link Mode}). */
     static final int WIDE = 256;
+    /** The largest map (pixels) that runs as matrix products ({@link #smallMapProducts}). */
+    static final int PRODUCT_PIXELS = 16;
     private final Map<Integer, Prim> prims = new HashMap<>();
     private float[] weights, bias, scales;
     private long version;
@@ -67,23 +69,8 @@ final class DnnlConv {
         final org.bytedeco.dnnl.primitive conv;
         final memory wMem, bMem, sMem;
         /** A product's [rows, c] views of the NHWC source and destination (same bytes); null for a convolution. */
-        final memory.desc srcRows, dstRows;
-        /** The views last made, over the buffers at these addresses (a batch's buffers are reused call after call). */
-        memory srcView, dstView;
-        long srcAt, dstAt;
+        final Dnnl.View srcRows, dstRows;
         final long wVersion;
-
-        memory srcView(memory m) {
-            long at = m.get_data_handle().address();
-            if (srcView == null || srcAt != at) { srcView = new memory(srcRows, Dnnl.engine(), m.get_data_handle()); srcAt = at; }
-            return srcView;
-        }
-
-        memory dstView(memory m) {
-            long at = m.get_data_handle().address();
-            if (dstView == null || dstAt != at) { dstView = new memory(dstRows, Dnnl.engine(), m.get_data_handle()); dstAt = at; }
-            return dstView;
-        }
 
         /** PATCHES: the patch matrix, filled from the source before each product. */
         final DnnlPatches patches;
@@ -92,20 +79,19 @@ final class DnnlConv {
             if (mode != Mode.CONV) {
                 boolean dense = mode == Mode.DENSE;
                 int rows = dense ? n : n * h * w, kIn = dense ? h * w * ic : k * k * ic, kOut = dense ? h * w * oc : oc;
-                srcRows = new memory.desc(new long[]{rows, kIn}, src, memory.format_tag.ab);
-                dstRows = new memory.desc(new long[]{rows, kOut}, dst, memory.format_tag.ab);
+                srcRows = new Dnnl.View(Dnnl.rowMajor(rows, kIn, src));
+                dstRows = new Dnnl.View(Dnnl.rowMajor(rows, kOut, dst));
                 memory.desc wd = new memory.desc(new long[]{kIn, kOut}, wei, memory.format_tag.any);
-                memory.desc row = new memory.desc(new long[]{1, kOut}, memory.data_type.f32, memory.format_tag.ab);
+                memory.desc row = Dnnl.rowMajor(1, kOut, memory.data_type.f32);
                 primitive_attr attr = new primitive_attr();
                 post_ops po = new post_ops();
                 if (scaled) po.append_binary(algorithm.binary_mul, row);
                 if (relu) po.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
                 if (po.len() > 0) attr.set_post_ops(po);
-                org.bytedeco.dnnl.matmul.primitive_desc pd = new org.bytedeco.dnnl.matmul.primitive_desc(
-                        new org.bytedeco.dnnl.matmul.desc(srcRows, wd, row, dstRows), attr, Dnnl.engine());
+                org.bytedeco.dnnl.matmul.primitive_desc pd = Dnnl.matmul(srcRows.desc(), wd, row, dstRows.desc(), attr);
                 conv = new org.bytedeco.dnnl.matmul(pd);
                 wMem = Dnnl.alloc(pd.weights_desc());
-                memory user = Dnnl.alloc(new memory.desc(new long[]{kIn, kOut}, memory.data_type.f32, memory.format_tag.ab));
+                memory user = Dnnl.alloc(Dnnl.rowMajor(kIn, kOut, memory.data_type.f32));
                 // HWIO weights are already the [k k ic, oc] matrix the patches multiply.
                 Dnnl.write(user, dense ? denseWeights(weights, h, w, ic, oc, k) : weights, kIn * kOut);
                 Dnnl.reorder(user, wMem, 1f);
@@ -168,10 +154,19 @@ final class DnnlConv {
         this.scaled = scaled;
         this.relu = relu;
         this.integer = src == memory.data_type.u8 || src == memory.data_type.s8;
-        // Wide layers only: at VGG-16 width 1/4 (128 channels on these maps) the products made a candidate about 10 %
-        // slower than the convolution (0.41-0.44 s -> 0.45-0.49 s on 5,120 images); at width 1 (256-512) 28 % faster.
-        boolean products = src == memory.data_type.bf16 && wei == memory.data_type.bf16 && ic >= WIDE && oc >= WIDE;
-        this.mode = !products ? Mode.CONV : h <= k / 2 + 1 && w <= k / 2 + 1 ? Mode.DENSE : h * w <= 16 ? Mode.PATCHES : Mode.CONV;
+        this.mode = !(wei == memory.data_type.bf16 && smallMapProducts(s, src)) ? Mode.CONV
+                : h <= k / 2 + 1 && w <= k / 2 + 1 ? Mode.DENSE : Mode.PATCHES;
+    }
+
+    /**
+     * Whether a layer runs as matrix products rather than oneDNN's convolution, in inference
+     * ({@link Mode#DENSE}, {@link Mode#PATCHES}) and in bf16 training ({@link DnnlTrainConv}): bf16,
+     * maps of at most {@value #PRODUCT_PIXELS} pixels, and wide layers only. At VGG-16 width 1/4 (128
+     * channels on these maps) the products made a candidate about 10 % slower than the convolution
+     * (0.41-0.44 s -> 0.45-0.49 s on 5,120 images); at width 1 (256-512) 28 % faster.
+     */
+    static boolean smallMapProducts(LayerSpec s, memory.data_type t) {
+        return t == memory.data_type.bf16 && s.inH() * s.inW() <= PRODUCT_PIXELS && s.inChannels() >= WIDE && s.outChannels() >= WIDE;
     }
 
     /** How this layer runs ({@link Mode}). */
@@ -236,10 +231,10 @@ final class DnnlConv {
         // The products write the NHWC bytes through an [rows, c] view; the dense one reads its source
         // the same way, the patch one its patch matrix, filled first.
         if (mode == Mode.PATCHES) p.patches.fill(srcMem.get_data_handle());
-        a.put(DNNL_ARG_SRC, mode == Mode.CONV ? srcMem : mode == Mode.PATCHES ? p.patches.matrix : p.srcView(srcMem));
+        a.put(DNNL_ARG_SRC, mode == Mode.CONV ? srcMem : mode == Mode.PATCHES ? p.patches.matrix : p.srcRows.over(srcMem));
         a.put(DNNL_ARG_WEIGHTS, p.wMem);
         a.put(DNNL_ARG_BIAS, p.bMem);
-        a.put(DNNL_ARG_DST, p.dstRows == null ? dstMem : p.dstView(dstMem));
+        a.put(DNNL_ARG_DST, p.dstRows == null ? dstMem : p.dstRows.over(dstMem));
         if (p.sMem != null) a.put(DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE | DNNL_ARG_SRC_1, p.sMem);
         Dnnl.run(p.conv, a);
     }

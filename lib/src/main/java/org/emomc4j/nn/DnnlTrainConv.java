@@ -27,6 +27,8 @@ final class DnnlTrainConv {
 
     private final int h, w, ic, oc, k;
     private final memory.data_type t;
+    /** Bytes per element of {@link #t}: the offsets into the compute-type buffers below. */
+    private final long tb;
     private final Map<Integer, P> prims = new HashMap<>();
     private final Map<Integer, Products> products = new HashMap<>();
     /** Largest map side whose weight gradient is taken as per-tap matrix products (see {@link P}). */
@@ -39,9 +41,8 @@ final class DnnlTrainConv {
             throw new IllegalArgumentException("oneDNN training convolution expects same-padded stride-1 groups-1, got " + s);
         this.h = s.inH(); this.w = s.inW(); this.ic = s.inChannels(); this.oc = s.outChannels(); this.k = s.kernel();
         this.t = t;
-        // As in inference (DnnlConv.Mode.PATCHES): bf16 maps of at most 16 pixels, wide layers only
-        // (at VGG-16 width 1/4, 128 channels, the products were slower than the convolution).
-        this.asProducts = t == memory.data_type.bf16 && h * w <= 16 && ic >= DnnlConv.WIDE && oc >= DnnlConv.WIDE;
+        this.tb = Dnnl.bytes(t);
+        this.asProducts = DnnlConv.smallMapProducts(s, t);
     }
 
     /** Primitives and oneDNN-owned buffers of one batch size; user memories get their handles per call. */
@@ -119,24 +120,23 @@ final class DnnlTrainConv {
             int hp = h + 2, wq = w + 2;
             long rows = (long) n * hp * wq, marg = wq + 1;
             memory.data_type f32 = memory.data_type.f32;
-            xPad = zeros(Dnnl.vector((rows + 2 * marg) * ic, t), 2L * (rows + 2 * marg) * ic);
-            gPad = zeros(Dnnl.vector(rows * oc, t), 2L * rows * oc);
+            xPad = zeros(Dnnl.vector((rows + 2 * marg) * ic, t), tb * (rows + 2 * marg) * ic);
+            gPad = zeros(Dnnl.vector(rows * oc, t), tb * rows * oc);
             // Interiors: NHWC with the padded row pitch; the borders stay zero (the convolution's padding).
             xIn = new memory(new memory.desc(new long[]{n, ic, h, w}, t, new long[]{(long) hp * wq * ic, 1, (long) wq * ic, ic}),
-                    Dnnl.engine(), at(xPad, 2L * (marg + wq + 1) * ic));
+                    Dnnl.engine(), at(xPad, tb * (marg + wq + 1) * ic));
             gIn = new memory(new memory.desc(new long[]{n, oc, h, w}, t, new long[]{(long) hp * wq * oc, 1, (long) wq * oc, oc}),
-                    Dnnl.engine(), at(gPad, 2L * (wq + 1) * oc));
+                    Dnnl.engine(), at(gPad, tb * (wq + 1) * oc));
             memory.desc ad = new memory.desc(new long[]{ic, rows}, t, new long[]{1, ic}),
                     bd = new memory.desc(new long[]{rows, oc}, t, new long[]{oc, 1}),
                     cd = new memory.desc(new long[]{ic, oc}, f32, new long[]{oc, 1});
-            mm = new org.bytedeco.dnnl.matmul(new org.bytedeco.dnnl.matmul.primitive_desc(
-                    new org.bytedeco.dnnl.matmul.desc(ad, bd, cd), Dnnl.engine()));
+            mm = new org.bytedeco.dnnl.matmul(Dnnl.matmul(ad, bd, cd));
             b = new memory(bd, Dnnl.engine(), gPad.get_data_handle());
             for (int kh = 0; kh < 3; kh++)
                 for (int kw = 0; kw < 3; kw++) {
                     int k = kh * 3 + kw;
                     long r0 = marg + (long) (kh - 1) * wq + (kw - 1);
-                    a[k] = new memory(ad, Dnnl.engine(), at(xPad, 2L * r0 * ic));
+                    a[k] = new memory(ad, Dnnl.engine(), at(xPad, tb * r0 * ic));
                     c[k] = new memory(cd, Dnnl.engine(), (Pointer) null);
                     args[k] = new IntMemoryMap();
                     args[k].put(DNNL_ARG_SRC, a[k]);
@@ -173,25 +173,25 @@ final class DnnlTrainConv {
             xP = new DnnlPatches(n, h, w, ic, k, f32, t);
             gP = new DnnlPatches(n, h, w, oc, k, f32, t);
             long rows = xP.rows, kic = (long) k * k * ic, koc = (long) k * k * oc;
-            org.bytedeco.dnnl.matmul.primitive_desc fp = matmul(xP.matrix.get_desc(),
-                    new memory.desc(new long[]{kic, oc}, t, memory.format_tag.any), rowMajor(rows, oc, f32));
-            org.bytedeco.dnnl.matmul.primitive_desc dp = matmul(gP.matrix.get_desc(),
-                    new memory.desc(new long[]{koc, ic}, t, memory.format_tag.any), rowMajor(rows, ic, f32));
+            org.bytedeco.dnnl.matmul.primitive_desc fp = Dnnl.matmul(xP.matrix.get_desc(),
+                    new memory.desc(new long[]{kic, oc}, t, memory.format_tag.any), Dnnl.rowMajor(rows, oc, f32));
+            org.bytedeco.dnnl.matmul.primitive_desc dp = Dnnl.matmul(gP.matrix.get_desc(),
+                    new memory.desc(new long[]{koc, ic}, t, memory.format_tag.any), Dnnl.rowMajor(rows, ic, f32));
             // X^T: the patch matrix read column-major; gZ: the centre tap's column block of G.
             memory.desc xT = new memory.desc(new long[]{kic, rows}, t, new long[]{1, kic}),
                     gzd = new memory.desc(new long[]{rows, oc}, t, new long[]{koc, 1});
-            org.bytedeco.dnnl.matmul.primitive_desc wp = matmul(xT, gzd, rowMajor(kic, oc, f32));
+            org.bytedeco.dnnl.matmul.primitive_desc wp = Dnnl.matmul(xT, gzd, Dnnl.rowMajor(kic, oc, f32));
             fwd = new org.bytedeco.dnnl.matmul(fp);
             bd = new org.bytedeco.dnnl.matmul(dp);
             bw = new org.bytedeco.dnnl.matmul(wp);
-            zU = new memory(rowMajor(rows, oc, f32), Dnnl.engine(), (Pointer) null);
-            gxU = new memory(rowMajor(rows, ic, f32), Dnnl.engine(), (Pointer) null);
-            gwU = new memory(rowMajor(kic, oc, f32), Dnnl.engine(), (Pointer) null);
-            wU = new memory(rowMajor(kic, oc, f32), Dnnl.engine(), (Pointer) null);
+            zU = new memory(Dnnl.rowMajor(rows, oc, f32), Dnnl.engine(), (Pointer) null);
+            gxU = new memory(Dnnl.rowMajor(rows, ic, f32), Dnnl.engine(), (Pointer) null);
+            gwU = new memory(Dnnl.rowMajor(kic, oc, f32), Dnnl.engine(), (Pointer) null);
+            wU = new memory(Dnnl.rowMajor(kic, oc, f32), Dnnl.engine(), (Pointer) null);
             wF = Dnnl.alloc(fp.weights_desc());
             wB = Dnnl.alloc(dp.weights_desc());
-            wFlip = Dnnl.alloc(rowMajor(koc, ic, t));
-            gzC = new memory(gzd, Dnnl.engine(), new BytePointer(gP.matrix.get_data_handle()).position(2L * (k * k / 2) * oc));
+            wFlip = Dnnl.alloc(Dnnl.rowMajor(koc, ic, t));
+            gzC = new memory(gzd, Dnnl.engine(), new BytePointer(gP.matrix.get_data_handle()).position(tb * (k * k / 2) * oc));
             wToF = new Dnnl.Reorder(wU, wF, 1f);
             flipToB = new Dnnl.Reorder(wFlip, wB, 1f);
             int taps = k * k;
@@ -200,8 +200,8 @@ final class DnnlTrainConv {
             for (int tap = 0; tap < taps; tap++) {
                 // Tap `tap` of HWIO, [ic, oc] row-major, read as [oc, ic], into tap (taps - 1 - tap) of W''.
                 wTapU[tap] = new memory(new memory.desc(new long[]{oc, ic}, f32, new long[]{1, oc}), Dnnl.engine(), (Pointer) null);
-                memory into = new memory(rowMajor(oc, ic, t), Dnnl.engine(),
-                        new BytePointer(wFlip.get_data_handle()).position(2L * (taps - 1 - tap) * oc * ic));
+                memory into = new memory(Dnnl.rowMajor(oc, ic, t), Dnnl.engine(),
+                        new BytePointer(wFlip.get_data_handle()).position(tb * (taps - 1 - tap) * oc * ic));
                 tapToFlip[tap] = new Dnnl.Reorder(wTapU[tap], into, 1f);
             }
             fa.put(DNNL_ARG_SRC, xP.matrix); fa.put(DNNL_ARG_WEIGHTS, wF); fa.put(DNNL_ARG_DST, zU);
@@ -232,14 +232,6 @@ final class DnnlTrainConv {
             gxU.set_data_handle(address(gX));
             Dnnl.run(bd, da);
         }
-    }
-
-    private static memory.desc rowMajor(long r, long c, memory.data_type t) {
-        return new memory.desc(new long[]{r, c}, t, memory.format_tag.ab);
-    }
-
-    private static org.bytedeco.dnnl.matmul.primitive_desc matmul(memory.desc a, memory.desc b, memory.desc c) {
-        return new org.bytedeco.dnnl.matmul.primitive_desc(new org.bytedeco.dnnl.matmul.desc(a, b, c), Dnnl.engine());
     }
 
     private static memory zeros(memory.desc d, long bytes) {
