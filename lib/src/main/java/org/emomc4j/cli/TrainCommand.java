@@ -82,6 +82,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Side in pixels of a cutout square per training image, after crop and flip (default: ${DEFAULT-VALUE}, none; 16 is usual).")
     int cutout;
 
+    @Option(names = "--swa", defaultValue = "0", paramLabel = "N",
+            description = "Stochastic weight averaging: the result (swa.ckpt beside last.ckpt) averages the weights after each of the "
+                    + "last N epochs, with BatchNorm statistics recomputed on the training images; usually a warm restart "
+                    + "(--init) at a constant rate, e.g. --schedule step --step-epochs 1000 --lr 0.01 (default: ${DEFAULT-VALUE}, none).")
+    int swa;
+
     @Option(names = "--out", required = true, description = "Run directory (checkpoint, training log).")
     Path out;
 
@@ -101,7 +107,8 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         NetworkSpec spec = NetworkSpec.vgg(model, NetworkSpec.parseWidth(width));
         TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, weightDecay, Schedule.parse(schedule), stepEpochs, seed,
-                org.emomc4j.nn.Precision.parse(precision)).withLabelSmoothing(labelSmoothing).withCutout(cutout);
+                org.emomc4j.nn.Precision.parse(precision)).withLabelSmoothing(labelSmoothing).withCutout(cutout)
+                .withSwaEpochs(swa);
         Splits s = data.load();
         ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
         ImageSet val = valImages > 0 ? s.val().head(valImages) : s.val();
@@ -118,6 +125,11 @@ public final class TrainCommand implements Callable<Integer> {
             l.close();
         }
         System.out.println("done: " + t.completedEpochs() + " epochs; checkpoint " + out.resolve(Trainer.CHECKPOINT));
+        if (swa > 0) {
+            Model.Evaluation v = t.swaValidation();
+            System.out.printf(Locale.ROOT, "SWA over the last %d epochs: %s%s%n", swa, out.resolve(Trainer.SWA),
+                    v == null ? "" : String.format(Locale.ROOT, ", val loss %.4f acc %.2f%%", v.loss(), 100 * v.accuracy()));
+        }
         return 0;
     }
 

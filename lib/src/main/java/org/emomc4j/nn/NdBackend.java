@@ -104,6 +104,19 @@ final class NdBackend implements Backend.Training {
         return lc;
     }
 
+    /**
+     * A training-mode forward pass only: this batch's BatchNorm statistics of every channel,
+     * {mean, unbiased variance}, as {@link #forwardBackward} would fold them into the running ones
+     * (which stay untouched).
+     */
+    float[][] batchStatistics(INDArray x) {
+        int n = (int) x.size(0);
+        hooks.refresh();
+        Workspace.Batch B = ws.get(n, true, fused, padding());
+        forward(x, true, B);
+        return new float[][]{B.meanAll.toFloatVector(), B.varAll.mul(B.unbias).toFloatVector()};
+    }
+
     @Override
     public double trainLoss(INDArray x, int[] labels) {
         int n = (int) x.size(0);

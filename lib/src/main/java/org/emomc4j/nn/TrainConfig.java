@@ -20,15 +20,25 @@ import org.emomc4j.util.UserError;
  *                    checkpoints without it are runs without smoothing)
  * @param cutout      side in pixels of the square cutout (DeVries and Taylor 2017) applied to each
  *                    training image after crop and flip (0 = none; checkpoints without it had none)
+ * @param swaEpochs   stochastic weight averaging (Izmailov et al. 2018): the run's result is the
+ *                    average of the weights after each of its last N epochs, with BatchNorm
+ *                    statistics recomputed for it ({@link Trainer}); 0 = none (checkpoints without it had none)
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
                           Schedule schedule, int stepEpochs, long seed, Precision precision,
-                          double labelSmoothing, int cutout) {
+                          double labelSmoothing, int cutout, int swaEpochs) {
 
     /** A run without label smoothing or cutout (the reference's recipe). */
     public TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
                        Schedule schedule, int stepEpochs, long seed, Precision precision) {
-        this(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, 0, 0);
+        this(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, 0, 0, 0);
+    }
+
+    /** A run without weight averaging. */
+    public TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
+                       Schedule schedule, int stepEpochs, long seed, Precision precision,
+                       double labelSmoothing, int cutout) {
+        this(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, labelSmoothing, cutout, 0);
     }
 
     /** An fp32 run. */
@@ -52,6 +62,9 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
         if (cutout < 0 || cutout > org.emomc4j.data.ImageSet.SIDE)
             throw new UserError("cutout must be 0 (none) to " + org.emomc4j.data.ImageSet.SIDE + " pixels, got " + cutout
                     + " (16 is usual for CIFAR-10)");
+        if (swaEpochs < 0 || swaEpochs > epochs)
+            throw new UserError("SWA epochs must be 0 (none) to the run's " + epochs + " epochs, got " + swaEpochs
+                    + " (weights are averaged over the last N epochs, usually at a constant learning rate)");
     }
 
     /** The reference recipe: lr 0.05, momentum 0.9, weight decay 5e-4, batch 256, halve every 30 epochs. */
@@ -75,6 +88,8 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
 
     public TrainConfig withCutout(int side) { return toBuilder().cutout(side).build(); }
 
+    public TrainConfig withSwaEpochs(int n) { return toBuilder().swaEpochs(n).build(); }
+
     /** A builder starting from the reference recipe ({@link #reference}) of {@code epochs} epochs. */
     public static Builder builder(int epochs) { return reference(epochs).toBuilder(); }
 
@@ -83,7 +98,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
 
     /** Builds a {@link TrainConfig} field by field; {@link #build} checks the values. */
     public static final class Builder {
-        private int epochs, batchSize, stepEpochs, cutout;
+        private int epochs, batchSize, stepEpochs, cutout, swaEpochs;
         private double lr, momentum, weightDecay, labelSmoothing;
         private Schedule schedule;
         private long seed;
@@ -92,7 +107,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
         private Builder(TrainConfig c) {
             epochs = c.epochs; batchSize = c.batchSize; lr = c.lr; momentum = c.momentum; weightDecay = c.weightDecay;
             schedule = c.schedule; stepEpochs = c.stepEpochs; seed = c.seed; precision = c.precision;
-            labelSmoothing = c.labelSmoothing; cutout = c.cutout;
+            labelSmoothing = c.labelSmoothing; cutout = c.cutout; swaEpochs = c.swaEpochs;
         }
 
         public Builder epochs(int v) { epochs = v; return this; }
@@ -106,12 +121,16 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
         public Builder precision(Precision v) { precision = v; return this; }
         public Builder labelSmoothing(double v) { labelSmoothing = v; return this; }
         public Builder cutout(int v) { cutout = v; return this; }
+        public Builder swaEpochs(int v) { swaEpochs = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision,
-                    labelSmoothing, cutout);
+                    labelSmoothing, cutout, swaEpochs);
         }
     }
+
+    /** Whether the run may be resumed with more epochs: a STEP schedule without SWA. */
+    boolean extendable() { return schedule == Schedule.STEP && swaEpochs == 0; }
 
     /** Learning rate at a position of this run. */
     public double lrAt(int epoch, double fraction) {
@@ -119,12 +138,12 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
     }
 
     /**
-     * Whether a resumed run continues this one: everything must match, except that a STEP run may
-     * be extended (the other schedules depend on the total epoch count).
+     * Whether a resumed run continues this one: everything must match, except that a STEP run
+     * without SWA may be extended (the other schedules, and SWA's window, depend on the total epoch count).
      */
     boolean sameRunAs(TrainConfig o) {
-        return (schedule == Schedule.STEP || epochs == o.epochs) && batchSize == o.batchSize && lr == o.lr && momentum == o.momentum && weightDecay == o.weightDecay
+        return (extendable() || epochs == o.epochs) && batchSize == o.batchSize && lr == o.lr && momentum == o.momentum && weightDecay == o.weightDecay
                 && schedule == o.schedule && stepEpochs == o.stepEpochs && seed == o.seed && precision == o.precision
-                && labelSmoothing == o.labelSmoothing && cutout == o.cutout;
+                && labelSmoothing == o.labelSmoothing && cutout == o.cutout && swaEpochs == o.swaEpochs;
     }
 }

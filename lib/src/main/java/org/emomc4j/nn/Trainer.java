@@ -39,6 +39,12 @@ public final class Trainer {
     /** Training-log file name inside a run directory. */
     public static final String LOG = "train-log.csv";
     static final String LOG_HEADER = "epoch,lr,train_loss,train_acc,val_loss,val_acc,seconds,img_per_s";
+    /** SWA's running average of the weights (a weights-only checkpoint; its epoch is the last epoch averaged). */
+    public static final String SWA_AVERAGE = "swa-average.ckpt";
+    /** SWA's result: the averaged weights with BatchNorm statistics recomputed for them. */
+    public static final String SWA = "swa.ckpt";
+    /** SWA's figures: epochs averaged and the averaged network's validation accuracy and loss. */
+    public static final String SWA_JSON = "swa.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,6 +76,10 @@ public final class Trainer {
     private int evalBatch = 256;
     /** The checkpoint the weights started from ("sha256 ..."), or null for random initial weights. */
     private String init;
+    /** SWA: the mean of the weights after epochs swaStart()+1 .. averagedThrough (null before the first). */
+    private float[] average;
+    private int averagedThrough;
+    private Model.Evaluation swaValidation;
 
     public Trainer(Model model, TrainConfig config) {
         this.model = model;
@@ -159,7 +169,11 @@ public final class Trainer {
         if (outDir == null) {
             if (resume) throw new UserError("resume needs a run directory");
             List<EpochResult> out = new ArrayList<>();
-            while (completed < config.epochs()) out.add(trainEpoch(train, val, listener));
+            while (completed < config.epochs()) {
+                out.add(trainEpoch(train, val, listener));
+                if (averaging()) foldIntoAverage();
+            }
+            if (config.swaEpochs() > 0) finishAveraging(train, val, null);
             return out;
         }
         Path log = outDir.resolve(LOG), ck = outDir.resolve(CHECKPOINT);
@@ -170,6 +184,7 @@ public final class Trainer {
             if (Files.exists(ck)) {
                 restore(ck);
                 rows = logRows(log, completed);
+                if (config.swaEpochs() > 0) restoreAverage(outDir.resolve(SWA_AVERAGE));
             }
             List<EpochResult> out = new ArrayList<>();
             while (completed < config.epochs()) {
@@ -180,22 +195,117 @@ public final class Trainer {
                 // checkpoint and drops the log row it does not cover.
                 AtomicFiles.writeString(log, LOG_HEADER + "\n" + String.join("\n", rows) + "\n");
                 save(ck);
+                // The average after the checkpoint: a run killed between the two finds the average one epoch
+                // behind and folds in the checkpoint's weights, which are that epoch's (restoreAverage).
+                if (averaging()) {
+                    foldIntoAverage();
+                    writeAverage(outDir.resolve(SWA_AVERAGE));
+                }
             }
             if (rows.isEmpty()) AtomicFiles.writeString(log, LOG_HEADER + "\n");
+            if (config.swaEpochs() > 0 && completed == config.epochs()) finishAveraging(train, val, outDir);
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    // ---------------------------------------------------------------- stochastic weight averaging
+
+    /** The epochs before SWA's averaging starts. */
+    private int swaStart() { return config.epochs() - config.swaEpochs(); }
+
+    /** Whether the epoch just finished is one SWA averages. */
+    private boolean averaging() { return config.swaEpochs() > 0 && completed > swaStart(); }
+
+    /** Folds the current weights into the running mean (the k-th epoch averaged weighs 1/k). */
+    private void foldIntoAverage() {
+        float[] w = model.paramsArray();
+        int k = completed - swaStart();
+        if (k == 1) average = w;
+        else if (average == null) throw new IllegalStateException("no SWA average to fold epoch " + completed + " into");
+        else for (int i = 0; i < w.length; i++) average[i] += (w[i] - average[i]) / k;
+        averagedThrough = completed;
+    }
+
+    private void writeAverage(Path file) {
+        Model holder = Model.create(model.spec(), 0);
+        holder.setParamsArray(average);
+        Checkpoint.write(file, holder, null, averagedThrough, configJson());
+    }
+
+    /** Brings back the running mean of a resumed run (see the order of writes in {@link #fit}). */
+    private void restoreAverage(Path file) {
+        average = null;
+        averagedThrough = swaStart();
+        if (completed <= swaStart()) return;
+        if (Files.exists(file)) {
+            Checkpoint.Loaded l = Checkpoint.read(file);
+            TrainConfig saved;
+            try {
+                saved = JSON.readValue(l.config(), TrainConfig.class);
+            } catch (IOException e) {
+                throw new UserError("SWA average " + file + " has no readable run configuration");
+            }
+            if (!saved.sameRunAs(config) || !l.model().spec().id().equals(model.spec().id()))
+                throw new UserError("SWA average " + file + " is from another run (" + saved + "); move it away and restart the run");
+            average = l.model().paramsArray();
+            averagedThrough = l.epoch();
+        }
+        if (averagedThrough == completed) return;
+        if (averagedThrough == completed - 1) {
+            foldIntoAverage();
+            writeAverage(file);
+            return;
+        }
+        throw new UserError("SWA average " + file + (average == null ? " is missing" : " covers epochs to " + averagedThrough)
+                + " but the checkpoint is at epoch " + completed + ": the average cannot be rebuilt; restart the run in a new directory");
+    }
+
+    /**
+     * SWA's end: the model takes the averaged weights and BatchNorm statistics recomputed for them on
+     * one more epoch of training batches; with a run directory, written to {@value #SWA} and
+     * {@value #SWA_JSON} (a finished run resumed again reloads them).
+     */
+    private void finishAveraging(ImageSet train, ImageSet val, Path outDir) {
+        Path done = outDir == null ? null : outDir.resolve(SWA);
+        if (done != null && Files.exists(done)) {
+            Checkpoint.readInto(done, model);
+        } else {
+            if (average == null) throw new IllegalStateException("SWA finished without an average");
+            model.setParamsArray(average);
+            // The training epoch's batches (augmentation included, see Model.recalibrateBatchNorm), of an epoch past the run.
+            model.recalibrateBatchNorm(new BatchLoader(train, config.batchSize(), true, config.seed(), config.cutout()), config.epochs());
+        }
+        swaValidation = val == null || val.size() == 0 ? null : model.evaluate(val, evalBatch);
+        if (done == null || Files.exists(done)) return;
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("epochs_averaged", config.swaEpochs());
+        j.put("first_epoch", swaStart() + 1);
+        j.put("bn_images", train.size());
+        if (swaValidation != null) {
+            j.put("val_accuracy", swaValidation.accuracy());
+            j.put("val_loss", swaValidation.loss());
+        }
+        try {
+            AtomicFiles.writeString(outDir.resolve(SWA_JSON), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Checkpoint.write(done, model, null, completed, configJson());
+    }
+
+    /** After a finished SWA run: the averaged network's validation figures (null without SWA or validation set). */
+    public Model.Evaluation swaValidation() { return swaValidation; }
+
     /**
      * What makes a training run the same run: the network, the configuration (the epoch count
-     * only for schedules that depend on it; a step schedule may be extended) and the data.
+     * only when the run depends on it; a step schedule without SWA may be extended) and the data.
      */
     public ResumeKey resumeKey(ImageSet train, ImageSet val) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.spec().id());
-        if (config.schedule() != Schedule.STEP) m.put("epochs", config.epochs());
+        if (!config.extendable()) m.put("epochs", config.epochs());
         m.put("batch", config.batchSize());
         m.put("lr", config.lr());
         m.put("momentum", config.momentum());
@@ -207,6 +317,7 @@ public final class Trainer {
         if (config.precision() != Precision.FP32) m.put("precision", config.precision());
         if (config.labelSmoothing() != 0) m.put("label_smoothing", config.labelSmoothing());
         if (config.cutout() != 0) m.put("cutout", config.cutout());
+        if (config.swaEpochs() != 0) m.put("swa_epochs", config.swaEpochs());
         if (init != null) m.put("init", init);
         m.put("train_images", train.size() + " sha256 " + train.fingerprint());
         m.put("val_images", val == null ? "none" : val.size() + " sha256 " + val.fingerprint());

@@ -93,4 +93,73 @@ class TrainerRunTest {
         assertEquals(1, fit(run, config(2, 0.01), true).size(), "epoch 2 is trained again");
         assertEquals(List.of("1", "2"), logEpochs(run), "and logged once");
     }
+
+    static TrainConfig swa(int epochs, int averaged) { return config(epochs, 0.02).withSwaEpochs(averaged); }
+
+    /**
+     * SWA's result is the mean of the weights after each of the last N epochs: those of a run
+     * without SWA, which trains the same way; the checkpoint keeps the last epoch's training state.
+     */
+    @Test
+    void swaAveragesTheWeightsOfTheLastEpochs() throws Exception {
+        Trainer plain = new Trainer(Model.create(SPEC, 1), config(4, 0.02));
+        float[][] after = new float[4][];
+        for (int e = 0; e < 4; e++) {
+            plain.trainEpoch(TRAIN, VAL, null);
+            after[e] = plain.model().paramsArray();
+        }
+        Path run = tmp.resolve("swa");
+        Trainer t = new Trainer(Model.create(SPEC, 1), swa(4, 3));
+        t.fit(TRAIN, VAL, run, false, null);
+        float[] got = Model.load(run.resolve(Trainer.SWA)).paramsArray();
+        double moved = 0;
+        for (int i = 0; i < got.length; i++) {
+            float mean = (after[1][i] + after[2][i] + after[3][i]) / 3;
+            assertEquals(mean, got[i], 1e-5, "parameter " + i);
+            moved = Math.max(moved, Math.abs(after[3][i] - mean));
+        }
+        assertTrue(moved > 1e-4, "the epochs' weights differ, so the mean is not the last epoch's: " + moved);
+        assertArrayEquals(after[3], Model.load(run.resolve(Trainer.CHECKPOINT)).paramsArray(), 1e-5f);
+        assertNotNull(t.swaValidation());
+        assertTrue(Files.readString(run.resolve(Trainer.SWA_JSON)).contains("\"epochs_averaged\" : 3"));
+        UserError e = assertThrows(UserError.class, () -> fit(run, swa(5, 3), true));
+        assertTrue(e.getMessage().contains("epochs"), "an SWA run is not extended: its window moves: " + e.getMessage());
+    }
+
+    /** A run killed between an epoch's checkpoint and its average resumes to the uninterrupted result; a lost average is refused. */
+    @Test
+    void aResumedSwaRunAveragesAsAnUninterruptedOne() throws Exception {
+        Path whole = tmp.resolve("whole"), cut = tmp.resolve("cut"), avg3 = tmp.resolve("avg3.ckpt");
+        fit(whole, swa(5, 3), false);
+        class Killed extends RuntimeException { }
+        Trainer.Listener killAtEpoch5 = new Trainer.Listener() {
+            @Override
+            public void batch(Trainer.BatchProgress p) {
+                try {
+                    if (p.epoch() == 4 && p.batch() == 1) Files.copy(cut.resolve(Trainer.SWA_AVERAGE), avg3);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                if (p.epoch() == 5) throw new Killed();
+            }
+        };
+        assertThrows(Killed.class, () -> new Trainer(Model.create(SPEC, 1), swa(5, 3)).fit(TRAIN, VAL, cut, false, killAtEpoch5));
+        Path lost = tmp.resolve("lost");
+        copyTree(cut, lost);
+        // Epoch 4's checkpoint is written, its average is not: the average on disk is epoch 3's.
+        Files.copy(avg3, cut.resolve(Trainer.SWA_AVERAGE), StandardCopyOption.REPLACE_EXISTING);
+        fit(cut, swa(5, 3), true);
+        assertArrayEquals(Model.load(whole.resolve(Trainer.SWA)).paramsArray(), Model.load(cut.resolve(Trainer.SWA)).paramsArray(), 1e-6f);
+
+        Files.delete(lost.resolve(Trainer.SWA_AVERAGE));
+        UserError e = assertThrows(UserError.class, () -> fit(lost, swa(5, 3), true));
+        assertTrue(e.getMessage().contains("missing") && e.getMessage().contains("epoch 4"), e.getMessage());
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) if (Files.isRegularFile(f)) Files.copy(f, to.resolve(f.getFileName()));
+        }
+    }
 }
