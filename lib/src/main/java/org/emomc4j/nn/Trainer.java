@@ -45,6 +45,8 @@ public final class Trainer {
     public static final String SWA = "swa.ckpt";
     /** SWA's figures: epochs averaged and the averaged network's validation accuracy and loss. */
     public static final String SWA_JSON = "swa.json";
+    /** A warm restart's starting checkpoint: its path when the run started and its SHA-256 ({@link #lineage}). */
+    public static final String INIT_JSON = "init.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -76,6 +78,7 @@ public final class Trainer {
     private int evalBatch = 256;
     /** The checkpoint the weights started from ("sha256 ..."), or null for random initial weights. */
     private String init;
+    private Path initPath;
     /** SWA: the mean of the weights after epochs swaStart()+1 .. averagedThrough (null before the first). */
     private float[] average;
     private int averagedThrough;
@@ -106,6 +109,7 @@ public final class Trainer {
      */
     public Trainer initializedFrom(Path checkpoint) {
         this.init = "sha256 " + org.emomc4j.util.Hashes.sha256(checkpoint);
+        this.initPath = checkpoint.toAbsolutePath().normalize();
         return this;
     }
 
@@ -180,6 +184,13 @@ public final class Trainer {
         if (resume && !Files.exists(ck) && RunDirectory.storedKey(outDir) == null)
             throw new UserError("nothing to resume in " + outDir + ": " + ck + " does not exist (start without --resume)");
         try (RunDirectory run = RunDirectory.claim(outDir, resumeKey(train, val), resume)) {
+            if (initPath != null) {
+                // Where the weights came from, for the lineage of a network trained in several runs (the key holds only the hash).
+                Map<String, String> j = new LinkedHashMap<>();
+                j.put("checkpoint", initPath.toString());
+                j.put("sha256", init.substring("sha256 ".length()));
+                AtomicFiles.writeString(outDir.resolve(INIT_JSON), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n");
+            }
             List<String> rows = new ArrayList<>();
             if (Files.exists(ck)) {
                 restore(ck);
@@ -208,6 +219,32 @@ public final class Trainer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The training runs a network comes from, newest first: {@code runDir}, then the run directory
+     * of the checkpoint its {@value #INIT_JSON} names, and so on, while that checkpoint still
+     * exists with the recorded SHA-256 (a checkpoint replaced since is not followed). Used to sum
+     * the training time of a baseline made in several runs (warm restarts, SWA).
+     */
+    public static List<Path> lineage(Path runDir) {
+        List<Path> out = new ArrayList<>();
+        Path dir = runDir.toAbsolutePath().normalize();
+        while (dir != null && !out.contains(dir)) {
+            out.add(dir);
+            Path f = dir.resolve(INIT_JSON);
+            if (!Files.isRegularFile(f)) break;
+            try {
+                var j = JSON.readTree(f.toFile());
+                Path ck = Path.of(j.path("checkpoint").asText(""));
+                if (!Files.isRegularFile(ck) || !org.emomc4j.util.Hashes.sha256(ck).equals(j.path("sha256").asText()))
+                    break;
+                dir = ck.toAbsolutePath().normalize().getParent();
+            } catch (IOException | RuntimeException e) {
+                break;   // an unreadable record ends the lineage; the runs found so far stand
+            }
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- stochastic weight averaging

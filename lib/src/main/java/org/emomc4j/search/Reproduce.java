@@ -230,7 +230,8 @@ public final class Reproduce {
             + "train-log.csv (its epochs), stage1/stage1.csv (its grid points), each search's summary.json (search and test re-scoring); "
             + "extras: each session's time in them added up (a session killed inside them is not counted)";
     static final String GIVEN_BASELINE_RULE = "The baseline was given with --baseline: its time is that of the train-log.csv beside its "
-            + "checkpoint (0 when there is none), not trained in this run.";
+            + "checkpoint (0 when there is none), not trained in this run, plus those of the runs it was warm-started from "
+            + "(init.json, followed while the checkpoint it names is unchanged), listed as baseline/<run directory> when more than one.";
 
     /**
      * Wall time of each stage so far, summed over every session (see {@link #WALL_TIME_RULE}):
@@ -238,8 +239,16 @@ public final class Reproduce {
      */
     public static Map<String, Double> wallTimes(RunLayout layout, Path baselineCheckpoint, boolean given) throws IOException {
         Map<String, Double> wall = new LinkedHashMap<>();
-        Path trainLog = given ? baselineCheckpoint.resolveSibling(Trainer.LOG) : layout.baselineLog();
-        wall.put("baseline", sumColumn(trainLog, "seconds"));
+        Map<String, Double> cycles = new LinkedHashMap<>();
+        if (given) {
+            // A given baseline may be the last of several runs (warm restarts, SWA): each run's log, oldest first.
+            List<Path> runs = new ArrayList<>(Trainer.lineage(baselineCheckpoint.toAbsolutePath().getParent()));
+            java.util.Collections.reverse(runs);
+            for (Path run : runs) cycles.put("baseline/" + run.getFileName(), sumColumn(run.resolve(Trainer.LOG), "seconds"));
+        } else {
+            cycles.put("baseline/" + layout.baselineLog().getParent().getFileName(), sumColumn(layout.baselineLog(), "seconds"));
+        }
+        wall.put("baseline", cycles.values().stream().mapToDouble(Double::doubleValue).sum());
         double s1 = 0;
         for (Stage1.Point pt : Stage1.readCsv(layout.stage1Dir())) s1 += pt.seconds();
         wall.put("stage1", s1);
@@ -256,6 +265,7 @@ public final class Reproduce {
             s2 += sec;
         }
         wall.put("stage2", s2);
+        if (cycles.size() > 1) wall.putAll(cycles);
         wall.putAll(searches);
         wall.put("total", wall.get("baseline") + s1 + s2);
         return wall;

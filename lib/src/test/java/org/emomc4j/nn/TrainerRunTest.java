@@ -72,6 +72,7 @@ class TrainerRunTest {
         for (int i = 0; i < got.length; i++) far = Math.max(far, Math.abs(random[i] - got[i]));
         assertTrue(far > 1e-3, "not the random initial weights: max difference " + far);
         assertTrue(Files.readString(second.resolve(org.emomc4j.util.RunDirectory.KEY)).contains(Hashes.sha256(ck)), "init in the run key");
+        assertEquals(List.of(second.toAbsolutePath(), first.toAbsolutePath()), Trainer.lineage(second), "init.json names the first run");
 
         Path other = tmp.resolve("other.ckpt");
         new Trainer(Model.create(SPEC, 2), config(1, 0.01)).save(other);

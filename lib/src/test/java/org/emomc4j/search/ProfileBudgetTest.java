@@ -140,5 +140,21 @@ class ProfileBudgetTest {
         assertEquals(0, Reproduce.wallTimes(l, given.resolve("last.ckpt"), true).get("baseline"));
         Files.writeString(given.resolve("train-log.csv"), "epoch,seconds\n1,42.5\n");
         assertEquals(42.5, Reproduce.wallTimes(l, given.resolve("last.ckpt"), true).get("baseline"), 1e-9);
+
+        // A given baseline warm-started from another run (init.json): both runs' logs, while the first checkpoint is unchanged.
+        Path restart = tmp.resolve("restart");
+        Files.createDirectories(restart);
+        Files.writeString(given.resolve("last.ckpt"), "the first run's network");
+        Files.writeString(restart.resolve("train-log.csv"), "epoch,seconds\n1,10\n2,12\n");
+        Files.writeString(restart.resolve(org.emomc4j.nn.Trainer.INIT_JSON), "{\"checkpoint\": \"" + given.resolve("last.ckpt").toAbsolutePath()
+                + "\", \"sha256\": \"" + org.emomc4j.util.Hashes.sha256(given.resolve("last.ckpt")) + "\"}");
+        Map<String, Double> chained = Reproduce.wallTimes(l, restart.resolve("swa.ckpt"), true);
+        assertEquals(42.5 + 22, chained.get("baseline"), 1e-9);
+        assertEquals(42.5, chained.get("baseline/given"), 1e-9);
+        assertEquals(22, chained.get("baseline/restart"), 1e-9);
+        assertEquals(42.5 + 22 + 900.5 + 1025, chained.get("total"), 1e-9);
+        Files.writeString(given.resolve("last.ckpt"), "replaced since");
+        assertEquals(22, Reproduce.wallTimes(l, restart.resolve("swa.ckpt"), true).get("baseline"), 1e-9,
+                "a checkpoint replaced since the restart started is not its origin");
     }
 }
