@@ -14,7 +14,7 @@ import java.util.Locale;
  * evaluations and images scored, under stated assumptions about the shared cache and racing, and
  * the time this takes at given throughputs. {@code ./emomc reproduce} prints it at the start.
  *
- * <p>Rules: the baseline trains {@code baselineEpochs}; chained stage 1 trains {@code steps}
+ * <p>Rules: the baseline trains {@code baselineEpochs} (all its runs, {@link Profile#baselineEpochsInAll}); chained stage 1 trains {@code steps}
  * epochs into its first (least pruned) point and one epoch over 1/M of the training images into
  * each further point (M = {@link Profile#stage1Parts}), independent
  * stage 1 {@code steps} per point; each of the 7 searches (4 dataflows, 3 codings) measures
@@ -43,7 +43,7 @@ public record Budget(Profile profile, int trainImages, int scoringImages, int te
         double s1 = p.stage1Mode() == Stage1.Mode.CHAINED ? p.steps() + (points - 1.0) / p.stage1Parts() : p.steps() * points;
         int searches = Dataflow.values().length + Coding.PAPER.length;
         return new Budget(p, train, p.valImages() > 0 ? p.valImages() : VAL, p.testImages() > 0 ? p.testImages() : TEST,
-                p.baselineEpochs(), points, s1, searches, p.pop() + p.generations() * p.offspring(), cacheHits,
+                p.baselineEpochsInAll(), points, s1, searches, p.pop() + p.generations() * p.offspring(), cacheHits,
                 p.racing().enabled() ? raced : 0, p.extrasEpochs(true, true, STAGE3_PLANS, train));
     }
 
@@ -111,7 +111,9 @@ public record Budget(Profile profile, int trainImages, int scoringImages, int te
     /** Planned work and seconds per stage at the given throughputs. */
     public List<Line> lines(Throughput t) {
         List<Line> out = new ArrayList<>();
-        out.add(new Line("baseline", baselineEpochs + " epochs x " + trainImages + " images", baselineEpochs * (double) trainImages / t.train()));
+        String runs = profile.restarts().isEmpty() ? "" : " (" + profile.baselineEpochs() + profile.restarts().stream()
+                .map(r -> " + " + r.epochs() + (r.swaEpochs() > 0 ? " SWA" : "")).reduce("", String::concat) + ")";
+        out.add(new Line("baseline", baselineEpochs + " epochs" + runs + " x " + trainImages + " images", baselineEpochs * (double) trainImages / t.train()));
         out.add(new Line("stage1", Stage1.epochsText(stage1Epochs) + " epochs (" + stage1Points + " points, " + profile.stage1Mode().name().toLowerCase(Locale.ROOT)
                 + ")", stage1Epochs * (double) trainImages / t.train() + stage1Points * (double) scoringImages / t.test()));
         out.add(new Line("stage2", String.format(Locale.ROOT, "%d searches x %d evaluations = %d; %.0f measured (cache hits %.0f %%), "

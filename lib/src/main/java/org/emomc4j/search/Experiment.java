@@ -156,8 +156,8 @@ public final class Experiment {
     /** The baseline's directory in the run directory. */
     public Path baselineDir() { return run.baselineDir(); }
 
-    /** The baseline's checkpoint in the run directory (committed results hold none). */
-    public Path baselineCheckpoint() { return run.baselineCheckpoint(); }
+    /** The baseline network in the run directory (committed results hold none): {@link RunLayout#baselineResult}. */
+    public Path baselineCheckpoint() { return run.baselineResult(profile); }
 
     /** Claims the run directory for a step that computes (re-entrant; refused while another process works there). */
     private RunDirectory claim() {
@@ -171,9 +171,7 @@ public final class Experiment {
      */
     public List<Trainer.EpochResult> trainBaseline(Trainer.Listener listener) {
         try (RunDirectory c = claim()) {
-            Trainer trainer = new Trainer(Model.create(spec(), seed), baselineConfig());
-            boolean resume = Files.exists(baselineCheckpoint()) || RunDirectory.storedKey(baselineDir()) != null;
-            return trainer.fit(data().train(), data().val(), baselineDir(), resume, listener);
+            return Reproduce.trainBaseline(profile, spec(), data().train(), data().val(), run, seed, (i, cfg) -> listener, line -> { });
         }
     }
 
@@ -201,9 +199,9 @@ public final class Experiment {
         String cli = "./emomc reproduce --profile " + profile.name() + "   (trains the baseline first; interrupt and resume at will)";
         String eta = committedBaselineSeconds().map(s -> " (the committed run took " + Reproduce.eta(s) + " h:min:s" + ")").orElse("");
         if (!train && profile != Profile.SMOKE)
-            throw new UserError("the " + profile.name() + " baseline is not trained in " + baselineDir() + ": " + cfg.epochs()
+            throw new UserError("the " + profile.name() + " baseline is not trained in " + baselineDir() + ": " + profile.baselineEpochsInAll()
                     + " epochs" + eta + ". Set the knob TRAIN_BASELINE = true to train it here, or run " + cli);
-        log.accept("training the " + profile.name() + " baseline: " + cfg.epochs() + " epochs" + eta + "; same as " + cli);
+        log.accept("training the " + profile.name() + " baseline: " + profile.baselineEpochsInAll() + " epochs" + eta + "; same as " + cli);
         long t0 = System.nanoTime();
         trainBaseline(new Trainer.Listener() {
             @Override public void epoch(Trainer.EpochResult r) {

@@ -142,7 +142,6 @@ public final class Reproduce {
         NetworkSpec spec = NetworkSpec.vgg("vgg16", p.width());
 
         // 1. Baseline.
-        TrainConfig base = p.baselineConfig(o.seed());
         Path baseCk;
         if (o.baseline() != null) {
             NetworkSpec given = Model.load(o.baseline()).spec();
@@ -152,7 +151,7 @@ public final class Reproduce {
             baseCk = o.baseline();
             log.accept("baseline: using " + baseCk);
         } else {
-            baseCk = train(p, spec, base, train, val, layout, o.seed(), log);
+            baseCk = train(p, spec, train, val, layout, o.seed(), log);
         }
         double baseTest = Model.load(baseCk).accuracy(test, 256);
         log.accept(String.format(Locale.ROOT, "baseline test accuracy %.2f %%", 100 * baseTest));
@@ -227,7 +226,7 @@ public final class Reproduce {
 
     /** reproduce.json's account of its wall times. */
     static final String WALL_TIME_RULE = "seconds summed over every session of the run, from each stage's own records: the baseline's "
-            + "train-log.csv (its epochs), stage1/stage1.csv (its grid points), each search's summary.json (search and test re-scoring); "
+            + "train-log.csv (its epochs; one per baseline run when it has several), stage1/stage1.csv (its grid points), each search's summary.json (search and test re-scoring); "
             + "extras: each session's time in them added up (a session killed inside them is not counted)";
     static final String GIVEN_BASELINE_RULE = "The baseline was given with --baseline: its time is that of the train-log.csv beside its "
             + "checkpoint (0 when there is none), not trained in this run, plus those of the runs it was warm-started from "
@@ -239,15 +238,11 @@ public final class Reproduce {
      */
     public static Map<String, Double> wallTimes(RunLayout layout, Path baselineCheckpoint, boolean given) throws IOException {
         Map<String, Double> wall = new LinkedHashMap<>();
+        // The baseline may be the last of several runs (warm restarts, SWA; given or the profile's own): each run's log, oldest first.
         Map<String, Double> cycles = new LinkedHashMap<>();
-        if (given) {
-            // A given baseline may be the last of several runs (warm restarts, SWA): each run's log, oldest first.
-            List<Path> runs = new ArrayList<>(Trainer.lineage(baselineCheckpoint.toAbsolutePath().getParent()));
-            java.util.Collections.reverse(runs);
-            for (Path run : runs) cycles.put("baseline/" + run.getFileName(), sumColumn(run.resolve(Trainer.LOG), "seconds"));
-        } else {
-            cycles.put("baseline/" + layout.baselineLog().getParent().getFileName(), sumColumn(layout.baselineLog(), "seconds"));
-        }
+        List<Path> runs = new ArrayList<>(Trainer.lineage(baselineCheckpoint.toAbsolutePath().getParent()));
+        java.util.Collections.reverse(runs);
+        for (Path run : runs) cycles.put("baseline/" + run.getFileName(), sumColumn(run.resolve(Trainer.LOG), "seconds"));
         wall.put("baseline", cycles.values().stream().mapToDouble(Double::doubleValue).sum());
         double s1 = 0;
         for (Stage1.Point pt : Stage1.readCsv(layout.stage1Dir())) s1 += pt.seconds();
@@ -351,7 +346,11 @@ public final class Reproduce {
             expected = p.budget(1 - (double) seen.unique.size() / seen.evaluations, (double) seen.raced / seen.evaluations);
             out.addAll(expected.describe(t));
         }
-        int epochs = (int) Csv.readRows(layout.baselineLog()).size();
+        int epochs = 0;
+        for (int i = 0; i <= p.restarts().size(); i++) {
+            Path log = layout.baselineDir(i).resolve(Trainer.LOG);
+            if (Files.isRegularFile(log)) epochs += Csv.readRows(log).size();
+        }
         double s1 = 0;
         for (Stage1.Point pt : Stage1.readCsv(layout.stage1Dir())) s1 += pt.epochs();
         Budget.Done done = new Budget.Done(epochs, s1, seen.evaluations, seen.summaries);
@@ -485,21 +484,51 @@ public final class Reproduce {
     }
 
     /** Trains (or resumes training) the profile's baseline; returns its checkpoint. */
-    static Path train(Profile p, NetworkSpec spec, TrainConfig base, ImageSet train, ImageSet val, RunLayout layout, long seed,
-                      Consumer<String> log) {
-        Trainer trainer = new Trainer(Model.create(spec, seed), base);
-        Path baseDir = layout.baselineDir();
-        boolean resume = Files.exists(layout.baselineCheckpoint()) || RunDirectory.storedKey(baseDir) != null;
-        List<Trainer.EpochResult> ran = trainer.fit(train, val, baseDir, resume, new Trainer.Listener() {
+    /**
+     * Trains (or resumes, or finds finished) every baseline run of the profile in turn
+     * ({@link Profile#baselineConfigs}: each restart warm-started from the previous run's network)
+     * and returns the baseline network ({@link RunLayout#baselineResult}).
+     */
+    static Path train(Profile p, NetworkSpec spec, ImageSet train, ImageSet val, RunLayout layout, long seed, Consumer<String> log) {
+        int runs = p.baselineConfigs(seed).size();
+        trainBaseline(p, spec, train, val, layout, seed, (i, c) -> new Trainer.Listener() {
             @Override
             public void epoch(Trainer.EpochResult r) {
-                log.accept(String.format(Locale.ROOT, "baseline epoch %d/%d: loss %.3f, val %.2f %%, %.0f img/s, ETA %s",
-                        r.epoch(), p.baselineEpochs(), r.trainLoss(), 100 * r.valAccuracy(), r.imagesPerSecond(),
-                        eta(r.seconds() * (p.baselineEpochs() - r.epoch()))));
+                log.accept(String.format(Locale.ROOT, "%s epoch %d/%d: loss %.3f, val %.2f %%, %.0f img/s, ETA %s", runName(i, runs),
+                        r.epoch(), c.epochs(), r.trainLoss(), 100 * r.valAccuracy(), r.imagesPerSecond(),
+                        eta(r.seconds() * (c.epochs() - r.epoch()))));
             }
-        });
-        if (ran.isEmpty()) log.accept("baseline: " + trainer.completedEpochs() + " epochs finished earlier; nothing to do");
-        return layout.baselineCheckpoint();
+        }, log);
+        return layout.baselineResult(p);
+    }
+
+    private static String runName(int i, int runs) { return runs == 1 ? "baseline" : "baseline run " + (i + 1) + "/" + runs; }
+
+    /**
+     * The baseline runs of {@link #train}, each with the listener {@code listeners} gives for (run
+     * index, its configuration); returns the epochs this call trained, over all runs.
+     */
+    static List<Trainer.EpochResult> trainBaseline(Profile p, NetworkSpec spec, ImageSet train, ImageSet val, RunLayout layout, long seed,
+                                                   java.util.function.BiFunction<Integer, TrainConfig, Trainer.Listener> listeners,
+                                                   Consumer<String> log) {
+        List<TrainConfig> runs = p.baselineConfigs(seed);
+        List<Trainer.EpochResult> all = new ArrayList<>();
+        Path from = null;
+        for (int i = 0; i < runs.size(); i++) {
+            TrainConfig c = runs.get(i);
+            Path dir = layout.baselineDir(i);
+            Trainer trainer = new Trainer(from == null ? Model.create(spec, seed) : Model.load(from), c);
+            if (from != null) trainer.initializedFrom(from);
+            boolean resume = Files.exists(dir.resolve(Trainer.CHECKPOINT)) || RunDirectory.storedKey(dir) != null;
+            List<Trainer.EpochResult> ran = trainer.fit(train, val, dir, resume, listeners.apply(i, c));
+            all.addAll(ran);
+            if (ran.isEmpty()) log.accept(runName(i, runs.size()) + ": " + trainer.completedEpochs() + " epochs finished earlier; nothing to do");
+            if (trainer.swaValidation() != null)
+                log.accept(String.format(Locale.ROOT, "%s: SWA over %d epochs, val %.2f %%", runName(i, runs.size()), c.swaEpochs(),
+                        100 * trainer.swaValidation().accuracy()));
+            from = dir.resolve(c.swaEpochs() > 0 ? Trainer.SWA : Trainer.CHECKPOINT);
+        }
+        return all;
     }
 
     private static List<Summary.Member> search(RunLayout layout, Profile p, Objective objective, ReferenceCosts costs, RemainingGrid grid,

@@ -61,6 +61,19 @@ public final class RunLayout {
 
     public Path baselineLog() { return baselineDir().resolve(Trainer.LOG); }
 
+    /**
+     * The directory of baseline run {@code i} ({@link Profile#baselineConfigs}): {@code baseline}
+     * for the first, {@code baseline-2}, {@code baseline-3}, ... for the warm restarts after it.
+     */
+    public Path baselineDir(int i) { return i == 0 ? baselineDir() : root.resolve(BASELINE + "-" + (i + 1)); }
+
+    /** The baseline network of a profile's run: the last baseline run's SWA result when it averages, else its checkpoint. */
+    public Path baselineResult(Profile p) {
+        int last = p.restarts().size();
+        boolean swa = last > 0 && p.restarts().get(last - 1).swaEpochs() > 0;
+        return baselineDir(last).resolve(swa ? Trainer.SWA : Trainer.CHECKPOINT);
+    }
+
     /** Stage 1 in the profile's own mode. */
     public Path stage1Dir() { return root.resolve(STAGE1); }
 

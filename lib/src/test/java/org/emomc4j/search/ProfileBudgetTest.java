@@ -2,6 +2,7 @@ package org.emomc4j.search;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.emomc4j.nn.Precision;
+import org.emomc4j.nn.TrainConfig;
 import org.emomc4j.util.ResumeKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,8 +41,9 @@ class ProfileBudgetTest {
             assertFalse(p.toString().contains("stage1Parts"), p.toString());
             assertFalse(p.searchConfig(Objective.ENERGY, "XY", "dense").resumeKey().entries().containsKey("racing"));
         }
-        assertTrue(Profile.FULL.toString().endsWith(", precision=BF16, trainPrecision=BF16, racing=Racing[sliceImages=512, alpha=0.001]]"),
-                Profile.FULL.toString());
+        assertTrue(Profile.FULL.toString().endsWith(", precision=BF16, trainPrecision=BF16, racing=Racing[sliceImages=512, alpha=0.001], "
+                + "restarts=[Restart[epochs=100, schedule=onecycle, lr=0.05, stepEpochs=30, swaEpochs=0], "
+                + "Restart[epochs=20, schedule=step, lr=0.01, stepEpochs=1000, swaEpochs=20]]]"), Profile.FULL.toString());
     }
 
     @Test
@@ -55,6 +57,23 @@ class ProfileBudgetTest {
         assertEquals(0.1, f.baselineConfig(1).labelSmoothing());
         assertEquals(16, f.baselineConfig(1).cutout());
         assertEquals(Precision.BF16, f.fineTuning(1, 1).precision());
+        // Three baseline runs, each from the previous network; seeds 1, 2, 3; the first run's batch, smoothing and cutout.
+        List<TrainConfig> runs = f.baselineConfigs(1);
+        assertEquals(List.of(80, 100, 20), runs.stream().map(TrainConfig::epochs).toList());
+        assertEquals(List.of(1L, 2L, 3L), runs.stream().map(TrainConfig::seed).toList());
+        assertEquals(List.of(0.1, 0.05, 0.01), runs.stream().map(TrainConfig::lr).toList());
+        assertEquals(List.of(0, 0, 20), runs.stream().map(TrainConfig::swaEpochs).toList());
+        for (TrainConfig r : runs) {
+            assertEquals(128, r.batchSize());
+            assertEquals(16, r.cutout());
+            assertEquals(0.1, r.labelSmoothing());
+            assertEquals(Precision.BF16, r.precision());
+        }
+        assertEquals(0.01, runs.get(2).lrAt(19, 0.99), 1e-12, "SWA's rate stays constant");
+        assertEquals(200, f.baselineEpochsInAll());
+        RunLayout l = new RunLayout(Path.of("run"));
+        assertEquals(Path.of("run", "baseline-3", "swa.ckpt"), l.baselineResult(f));
+        assertEquals(Path.of("run", "baseline", "last.ckpt"), l.baselineResult(Profile.QUICK));
         SearchConfig c = f.searchConfig(Objective.SIZE, "XY", "coo");
         assertEquals(40, c.populationSize());
         assertEquals(20, c.offspringSize());
@@ -102,17 +121,18 @@ class ProfileBudgetTest {
         Budget paper = Profile.PAPER.budget(0, 0);
         assertEquals(61 * 32, paper.stage1Epochs(), 1e-9, "independent: 32 epochs at each of 61 points");
 
-        // Times at round throughputs: 80 epochs x 45,000 images at 100 img/s; 85.4 M images at 1,000 img/s.
+        // Times at round throughputs: 80 + 100 + 20 epochs x 45,000 images at 100 img/s; 85.4 M images at 1,000 img/s.
         List<Budget.Line> lines = full.lines(new Budget.Throughput(100, 1000, 500, "test"));
         assertEquals("baseline", lines.get(0).stage());
-        assertEquals(36_000, lines.get(0).seconds(), 1e-6);
+        assertEquals(200 * 450, lines.get(0).seconds(), 1e-6);
+        assertEquals("200 epochs (80 + 100 + 20 SWA) x 45000 images", lines.get(0).work());
         assertEquals(68 * 45_000 / 100.0 + 61 * 5000 / 500.0, lines.get(1).seconds(), 1e-6);
         assertEquals(85_400, lines.get(2).seconds(), 1e-6);
         assertEquals(5_600, lines.get(3).seconds(), 1e-6);
-        // Half the baseline, all of stage 1, a quarter of the evaluations done: 18,000 + 0 + 64,050 + 5,600 + extras left.
+        // Half the baseline, all of stage 1, a quarter of the evaluations done: 45,000 + 0 + 64,050 + 5,600 + extras left.
         double extras = lines.get(4).seconds();
-        assertEquals(18_000 + 0.75 * 85_400 + 5_600 + extras,
-                full.secondsLeft(new Budget.Throughput(100, 1000, 500, "test"), new Budget.Done(40, 68, 4270, 0)), 1e-6);
+        assertEquals(45_000 + 0.75 * 85_400 + 5_600 + extras,
+                full.secondsLeft(new Budget.Throughput(100, 1000, 500, "test"), new Budget.Done(100, 68, 4270, 0)), 1e-6);
     }
 
     /** reproduce.json's stage times come from each stage's own records, so they add up every session. */
