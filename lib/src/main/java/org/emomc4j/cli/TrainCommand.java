@@ -82,6 +82,11 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Side in pixels of a cutout square per training image, after crop and flip (default: ${DEFAULT-VALUE}, none; 16 is usual).")
     int cutout;
 
+    @Option(names = "--cutmix", defaultValue = "0", paramLabel = "P",
+            description = "Probability that a training batch is mixed by CutMix (each image gets a box from another, the target "
+                    + "mixed by area), in [0, 1] (default: ${DEFAULT-VALUE}, none; 0.5 is usual).")
+    double cutmix;
+
     @Option(names = "--swa", defaultValue = "0", paramLabel = "N",
             description = "Stochastic weight averaging: the result (swa.ckpt beside last.ckpt) averages the weights after each of the "
                     + "last N epochs, with BatchNorm statistics recomputed on the training images; usually a warm restart "
@@ -108,7 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
         NetworkSpec spec = NetworkSpec.vgg(model, NetworkSpec.parseWidth(width));
         TrainConfig cfg = new TrainConfig(epochs, batch, lr, momentum, weightDecay, Schedule.parse(schedule), stepEpochs, seed,
                 org.emomc4j.nn.Precision.parse(precision)).withLabelSmoothing(labelSmoothing).withCutout(cutout)
-                .withSwaEpochs(swa);
+                .withSwaEpochs(swa).withCutmix(cutmix);
         Splits s = data.load();
         ImageSet train = trainImages > 0 ? s.train().balancedSample(trainImages, seed) : s.train();
         ImageSet val = valImages > 0 ? s.val().head(valImages) : s.val();

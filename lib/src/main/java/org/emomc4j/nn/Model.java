@@ -373,6 +373,11 @@ public final class Model {
         return nd.forwardBackward(x, labels);
     }
 
+    /** As {@link #forwardBackward(INDArray, int[])} against CutMix's mixed targets (lambda on labels, 1 - lambda on partners). */
+    double[] forwardBackward(INDArray x, int[] labels, int[] partners, double lambda) {
+        return nd.forwardBackward(x, labels, partners, lambda);
+    }
+
     /** Training-mode loss only (no state change); used by the gradient check. */
     double trainLoss(INDArray x, int[] labels) {
         return nd.trainLoss(x, labels);

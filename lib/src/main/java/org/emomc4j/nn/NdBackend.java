@@ -93,6 +93,24 @@ final class NdBackend implements Backend.Training {
 
     @Override
     public double[] forwardBackward(INDArray x, int[] labels) {
+        return forwardBackward(x, labels, null, 1);
+    }
+
+    /** As {@link #forwardBackward(INDArray, int[])} against mixed targets ({@link Loss}: lambda on labels, the rest on partners). */
+    double[] forwardBackward(INDArray x, int[] labels, int[] partners, double lambda) {
+        mixPartners = partners;
+        mixLambda = lambda;
+        try {
+            return forwardBackwardMixed(x, labels);
+        } finally {
+            mixPartners = null;
+        }
+    }
+
+    private int[] mixPartners;
+    private double mixLambda = 1;
+
+    private double[] forwardBackwardMixed(INDArray x, int[] labels) {
         int n = (int) x.size(0);
         hooks.refresh();
         Workspace.Batch B = ws.get(n, true, fused, padding());
@@ -134,7 +152,7 @@ final class NdBackend implements Backend.Training {
     private double[] lossAndGrad(Workspace.Batch B, int[] labels, int n, boolean grad) {
         int c = ps.spec.numClasses();
         double[] g = grad ? new double[n * c] : null;
-        double[] lc = Loss.crossEntropy(B.logits.dup().data().asDouble(), c, labels, n, g, labelSmoothing);
+        double[] lc = Loss.crossEntropy(B.logits.dup().data().asDouble(), c, labels, n, g, labelSmoothing, mixPartners, mixLambda);
         if (grad) gLogits = Nd4j.create(g, new long[]{n, c}, 'c').castTo(ps.dtype);
         return lc;
     }

@@ -23,22 +23,25 @@ import org.emomc4j.util.UserError;
  * @param swaEpochs   stochastic weight averaging (Izmailov et al. 2018): the run's result is the
  *                    average of the weights after each of its last N epochs, with BatchNorm
  *                    statistics recomputed for it ({@link Trainer}); 0 = none (checkpoints without it had none)
+ * @param cutmix      probability that a training batch is mixed by CutMix ({@link org.emomc4j.data.CutMix}:
+ *                    boxes from other images of the batch, targets mixed by area); 0 = never (checkpoints
+ *                    without it had none)
  */
 public record TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
                           Schedule schedule, int stepEpochs, long seed, Precision precision,
-                          double labelSmoothing, int cutout, int swaEpochs) {
+                          double labelSmoothing, int cutout, int swaEpochs, double cutmix) {
 
     /** A run without label smoothing or cutout (the reference's recipe). */
     public TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
                        Schedule schedule, int stepEpochs, long seed, Precision precision) {
-        this(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, 0, 0, 0);
+        this(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, 0, 0, 0, 0);
     }
 
     /** A run without weight averaging. */
     public TrainConfig(int epochs, int batchSize, double lr, double momentum, double weightDecay,
                        Schedule schedule, int stepEpochs, long seed, Precision precision,
                        double labelSmoothing, int cutout) {
-        this(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, labelSmoothing, cutout, 0);
+        this(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision, labelSmoothing, cutout, 0, 0);
     }
 
     /** An fp32 run. */
@@ -65,6 +68,8 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
         if (swaEpochs < 0 || swaEpochs > epochs)
             throw new UserError("SWA epochs must be 0 (none) to the run's " + epochs + " epochs, got " + swaEpochs
                     + " (weights are averaged over the last N epochs, usually at a constant learning rate)");
+        if (!(cutmix >= 0 && cutmix <= 1))
+            throw new UserError("CutMix probability must be in [0, 1], got " + cutmix + " (0.5 is usual for CIFAR-10)");
     }
 
     /** The reference recipe: lr 0.05, momentum 0.9, weight decay 5e-4, batch 256, halve every 30 epochs. */
@@ -90,6 +95,8 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
 
     public TrainConfig withSwaEpochs(int n) { return toBuilder().swaEpochs(n).build(); }
 
+    public TrainConfig withCutmix(double p) { return toBuilder().cutmix(p).build(); }
+
     /** A builder starting from the reference recipe ({@link #reference}) of {@code epochs} epochs. */
     public static Builder builder(int epochs) { return reference(epochs).toBuilder(); }
 
@@ -99,7 +106,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
     /** Builds a {@link TrainConfig} field by field; {@link #build} checks the values. */
     public static final class Builder {
         private int epochs, batchSize, stepEpochs, cutout, swaEpochs;
-        private double lr, momentum, weightDecay, labelSmoothing;
+        private double lr, momentum, weightDecay, labelSmoothing, cutmix;
         private Schedule schedule;
         private long seed;
         private Precision precision;
@@ -107,7 +114,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
         private Builder(TrainConfig c) {
             epochs = c.epochs; batchSize = c.batchSize; lr = c.lr; momentum = c.momentum; weightDecay = c.weightDecay;
             schedule = c.schedule; stepEpochs = c.stepEpochs; seed = c.seed; precision = c.precision;
-            labelSmoothing = c.labelSmoothing; cutout = c.cutout; swaEpochs = c.swaEpochs;
+            labelSmoothing = c.labelSmoothing; cutout = c.cutout; swaEpochs = c.swaEpochs; cutmix = c.cutmix;
         }
 
         public Builder epochs(int v) { epochs = v; return this; }
@@ -122,10 +129,11 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
         public Builder labelSmoothing(double v) { labelSmoothing = v; return this; }
         public Builder cutout(int v) { cutout = v; return this; }
         public Builder swaEpochs(int v) { swaEpochs = v; return this; }
+        public Builder cutmix(double v) { cutmix = v; return this; }
 
         public TrainConfig build() {
             return new TrainConfig(epochs, batchSize, lr, momentum, weightDecay, schedule, stepEpochs, seed, precision,
-                    labelSmoothing, cutout, swaEpochs);
+                    labelSmoothing, cutout, swaEpochs, cutmix);
         }
     }
 
@@ -144,6 +152,7 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
     boolean sameRunAs(TrainConfig o) {
         return (extendable() || epochs == o.epochs) && batchSize == o.batchSize && lr == o.lr && momentum == o.momentum && weightDecay == o.weightDecay
                 && schedule == o.schedule && stepEpochs == o.stepEpochs && seed == o.seed && precision == o.precision
-                && labelSmoothing == o.labelSmoothing && cutout == o.cutout && swaEpochs == o.swaEpochs;
+                && labelSmoothing == o.labelSmoothing && cutout == o.cutout && swaEpochs == o.swaEpochs
+                && cutmix == o.cutmix;
     }
 }

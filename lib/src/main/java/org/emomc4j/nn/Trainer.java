@@ -128,8 +128,10 @@ public final class Trainer {
         long t0 = System.nanoTime();
         for (int b = 0; b < batches; b++) {
             int n = loader.fill(epoch, b, f, labels);
+            org.emomc4j.data.CutMix.Mix mix = config.cutmix() > 0
+                    ? org.emomc4j.data.CutMix.apply(f, labels, n, config.cutmix(), config.seed(), epoch, b) : null;
             INDArray x = model.input(f, n);
-            double[] lc = model.forwardBackward(x, labels);
+            double[] lc = mix == null ? model.forwardBackward(x, labels) : model.forwardBackward(x, labels, mix.partnerLabels(), mix.lambda());
             lr = config.lrAt(epoch, (double) b / batches);
             sgd.step(lr);
             lossSum += lc[0] * n;
@@ -355,6 +357,7 @@ public final class Trainer {
         if (config.labelSmoothing() != 0) m.put("label_smoothing", config.labelSmoothing());
         if (config.cutout() != 0) m.put("cutout", config.cutout());
         if (config.swaEpochs() != 0) m.put("swa_epochs", config.swaEpochs());
+        if (config.cutmix() != 0) m.put("cutmix", config.cutmix());
         if (init != null) m.put("init", init);
         m.put("train_images", train.size() + " sha256 " + train.fingerprint());
         m.put("val_images", val == null ? "none" : val.size() + " sha256 " + val.fingerprint());

@@ -50,6 +50,31 @@ class LossTest {
         }
     }
 
+    /** CutMix's targets: the loss is lambda CE(label) + (1 - lambda) CE(partner), each smoothed; the gradient its derivative. */
+    @Property(tries = 50)
+    void mixedTargetsWeighTheTwoLabelsLosses(@ForAll @DoubleRange(min = 0, max = 0.3) double e,
+                                            @ForAll @DoubleRange(min = 0, max = 1) double lambda,
+                                            @ForAll @IntRange(min = 1, max = 4) int n, @ForAll long seed) {
+        int c = 10;
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] lg = new double[n * c];
+        int[] y = new int[n], z = new int[n];
+        for (int i = 0; i < lg.length; i++) lg[i] = 4 * r.nextDouble() - 2;
+        for (int i = 0; i < n; i++) { y[i] = r.nextInt(c); z[i] = r.nextInt(c); }
+        double[] g = new double[n * c];
+        double[] lc = Loss.crossEntropy(lg, c, y, n, g, e, z, lambda);
+        java.util.function.Function<double[], Double> want =
+                x -> lambda * smoothedLoss(x, c, y, n, e) + (1 - lambda) * smoothedLoss(x, c, z, n, e);
+        assertEquals(want.apply(lg), lc[0], 1e-9);
+        double h = 1e-6;
+        for (int j = 0; j < lg.length; j++) {
+            double[] p = lg.clone(), m = lg.clone();
+            p[j] += h;
+            m[j] -= h;
+            assertEquals((want.apply(p) - want.apply(m)) / (2 * h), g[j], 1e-6, "dL/dlogit " + j);
+        }
+    }
+
     @Test
     void smoothingPullsAnOverconfidentLogitBack() {
         // A confident, correct row: plain cross-entropy still pushes the label's logit up,
@@ -74,5 +99,8 @@ class LossTest {
         assertFalse(c.sameRunAs(c.withCutout(16)), "a resumed run with another cutout is another run");
         assertThrows(UserError.class, () -> c.withLabelSmoothing(1.0));
         assertThrows(UserError.class, () -> c.withCutout(40));
+        assertEquals(0, c.swaEpochs(), "nor SWA");
+        assertEquals(0.0, c.cutmix(), "nor CutMix");
+        assertFalse(c.sameRunAs(c.withCutmix(0.5)), "a resumed run with CutMix is another run");
     }
 }

@@ -157,6 +157,21 @@ class TrainerRunTest {
         assertTrue(e.getMessage().contains("missing") && e.getMessage().contains("epoch 4"), e.getMessage());
     }
 
+    /** A CutMix run trains on mixed batches (a different trajectory from the same seed) and keys on its probability. */
+    @Test
+    void aCutmixRunMixesItsBatchesAndKeysOnThem() throws Exception {
+        Path plain = tmp.resolve("plain"), mixed = tmp.resolve("mixed");
+        fit(plain, config(1, 0.02), false);
+        List<Trainer.EpochResult> r = fit(mixed, config(1, 0.02).withCutmix(1.0), false);
+        assertTrue(Double.isFinite(r.get(0).trainLoss()));
+        float[] a = Model.load(plain.resolve(Trainer.CHECKPOINT)).paramsArray(), b = Model.load(mixed.resolve(Trainer.CHECKPOINT)).paramsArray();
+        double d = 0;
+        for (int i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+        assertTrue(d > 1e-5, "mixed batches move the weights elsewhere: " + d);
+        assertTrue(Files.readString(mixed.resolve(org.emomc4j.util.RunDirectory.KEY)).contains("cutmix"));
+        assertFalse(Files.readString(plain.resolve(org.emomc4j.util.RunDirectory.KEY)).contains("cutmix"));
+    }
+
     private static void copyTree(Path from, Path to) throws java.io.IOException {
         Files.createDirectories(to);
         try (var files = Files.list(from)) {
