@@ -336,7 +336,11 @@ public final class Reproduce {
         Seen seen = new Seen(worst.scoringImages());
         for (Dataflow d : Dataflow.values()) seen.add(layout.energySearch(d));
         for (Coding c : Coding.PAPER) seen.add(layout.sizeSearch(c));
-        Budget.Throughput t = Budget.Throughput.planned(p).measured(medianColumn(layout.baselineLog(), "img_per_s"), seen.scoreRate());
+        // Training speed from the latest baseline run that has a log (the runs after the first ran on newer code).
+        Path trainLog = layout.baselineLog();
+        for (int i = 1; i <= p.restarts().size(); i++)
+            if (Files.isRegularFile(layout.baselineDir(i).resolve(Trainer.LOG))) trainLog = layout.baselineDir(i).resolve(Trainer.LOG);
+        Budget.Throughput t = Budget.Throughput.planned(p).measured(medianColumn(trainLog, "img_per_s"), seen.scoreRate());
         List<String> out = new ArrayList<>();
         out.add("plan (" + p.name() + ", worst case: no cache hit, no candidate raced):");
         out.addAll(worst.describe(t));
