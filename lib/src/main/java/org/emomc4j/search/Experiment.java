@@ -281,10 +281,44 @@ public final class Experiment {
         return m;
     }
 
-    /** The baseline's per-epoch log (epoch, lr, losses, accuracies, ...) as CSV text, from {@link #source()}. */
+    /**
+     * The baseline's per-epoch log (epoch, lr, losses, accuracies, ...) as CSV text, from {@link #source()}.
+     * A baseline of several runs ({@link Profile#restarts}) gives the logs of the runs that have one, in order,
+     * with epochs counted on from run to run and a last column {@code run} (1, 2, ...).
+     */
     public String baselineLog() throws IOException {
-        return Files.readString(source().baselineLog());
+        RunLayout from = source();
+        if (profile.restarts().isEmpty()) return Files.readString(from.baselineLog());
+        List<String> logs = new java.util.ArrayList<>();
+        for (int i = 0; i <= profile.restarts().size(); i++) {
+            Path log = from.baselineDir(i).resolve(Trainer.LOG);
+            if (!Files.isRegularFile(log)) break;
+            logs.add(Files.readString(log));
+        }
+        if (logs.isEmpty()) return Files.readString(from.baselineLog());   // the missing file's error names it
+        return joinLogs(logs);
     }
+
+    /** Training logs of consecutive runs as one: epochs numbered on across runs, a last column {@code run}. */
+    static String joinLogs(List<String> logs) {
+        StringBuilder out = new StringBuilder();
+        int offset = 0;
+        for (int r = 0; r < logs.size(); r++) {
+            List<String> lines = logs.get(r).lines().filter(l -> !l.isBlank()).toList();
+            if (r == 0) out.append(lines.get(0)).append(",run\n");
+            int last = 0;
+            for (String line : lines.subList(1, lines.size())) {
+                int comma = line.indexOf(',');
+                last = Integer.parseInt(line.substring(0, comma));
+                out.append(offset + last).append(line.substring(comma)).append(',').append(r + 1).append('\n');
+            }
+            offset += last;
+        }
+        return out.toString();
+    }
+
+    /** Every baseline run's settings, in order ({@link Profile#baselineConfigs}); one for most profiles. */
+    public List<TrainConfig> baselineConfigs() { return profile.baselineConfigs(seed); }
 
     /** Stage 1 as the profile runs it (grid, steps, mode, fine-tuning settings of Reproduce). */
     public Stage1 stage1() { return stage1(profile.stage1Mode()); }

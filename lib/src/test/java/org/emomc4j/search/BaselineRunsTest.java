@@ -42,4 +42,12 @@ class BaselineRunsTest {
         // A second call finds every run finished and trains nothing.
         assertEquals(0, Reproduce.trainBaseline(p, spec, train, val, l, 1, (i, c) -> null, s -> { }).size());
     }
+
+    /** Notebook 02's curve of a baseline of several runs: epochs numbered on, each row tagged with its run. */
+    @Test
+    void theRunsLogsJoinIntoOneCurve() {
+        String first = "epoch,lr,val_acc\n1,0.1,0.5\n2,0.05,0.6\n", second = "epoch,lr,val_acc\n1,0.02,0.7\n2,0.01,0.72\n3,0.0,0.73\n";
+        assertEquals("epoch,lr,val_acc,run\n1,0.1,0.5,1\n2,0.05,0.6,1\n3,0.02,0.7,2\n4,0.01,0.72,2\n5,0.0,0.73,2\n",
+                Experiment.joinLogs(List.of(first, second)));
+    }
 }
