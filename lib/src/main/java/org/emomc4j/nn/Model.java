@@ -272,13 +272,12 @@ public final class Model {
         Precision was = trainingPrecision;
         setTrainingPrecision(Precision.FP32);
         try {
-            BatchLoader loader = batches;
             float[] f = new float[batchSize * ImageSet.PIXELS];
             int[] labels = new int[batchSize];
             double[] mean = new double[Math.toIntExact(bnCount())], var = new double[mean.length];
             long seen = 0;
-            for (int b = 0; b < loader.batchesPerEpoch(); b++) {
-                int n = loader.fill(epoch, b, f, labels);
+            for (int b = 0; b < batches.batchesPerEpoch(); b++) {
+                int n = batches.fill(epoch, b, f, labels);
                 if (n < 2) continue;   // one image has no variance
                 float[][] s = nd.batchStatistics(input(f, n));
                 for (int i = 0; i < mean.length; i++) { mean[i] += (double) n * s[0][i]; var[i] += (double) n * s[1][i]; }

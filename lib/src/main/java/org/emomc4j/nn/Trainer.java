@@ -280,12 +280,7 @@ public final class Trainer {
         if (completed <= swaStart()) return;
         if (Files.exists(file)) {
             Checkpoint.Loaded l = Checkpoint.read(file);
-            TrainConfig saved;
-            try {
-                saved = JSON.readValue(l.config(), TrainConfig.class);
-            } catch (IOException e) {
-                throw new UserError("SWA average " + file + " has no readable run configuration");
-            }
+            TrainConfig saved = savedConfig(l, "SWA average " + file);
             if (!saved.sameRunAs(config) || !l.model().spec().id().equals(model.spec().id()))
                 throw new UserError("SWA average " + file + " is from another run (" + saved + "); move it away and restart the run");
             average = l.model().paramsArray();
@@ -374,12 +369,7 @@ public final class Trainer {
         // Check the configuration before touching the model, so a mismatch leaves it untouched.
         Model probe = Model.create(model.spec(), 0);
         Checkpoint.Loaded l = Checkpoint.readInto(file, probe);
-        TrainConfig saved;
-        try {
-            saved = JSON.readValue(l.config(), TrainConfig.class);
-        } catch (IOException e) {
-            throw new UserError("checkpoint " + file + " has no readable run configuration");
-        }
+        TrainConfig saved = savedConfig(l, "checkpoint " + file);
         if (!saved.sameRunAs(config))
             throw new UserError("checkpoint " + file + " is from another run configuration: " + saved
                     + " vs " + config);
@@ -387,6 +377,15 @@ public final class Trainer {
         Checkpoint.readInto(file, model);
         sgd.setVelocityArray(l.velocity());
         completed = l.epoch();
+    }
+
+    /** The run configuration a checkpoint was written with ({@code what} names the file in the error). */
+    private static TrainConfig savedConfig(Checkpoint.Loaded l, String what) {
+        try {
+            return JSON.readValue(l.config(), TrainConfig.class);
+        } catch (IOException e) {
+            throw new UserError(what + " has no readable run configuration");
+        }
     }
 
     private String configJson() {

@@ -288,15 +288,11 @@ public final class Experiment {
      */
     public String baselineLog() throws IOException {
         RunLayout from = source();
-        if (profile.restarts().isEmpty()) return Files.readString(from.baselineLog());
-        List<String> logs = new java.util.ArrayList<>();
-        for (int i = 0; i <= profile.restarts().size(); i++) {
-            Path log = from.baselineDir(i).resolve(Trainer.LOG);
-            if (!Files.isRegularFile(log)) break;
-            logs.add(Files.readString(log));
-        }
-        if (logs.isEmpty()) return Files.readString(from.baselineLog());   // the missing file's error names it
-        return joinLogs(logs);
+        List<Path> logs = from.baselineLogs(profile);
+        if (profile.restarts().isEmpty() || logs.isEmpty()) return Files.readString(from.baselineLog());   // a missing file's error names it
+        List<String> texts = new java.util.ArrayList<>();
+        for (Path log : logs) texts.add(Files.readString(log));
+        return joinLogs(texts);
     }
 
     /** Training logs of consecutive runs as one: epochs numbered on across runs, a last column {@code run}. */

@@ -196,7 +196,7 @@ public final class Reproduce {
         Gains.Fronts eg = gainFronts(layout, spec, Objective.ENERGY, baseTest), sg = gainFronts(layout, spec, Objective.SIZE, baseTest);
         Table[] tables = writeTables(layout, p, eg, sg);
         Table t2 = tables[0], t3 = tables[1];
-        Map<String, Double> wall = wallTimes(layout, baseCk, o.baseline() != null);
+        Map<String, Double> wall = wallTimes(layout, baseCk);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("profile", p);
         meta.put("baseline_test_accuracy", baseTest);
@@ -236,7 +236,7 @@ public final class Reproduce {
      * Wall time of each stage so far, summed over every session (see {@link #WALL_TIME_RULE}):
      * baseline, stage1, stage2 (and each search, e.g. {@code stage2/energy-XY}), total.
      */
-    public static Map<String, Double> wallTimes(RunLayout layout, Path baselineCheckpoint, boolean given) throws IOException {
+    public static Map<String, Double> wallTimes(RunLayout layout, Path baselineCheckpoint) throws IOException {
         Map<String, Double> wall = new LinkedHashMap<>();
         // The baseline may be the last of several runs (warm restarts, SWA; given or the profile's own): each run's log, oldest first.
         Map<String, Double> cycles = new LinkedHashMap<>();
@@ -337,9 +337,8 @@ public final class Reproduce {
         for (Dataflow d : Dataflow.values()) seen.add(layout.energySearch(d));
         for (Coding c : Coding.PAPER) seen.add(layout.sizeSearch(c));
         // Training speed from the latest baseline run that has a log (the runs after the first ran on newer code).
-        Path trainLog = layout.baselineLog();
-        for (int i = 1; i <= p.restarts().size(); i++)
-            if (Files.isRegularFile(layout.baselineDir(i).resolve(Trainer.LOG))) trainLog = layout.baselineDir(i).resolve(Trainer.LOG);
+        List<Path> logs = layout.baselineLogs(p);
+        Path trainLog = logs.isEmpty() ? layout.baselineLog() : logs.get(logs.size() - 1);
         Budget.Throughput t = Budget.Throughput.planned(p).measured(medianColumn(trainLog, "img_per_s"), seen.scoreRate());
         List<String> out = new ArrayList<>();
         out.add("plan (" + p.name() + ", worst case: no cache hit, no candidate raced):");
@@ -351,10 +350,7 @@ public final class Reproduce {
             out.addAll(expected.describe(t));
         }
         int epochs = 0;
-        for (int i = 0; i <= p.restarts().size(); i++) {
-            Path log = layout.baselineDir(i).resolve(Trainer.LOG);
-            if (Files.isRegularFile(log)) epochs += Csv.readRows(log).size();
-        }
+        for (Path log : logs) epochs += Csv.readRows(log).size();
         double s1 = 0;
         for (Stage1.Point pt : Stage1.readCsv(layout.stage1Dir())) s1 += pt.epochs();
         Budget.Done done = new Budget.Done(epochs, s1, seen.evaluations, seen.summaries);

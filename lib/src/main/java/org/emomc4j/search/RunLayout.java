@@ -67,6 +67,17 @@ public final class RunLayout {
      */
     public Path baselineDir(int i) { return i == 0 ? baselineDir() : root.resolve(BASELINE + "-" + (i + 1)); }
 
+    /** The training logs of a profile's baseline runs that have one, in run order (the runs start one after another). */
+    public java.util.List<Path> baselineLogs(Profile p) {
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        for (int i = 0; i <= p.restarts().size(); i++) {
+            Path log = baselineDir(i).resolve(Trainer.LOG);
+            if (!Files.isRegularFile(log)) break;
+            out.add(log);
+        }
+        return out;
+    }
+
     /** The baseline network of a profile's run: the last baseline run's SWA result when it averages, else its checkpoint. */
     public Path baselineResult(Profile p) {
         int last = p.restarts().size();

@@ -35,7 +35,7 @@ class BaselineRunsTest {
                 Trainer.lineage(l.baselineDir(2)), "each run's init.json names the previous run's network");
         assertTrue(log.stream().anyMatch(s -> s.startsWith("baseline run 3/3: SWA over 2 epochs")), String.join("\n", log));
 
-        Map<String, Double> wall = Reproduce.wallTimes(l, result, false);
+        Map<String, Double> wall = Reproduce.wallTimes(l, result);
         for (String run : List.of("baseline", "baseline-2", "baseline-3"))
             assertTrue(wall.get("baseline/" + run) > 0, run + " in " + wall);
 

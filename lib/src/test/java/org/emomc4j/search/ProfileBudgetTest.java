@@ -148,7 +148,7 @@ class ProfileBudgetTest {
         Path s = l.energySearch(org.emomc4j.hw.Dataflow.XY);
         Files.createDirectories(s);
         Files.writeString(s.resolve(Summary.FILE), "{\"wall_time_s\": {\"search\": 1000.0, \"test_rescore\": 25.0}}");
-        Map<String, Double> w = Reproduce.wallTimes(l, l.baselineCheckpoint(), false);
+        Map<String, Double> w = Reproduce.wallTimes(l, l.baselineCheckpoint());
         assertEquals(330, w.get("baseline"), 1e-9);
         assertEquals(900.5, w.get("stage1"), 1e-9);
         assertEquals(1025, w.get("stage2/energy-XY"), 1e-9);
@@ -157,9 +157,9 @@ class ProfileBudgetTest {
         // A baseline given with --baseline: the train-log.csv beside it, or 0.
         Path given = tmp.resolve("given");
         Files.createDirectories(given);
-        assertEquals(0, Reproduce.wallTimes(l, given.resolve("last.ckpt"), true).get("baseline"));
+        assertEquals(0, Reproduce.wallTimes(l, given.resolve("last.ckpt")).get("baseline"));
         Files.writeString(given.resolve("train-log.csv"), "epoch,seconds\n1,42.5\n");
-        assertEquals(42.5, Reproduce.wallTimes(l, given.resolve("last.ckpt"), true).get("baseline"), 1e-9);
+        assertEquals(42.5, Reproduce.wallTimes(l, given.resolve("last.ckpt")).get("baseline"), 1e-9);
 
         // A given baseline warm-started from another run (init.json): both runs' logs, while the first checkpoint is unchanged.
         Path restart = tmp.resolve("restart");
@@ -168,13 +168,13 @@ class ProfileBudgetTest {
         Files.writeString(restart.resolve("train-log.csv"), "epoch,seconds\n1,10\n2,12\n");
         Files.writeString(restart.resolve(org.emomc4j.nn.Trainer.INIT_JSON), "{\"checkpoint\": \"" + given.resolve("last.ckpt").toAbsolutePath()
                 + "\", \"sha256\": \"" + org.emomc4j.util.Hashes.sha256(given.resolve("last.ckpt")) + "\"}");
-        Map<String, Double> chained = Reproduce.wallTimes(l, restart.resolve("swa.ckpt"), true);
+        Map<String, Double> chained = Reproduce.wallTimes(l, restart.resolve("swa.ckpt"));
         assertEquals(42.5 + 22, chained.get("baseline"), 1e-9);
         assertEquals(42.5, chained.get("baseline/given"), 1e-9);
         assertEquals(22, chained.get("baseline/restart"), 1e-9);
         assertEquals(42.5 + 22 + 900.5 + 1025, chained.get("total"), 1e-9);
         Files.writeString(given.resolve("last.ckpt"), "replaced since");
-        assertEquals(22, Reproduce.wallTimes(l, restart.resolve("swa.ckpt"), true).get("baseline"), 1e-9,
+        assertEquals(22, Reproduce.wallTimes(l, restart.resolve("swa.ckpt")).get("baseline"), 1e-9,
                 "a checkpoint replaced since the restart started is not its origin");
     }
 }
