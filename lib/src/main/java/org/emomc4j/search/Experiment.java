@@ -195,21 +195,31 @@ public final class Experiment {
                     + "set TRAIN_BASELINE = true to train your own in " + baselineDir());
             return teaching;
         }
-        TrainConfig cfg = baselineConfig();
         String cli = "./emomc reproduce --profile " + profile.name() + "   (trains the baseline first; interrupt and resume at will)";
         String eta = committedBaselineSeconds().map(s -> " (the committed run took " + Reproduce.eta(s) + " h:min:s" + ")").orElse("");
         if (!train && profile != Profile.SMOKE)
             throw new UserError("the " + profile.name() + " baseline is not trained in " + baselineDir() + ": " + profile.baselineEpochsInAll()
                     + " epochs" + eta + ". Set the knob TRAIN_BASELINE = true to train it here, or run " + cli);
         log.accept("training the " + profile.name() + " baseline: " + profile.baselineEpochsInAll() + " epochs" + eta + "; same as " + cli);
+        // Progress over all of the baseline's runs (a profile with restarts trains several in a row): epoch n of the
+        // total, and the time left from this call's pace (a resumed run's earlier epochs are not in it).
+        List<TrainConfig> runs = profile.baselineConfigs(seed);
+        int total = profile.baselineEpochsInAll();
         long t0 = System.nanoTime();
-        trainBaseline(new Trainer.Listener() {
-            @Override public void epoch(Trainer.EpochResult r) {
-                double elapsed = (System.nanoTime() - t0) / 1e9;
-                log.accept(String.format(Locale.ROOT, "epoch %d/%d: val acc %.2f %%, %.0f img/s, %s left", r.epoch(), cfg.epochs(),
-                        100 * r.valAccuracy(), r.imagesPerSecond(), Reproduce.eta(elapsed / r.epoch() * Math.max(0, cfg.epochs() - r.epoch()))));
-            }
-        });
+        int[] trained = {0};
+        try (RunDirectory c = claim()) {
+            Reproduce.trainBaseline(profile, spec(), data().train(), data().val(), run, seed, (i, cfg) -> {
+                int before = runs.subList(0, i).stream().mapToInt(TrainConfig::epochs).sum();
+                return new Trainer.Listener() {
+                    @Override public void epoch(Trainer.EpochResult r) {
+                        int done = before + r.epoch();
+                        double perEpoch = (System.nanoTime() - t0) / 1e9 / ++trained[0];
+                        log.accept(String.format(Locale.ROOT, "epoch %d/%d: val acc %.2f %%, %.0f img/s, %s left", done, total,
+                                100 * r.valAccuracy(), r.imagesPerSecond(), Reproduce.eta(perEpoch * Math.max(0, total - done))));
+                    }
+                };
+            }, line -> { });
+        }
         return ckpt;
     }
 

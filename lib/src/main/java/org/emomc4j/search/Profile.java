@@ -335,6 +335,8 @@ public record Profile(String name, double width, int trainImages, int valImages,
 
     /** Describes the data a figure came from, for titles. */
     public String label() {
-        return "profile " + name + ", VGG-16 width " + width + (trainImages > 0 ? ", " + trainImages + " train images" : "");
+        // 1, not 1.0: the paper's VGG-16 is "width 1" in every title and table
+        String w = width == Math.rint(width) ? String.valueOf((long) width) : String.valueOf(width);
+        return "profile " + name + ", VGG-16 width " + w + (trainImages > 0 ? ", " + trainImages + " train images" : "");
     }
 }

@@ -58,6 +58,21 @@ class ExperimentTest {
     }
 
     @Test
+    void baselineProgressCountsEveryRunOfTheBaseline() throws Exception {
+        Profile twoRuns = Profile.builder("tiny2").width(1.0 / 16).images(100, 50, 50).baseline(1, "cosine", 0.01, 32)
+                .restart(1, "cosine", 0.005).stage1("0.5", 1, Stage1.Mode.CHAINED, 0.01).search(4, 2, 1).build();
+        Experiment e = Experiment.of(twoRuns, tmp, tmp.resolve("runs"), smallCifar(tmp.resolve("cifar")), 1);
+        java.util.List<String> log = new java.util.ArrayList<>();
+        e.baseline(true, log::add);
+        String all = String.join("\n", log);
+        // The second run's epoch is the baseline's second of two, not "1/1" again.
+        assertEquals(1, log.stream().filter(l -> l.startsWith("epoch 1/2")).count(), all);
+        assertEquals(1, log.stream().filter(l -> l.startsWith("epoch 2/2")).count(), all);
+        assertFalse(log.stream().anyMatch(l -> l.startsWith("epoch 1/1")), all);
+        assertTrue(Files.exists(e.baselineCheckpoint()), all);
+    }
+
+    @Test
     void directoriesFollowTheLayout() throws Exception {
         Experiment e = Experiment.of(Profile.SMOKE, tmp, tmp.resolve("runs"), null, 1);
         assertEquals(tmp.resolve("runs/smoke"), e.runDir());

@@ -51,6 +51,8 @@ class ProfileBudgetTest {
         Profile f = Profile.parse("full");
         assertSame(Profile.FULL, f);
         assertEquals(1.0, f.width());
+        assertEquals("profile full, VGG-16 width 1", f.label(), "the paper's name for the network, not 1.0");
+        assertEquals("profile quick, VGG-16 width 0.25", Profile.QUICK.label());
         assertEquals(0, f.trainImages() + f.valImages() + f.testImages(), "all 45,000 / 5,000 / 10,000 images");
         assertEquals(Precision.BF16, f.precision());
         assertEquals(Precision.BF16, f.baselineConfig(1).precision());
