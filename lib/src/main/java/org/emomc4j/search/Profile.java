@@ -46,10 +46,22 @@ public record Profile(String name, double width, int trainImages, int valImages,
     /**
      * A baseline run that starts from the previous run's network: its epochs, schedule (step,
      * cosine, onecycle), peak learning rate, halving period (step) and SWA epochs
-     * ({@link org.emomc4j.nn.TrainConfig#swaEpochs}; 0: none). Batch, precision, label smoothing and
+     * ({@link org.emomc4j.nn.TrainConfig#swaEpochs}; 0: none) and CutMix probability
+     * ({@link org.emomc4j.nn.TrainConfig#cutmix}; 0: none). Batch, precision, label smoothing and
      * cutout are the first run's.
      */
-    public record Restart(int epochs, String schedule, double lr, int stepEpochs, int swaEpochs) { }
+    public record Restart(int epochs, String schedule, double lr, int stepEpochs, int swaEpochs, double cutmix) {
+        public Restart(int epochs, String schedule, double lr, int stepEpochs, int swaEpochs) {
+            this(epochs, schedule, lr, stepEpochs, swaEpochs, 0);
+        }
+
+        /** Without CutMix, the text it had before CutMix existed: a profile's text is part of its run's resume key. */
+        @Override
+        public String toString() {
+            return "Restart[epochs=" + epochs + ", schedule=" + schedule + ", lr=" + lr + ", stepEpochs=" + stepEpochs
+                    + ", swaEpochs=" + swaEpochs + (cutmix == 0 ? "" : ", cutmix=" + cutmix) + "]";
+        }
+    }
 
     public Profile {
         java.util.Objects.requireNonNull(precision, "precision");
@@ -134,6 +146,14 @@ public record Profile(String name, double width, int trainImages, int valImages,
          */
         public Builder swa(int epochs, double lr) {
             restarts.add(new Restart(epochs, "step", lr, 1000, epochs)); return this;
+        }
+
+        /** CutMix with probability {@code p} in the last run added by {@link #restart} or {@link #swa}. */
+        public Builder cutmix(double p) {
+            if (restarts.isEmpty()) throw new IllegalStateException("cutmix(p) applies to the last restart; add one first");
+            Restart r = restarts.remove(restarts.size() - 1);
+            restarts.add(new Restart(r.epochs(), r.schedule(), r.lr(), r.stepEpochs(), r.swaEpochs(), p));
+            return this;
         }
 
         private Builder restarts(List<Restart> r) { restarts.clear(); restarts.addAll(r); return this; }
@@ -245,7 +265,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
         for (int i = 0; i < restarts.size(); i++) {
             Restart r = restarts.get(i);
             out.add(first.toBuilder().epochs(r.epochs()).schedule(org.emomc4j.nn.Schedule.parse(r.schedule())).lr(r.lr())
-                    .stepEpochs(r.stepEpochs()).swaEpochs(r.swaEpochs()).seed(seed + i + 1).build());
+                    .stepEpochs(r.stepEpochs()).swaEpochs(r.swaEpochs()).cutmix(r.cutmix()).seed(seed + i + 1).build());
         }
         return out;
     }

@@ -72,6 +72,7 @@ class ProfileBudgetTest {
             assertEquals(Precision.BF16, r.precision());
         }
         assertEquals(0.01, runs.get(2).lrAt(19, 0.99), 1e-12, "SWA's rate stays constant");
+        assertEquals(List.of(0.0, 0.0, 0.0), runs.stream().map(TrainConfig::cutmix).toList());
         assertEquals(200, f.baselineEpochsInAll());
         RunLayout l = new RunLayout(Path.of("run"));
         assertEquals(Path.of("run", "baseline-3", "swa.ckpt"), l.baselineResult(f));
@@ -95,6 +96,21 @@ class ProfileBudgetTest {
     }
 
     /** The planned budget, computed here by hand from the paper's numbers, not by the formula under test. */
+    @Test
+    void aRestartCanTrainWithCutMixAndOnlyItsKeySaysSo() {
+        Profile p = Profile.FULL.toBuilder().restart(60, "onecycle", 0.05).cutmix(0.5).swa(20, 0.01).build();
+        List<TrainConfig> runs = p.baselineConfigs(1);
+        assertEquals(List.of(0.0, 0.0, 0.0, 0.5, 0.0), runs.stream().map(TrainConfig::cutmix).toList());
+        assertEquals(List.of(80, 100, 20, 60, 20), runs.stream().map(TrainConfig::epochs).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), runs.stream().map(TrainConfig::seed).toList());
+        assertEquals(16, runs.get(3).cutout(), "the first run's cutout stays on");
+        assertTrue(p.toString().contains("swaEpochs=0, cutmix=0.5]"), p.toString());
+        // The runs made before stay the ones the longer profile starts with (same configurations, same keys).
+        assertEquals(Profile.FULL.baselineConfigs(1), runs.subList(0, 3));
+        assertFalse(Profile.FULL.toString().contains("cutmix"), "profiles without CutMix keep their text (resume keys)");
+        assertThrows(IllegalStateException.class, () -> Profile.builder("x").cutmix(0.5));
+    }
+
     @Test
     void budgetArithmetic() {
         Budget full = Profile.FULL.budget(0, 0);
