@@ -31,7 +31,10 @@ import java.util.stream.Stream;
  *       that trains its baseline claims the run directory once) and refused for another.</li>
  *   <li>Key: {@value #KEY} holds the key the run was started with. Without resume, a directory
  *       that holds a key or any other file is refused (nothing is overwritten); with resume, a
- *       different key is refused, listing every setting that differs.</li>
+ *       different key is refused, listing every setting that differs. A new directory may hold
+ *       symbolic links and nothing else: they adopt runs made elsewhere (a reproduction's
+ *       {@code baseline/} trained by hand), which their stages accept only if the linked run's
+ *       own key matches.</li>
  * </ol>
  */
 public final class RunDirectory implements AutoCloseable {
@@ -155,9 +158,10 @@ public final class RunDirectory implements AutoCloseable {
         return ResumeKey.fromJson(n, file);
     }
 
+    /** Anything but the lock and symbolic links (links adopt runs whose own keys are checked where they are used). */
     private static boolean hasWork(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(p -> !p.getFileName().toString().equals(LOCK));
+            return s.anyMatch(p -> !p.getFileName().toString().equals(LOCK) && !Files.isSymbolicLink(p));
         }
     }
 

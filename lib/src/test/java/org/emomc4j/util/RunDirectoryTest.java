@@ -95,6 +95,30 @@ class RunDirectoryTest {
     }
 
     @Test
+    void aNewDirectoryHoldingOnlyLinksToOtherRunsIsClaimedAndKeepsThem() throws Exception {
+        // How a baseline trained by hand is adopted: reproduce's run directory gets a link baseline -> that run.
+        Path made = tmp.resolve("made-by-hand");
+        try (RunDirectory d = RunDirectory.claim(made, key(0.03), false)) {
+            assertFalse(d.resumed());
+        }
+        Path dir = tmp.resolve("adopting");
+        Files.createDirectories(dir);
+        Files.createSymbolicLink(dir.resolve("baseline"), made);
+        try (RunDirectory d = RunDirectory.claim(dir, key(0.01), true)) {
+            assertFalse(d.resumed(), "a new run, not a resumed one");
+        }
+        assertEquals(key(0.01), RunDirectory.storedKey(dir));
+        assertEquals(key(0.03), RunDirectory.storedKey(dir.resolve("baseline")), "the linked run is left as it was");
+        // A link beside a file that is not one is still foreign work.
+        Path mixed = tmp.resolve("mixed");
+        Files.createDirectories(mixed);
+        Files.createSymbolicLink(mixed.resolve("baseline"), made);
+        Files.writeString(mixed.resolve("notes.txt"), "mine");
+        UserError e = assertThrows(UserError.class, () -> RunDirectory.claim(mixed, key(0.01), true));
+        assertTrue(e.getMessage().contains(RunDirectory.KEY), e.getMessage());
+    }
+
+    @Test
     void withinOneProcessAClaimIsReentrantForTheSameKeyOnly() {
         Path dir = tmp.resolve("same");
         try (RunDirectory outer = RunDirectory.claim(dir, key(0.01), false)) {
