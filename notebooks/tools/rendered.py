@@ -9,7 +9,8 @@
   rendered.py check [HTML ...]
       fails (exit 1) when a rendered copy does not carry a stamp, names a notebook that is gone,
       or was rendered from other bytes than the notebook's current ones (the notebook changed
-      since: render it again), or links a shared stylesheet that is missing. Default: every docs/notebooks/*.html.
+      since: render it again), or links a shared stylesheet that is missing. Default: every docs/notebooks/*.html and
+      docs/notebooks/<profile>/*.html (copies executed under another profile, e.g. full).
 
 Why a hash and not mtimes: a fresh clone gives every file the checkout time, so "older" can only
 mean "rendered from a different notebook", which the embedded SHA-256 decides.
@@ -68,7 +69,8 @@ def stamp(notebook, html_in, profile, html_out):
 
 
 def check(files):
-    files = files or sorted(glob.glob(os.path.join(ROOT, "docs", "notebooks", "*.html")))
+    files = files or sorted(glob.glob(os.path.join(ROOT, "docs", "notebooks", "*.html"))
+                            + glob.glob(os.path.join(ROOT, "docs", "notebooks", "*", "*.html")))
     bad = []
     for f in files:
         name = os.path.relpath(f, ROOT)
