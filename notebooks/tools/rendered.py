@@ -9,8 +9,10 @@
   rendered.py check [HTML ...]
       fails (exit 1) when a rendered copy does not carry a stamp, names a notebook that is gone,
       or was rendered from other bytes than the notebook's current ones (the notebook changed
-      since: render it again), or links a shared stylesheet that is missing. Default: every docs/notebooks/*.html and
-      docs/notebooks/<profile>/*.html (copies executed under another profile, e.g. full).
+      since: render it again), links a shared stylesheet that is missing, or loads a file:///
+      script (a path of the rendering machine; stamp replaces Debian nbconvert's with upstream's
+      URLs). Default: every docs/notebooks/*.html and docs/notebooks/<profile>/*.html (copies
+      executed under another profile, e.g. full).
 
 Why a hash and not mtimes: a fresh clone gives every file the checkout time, so "older" can only
 mean "rendered from a different notebook", which the embedded SHA-256 decides.
@@ -22,6 +24,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SCRIPTS = ["https://cdn.jsdelivr.net/npm/vega@5.33.1/build/vega.min.js",
            "https://cdn.jsdelivr.net/npm/vega-lite@5.23.0/build/vega-lite.min.js",
            "https://cdn.jsdelivr.net/npm/vega-embed@6.29.0/build/vega-embed.min.js"]
+# Debian's nbconvert points MathJax and require.js at its own packages (file:///usr/share/javascript/...), which
+# no other machine has: a copy opened elsewhere showed raw TeX. Upstream nbconvert's own defaults instead.
+PORTABLE = {"file:///usr/share/javascript/mathjax/MathJax.js":
+                "https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/MathJax.js",
+            "file:///usr/share/javascript/requirejs/require.min.js":
+                "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.1.10/require.min.js"}
+LOCAL = re.compile(r'(?:src|href)="(file:[^"?]*)')
 STYLE = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
 LINK = re.compile(r'<link rel="stylesheet" href="(nbconvert-[0-9a-f]{12}\.css)">')
 META = re.compile(r'<meta name="emomc-notebook" content="([^"]*)" data-sha256="([0-9a-f]{64})" data-profile="([^"]*)">')
@@ -50,9 +59,16 @@ def share_styles(text, out_dir):
     return head + '<link rel="stylesheet" href="%s">\n' % name + text[head_end:]
 
 
+def portable(text):
+    """The copy with the local script paths of Debian's nbconvert replaced by upstream's URLs."""
+    for local, url in PORTABLE.items():
+        text = text.replace('src="%s' % local, 'src="%s' % url)
+    return text
+
+
 def stamp(notebook, html_in, profile, html_out):
     rel = os.path.relpath(os.path.abspath(notebook), ROOT)
-    text = open(html_in, encoding="utf-8").read()
+    text = portable(open(html_in, encoding="utf-8").read())
     head = '<meta name="emomc-notebook" content="%s" data-sha256="%s" data-profile="%s">\n' % (
         html.escape(rel), sha256(notebook), html.escape(profile))
     if "emomc-vega" in text:
@@ -80,6 +96,8 @@ def check(files):
         for css in LINK.findall(text):
             if not os.path.exists(os.path.join(os.path.dirname(f), css)):
                 bad.append("%s: its stylesheet %s is missing (render it again)" % (name, css))
+        for local in LOCAL.findall(text):
+            bad.append("%s: loads %s, a file of this machine only (render it again)" % (name, local))
         if not m:
             bad.append("%s: no emomc-notebook stamp (render it with ./emomc notebook render)" % name)
             continue
