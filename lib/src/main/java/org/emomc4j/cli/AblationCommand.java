@@ -115,13 +115,7 @@ public final class AblationCommand implements Runnable {
         public Integer call() throws Exception {
             RemainingGrid g = grid == null ? null : RemainingGrid.parse(grid);
             Experiment exp = run.experiment();
-            Map<String, List<Stage1.Point>> modes = exp.stage1Modes(g, new Stage1.Listener() {
-                @Override
-                public void finished(Stage1.Point p) {
-                    System.out.printf(Locale.ROOT, "stage 1: r = %.2f, val %.2f %% (%s epochs, %s)%n", p.remaining(),
-                            100 * p.valAccuracy(), p.epochsText(), Reproduce.eta(p.seconds()));
-                }
-            });
+            Map<String, List<Stage1.Point>> modes = exp.stage1Modes(g, Stage1.progress(line -> System.out.println("stage 1: " + line)));
             Map<String, double[][]> curves = new LinkedHashMap<>();
             Csv.Builder csv = new Csv.Builder("mode", "remaining", "val_accuracy", "epochs", "seconds");
             System.out.printf(Locale.ROOT, "%n%-12s %6s %9s %7s %9s%n", "mode", "r", "val %", "epochs", "time");

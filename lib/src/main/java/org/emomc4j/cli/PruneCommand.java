@@ -5,7 +5,6 @@ import org.emomc4j.data.Splits;
 import org.emomc4j.report.Charts;
 import org.emomc4j.report.Figures;
 import org.emomc4j.search.RemainingGrid;
-import org.emomc4j.search.Reproduce;
 import org.emomc4j.search.Stage1;
 import org.emomc4j.util.UserError;
 import picocli.CommandLine.Command;
@@ -67,22 +66,7 @@ public final class PruneCommand implements Callable<Integer> {
         Splits s = data.load();
         ImageSet train = tune.train(s), val = tune.val(s);
         Stage1 stage1 = new Stage1(g, steps, m, tune.config(1, lr), parts);
-        long t0 = System.nanoTime();
-        int[] finished = {0};
-        List<Stage1.Point> pts = stage1.run(base, train, val, 256, out, resume, new Stage1.Listener() {
-            @Override
-            public void point(int index, int count, double r, int step, int stepCount) {
-                System.out.printf(Locale.ROOT, "grid point %d/%d: r = %.2f, step %d/%d%n", index + 1, count, r, step, stepCount);
-            }
-
-            @Override
-            public void finished(Stage1.Point p) {
-                finished[0]++;
-                double per = (System.nanoTime() - t0) / 1e9 / finished[0];
-                System.out.printf(Locale.ROOT, "  r = %.2f done: val accuracy %.2f %% (%.0f s); ETA %s%n", p.remaining(),
-                        100 * p.valAccuracy(), p.seconds(), Reproduce.eta(per * Math.max(0, g.size() - finished[0])));
-            }
-        });
+        List<Stage1.Point> pts = stage1.run(base, train, val, 256, out, resume, Stage1.progress(System.out::println));
         System.out.printf(Locale.ROOT, "%n%-10s %14s%n", "remaining", "val accuracy");
         double[][] curve = new double[2][pts.size()];
         for (int i = 0; i < pts.size(); i++) {

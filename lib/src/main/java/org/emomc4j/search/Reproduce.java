@@ -160,12 +160,17 @@ public final class Reproduce {
         Path s1 = layout.stage1Dir();
         Stage1 stage1 = p.stage1(p.stage1Mode(), o.seed());
         int[] ran = {0};
+        Stage1.Listener shown = Stage1.progress(line -> log.accept("stage 1: " + line));
         List<Stage1.Point> points = stage1.run(baseCk, train, val, 256, s1, new Stage1.Listener() {
-            @Override
-            public void finished(Stage1.Point pt) {
+            @Override public void started(double[] rs, double[] epochsPerPoint) { shown.started(rs, epochsPerPoint); }
+
+            @Override public void point(int i, int n, double r, int s, int k) { shown.point(i, n, r, s, k); }
+
+            @Override public void epoch(Trainer.EpochResult e) { shown.epoch(e); }
+
+            @Override public void finished(Stage1.Point pt) {
                 ran[0]++;
-                log.accept(String.format(Locale.ROOT, "stage 1: r = %.2f, val %.2f %% (%s epochs, %.0f s)",
-                        pt.remaining(), 100 * pt.valAccuracy(), pt.epochsText(), pt.seconds()));
+                shown.finished(pt);
             }
         });
         if (ran[0] == 0) log.accept("stage 1: all " + points.size() + " grid points finished earlier; nothing to do");

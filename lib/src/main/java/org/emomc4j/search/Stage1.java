@@ -70,29 +70,94 @@ public final class Stage1 {
     }
 
     /**
-     * A listener that logs one line per finished grid point with its accuracy and the time left in
-     * the running pass (mean time per finished point so far x points left): what the CLI and the
-     * notebooks print, so a long stage 1 never runs silently.
+     * A listener that logs one line per finished grid point with its accuracy, one per finished
+     * step of a point trained over several epochs (the first point of a chain: K epochs, which
+     * would otherwise be a long silence), each with the time left in the running pass: the time
+     * per planned epoch so far x the planned epochs left ({@link Listener#started}), so the first
+     * point's K epochs do not make every later one-epoch point look K times dearer. What the CLI,
+     * the reproduction and the notebooks print, so a long stage 1 never runs silently.
      */
     public static Listener progress(java.util.function.Consumer<String> log) {
-        long t0 = System.nanoTime();
-        return new Listener() {
-            int index, count, finished;
+        return progress(log, System::nanoTime);
+    }
 
-            @Override public void point(int i, int n, double remaining, int step, int steps) { index = i; count = n; }
+    /** {@link #progress(java.util.function.Consumer)} on a given clock (nanoseconds; tests). */
+    static Listener progress(java.util.function.Consumer<String> log, java.util.function.LongSupplier nanos) {
+        return new Listener() {
+            long t0 = nanos.getAsLong();
+            int index = -1, count, step, steps, firstStep;
+            double remaining;
+            /** The pass's grid points in run order and the epochs each still needed when it started; null: not told. */
+            double[] order, plan;
+            /** Planned epochs trained in this call: finished points', and the total still to train when it started. */
+            double behind, total;
+            int finished;
+
+            @Override public void started(double[] remainingInRunOrder, double[] epochsPerPoint) {
+                // A new pass (the stage-1 ablation runs two with one listener): its own clock and plan.
+                t0 = nanos.getAsLong();
+                index = -1;
+                behind = 0;
+                finished = 0;
+                order = remainingInRunOrder.clone();
+                count = order.length;
+                plan = epochsPerPoint.clone();
+                total = java.util.Arrays.stream(plan).sum();
+            }
+
+            @Override public void point(int i, int n, double r, int s, int k) {
+                if (i != index && plan != null) {
+                    // A point resumed at step s had s - 1 of its k steps trained before this call.
+                    firstStep = s;
+                    total -= plan[i] * (s - 1) / k;
+                }
+                index = i;
+                count = n;
+                remaining = r;
+                step = s;
+                steps = k;
+            }
+
+            @Override public void epoch(Trainer.EpochResult e) {
+                if (steps <= 1 || plan == null) return;
+                double at = behind + plan[index] * (step - firstStep + 1) / steps;
+                log.accept(String.format(Locale.ROOT, "r = %.2f: step %d/%d done, %.0f s; ETA %s", remaining, step, steps,
+                        e.seconds(), eta(at)));
+            }
 
             @Override public void finished(Point p) {
                 finished++;
-                double per = (System.nanoTime() - t0) / 1e9 / finished;
+                int at = plan == null ? index : java.util.stream.IntStream.range(0, order.length)
+                        .filter(i -> order[i] == p.remaining()).findFirst().orElse(index);
+                String left;
+                if (plan != null) {
+                    if (at != index) total -= plan[at];   // every step was trained before this call
+                    else behind += plan[at] * (steps - firstStep + 1) / steps;
+                    left = eta(behind);
+                } else {   // not told the plan: the mean time per finished point
+                    left = Reproduce.eta(elapsed() / finished * Math.max(0, count - index - 1));
+                }
                 log.accept(String.format(Locale.ROOT, "r = %.2f done (%d/%d): val accuracy %.2f %%, %s epoch(s), %.0f s; ETA %s",
-                        p.remaining(), index + 1, count, 100 * p.valAccuracy(), p.epochsText(), p.seconds(),
-                        Reproduce.eta(per * Math.max(0, count - index - 1))));
+                        p.remaining(), at + 1, count, 100 * p.valAccuracy(), p.epochsText(), p.seconds(), left));
+                steps = 0;   // epochs reported after this (another run's) are not this point's steps
+            }
+
+            private double elapsed() { return (nanos.getAsLong() - t0) / 1e9; }
+
+            private String eta(double epochsBehind) {
+                return epochsBehind <= 0 ? "?" : Reproduce.eta(elapsed() / epochsBehind * Math.max(0, total - epochsBehind));
             }
         };
     }
 
     /** Progress callback: which grid point and step is running. */
     public interface Listener extends Trainer.Listener {
+        /**
+         * Once, before the first point: the grid points in run order and the epochs each needs (0:
+         * finished earlier; a point resumed between its steps is told at its first {@link #point}).
+         */
+        default void started(double[] remainingInRunOrder, double[] epochsPerPoint) { }
+
         default void point(int index, int count, double remaining, int step, int steps) { }
 
         default void finished(Point p) { }
@@ -207,6 +272,15 @@ public final class Stage1 {
         for (int i = rs.length - 1; i >= 0; i--) order.add(rs[i]);
         Path previous = base;
         int[] shuffled = parts > 1 ? permutation(train.size(), fineTune.seed()) : null;
+        if (listener != null) {
+            double[] plan = new double[order.size()], run = new double[order.size()];
+            for (int i = 0; i < plan.length; i++) {
+                run[i] = order.get(i);
+                plan[i] = Files.exists(checkpoint(dir, run[i])) && done.containsKey(run[i]) ? 0
+                        : mode == Mode.INDEPENDENT || i == 0 ? steps : 1.0 / parts;
+            }
+            listener.started(run, plan);
+        }
         for (int i = 0; i < order.size(); i++) {
             double r = order.get(i);
             Path ck = checkpoint(dir, r);
