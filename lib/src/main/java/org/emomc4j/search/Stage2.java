@@ -60,16 +60,26 @@ public final class Stage2 {
         org.emomc4j.metrics.CorrectnessFile.write(plan.dir().resolve(Summary.TEST_CORRECTNESS), all);
     }
 
+    /**
+     * The time a search still needs after generation {@code p}: its evaluations left at the mean
+     * time per evaluation so far. The search's own recorded time (summed over the sessions it ran
+     * in) and evaluations, not the time since this process started: a search resumed at generation
+     * 60 would otherwise divide one generation's time by 61.
+     */
+    static double secondsLeft(SearchRun.Progress p, int evaluations) {
+        return p.evaluations() <= 0 ? Double.NaN : p.elapsedSeconds() / p.evaluations() * Math.max(0, evaluations - p.evaluations());
+    }
+
     /** Runs, resumes or reads one search; {@code log} gets one line per generation. */
     public static Outcome run(Plan plan, boolean resume, Consumer<String> log) throws IOException {
         SearchConfig cfg = plan.config();
         EmomcProblem problem = EmomcProblem.of(cfg, plan.grid(), plan.costs().spec().size(), plan.searchAccuracy(), plan.costs());
         SearchRun run = new SearchRun(cfg, problem, plan.dir());
-        long t0 = System.nanoTime();
+        int evaluations = cfg.evaluationsAfter(cfg.generations());
         SearchRun.Result r = run.run(resume, p -> log.accept(String.format(Locale.ROOT,
                 "stage 2 %s: generation %d/%d, %d evaluations (%d measured), hypervolume %.4f, front %d, ETA %s", plan.name(),
                 p.generation(), p.generations(), p.evaluations(), p.measured(), p.hypervolume(), p.frontSize(),
-                Reproduce.eta((System.nanoTime() - t0) / 1e9 / (p.generation() + 1) * (p.generations() - p.generation())))));
+                Reproduce.eta(secondsLeft(p, evaluations)))));
         Path summary = plan.dir().resolve(Summary.FILE);
         if (r.generationsRun() == 0 && Files.isRegularFile(summary)) {
             log.accept("stage 2 " + plan.name() + ": finished earlier (" + cfg.generations() + " generations, "
