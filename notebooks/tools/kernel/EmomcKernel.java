@@ -36,7 +36,8 @@ import java.util.logging.LogManager;
  * <ul>
  *   <li>{@code EmomcKernel <connection file> [child JVM options]} is a small supervisor that runs
  *       the real kernel as a child JVM and starts a new one (same ports) when the child reports
- *       a dead shell channel (exit code 75), up to 5 times; the client simply keeps asking.</li>
+ *       a dead shell channel or channels it could not open (exit code 75), up to 5 times; the client simply
+ *       keeps asking.</li>
  *   <li>{@code EmomcKernel --child <connection file>} runs rapaio's kernel like its MainApp, with
  *       a handler table in front of rapaio's whose lookups wait until the real table is ready
  *       (fixes 1) and which notes that the shell delivered a message. If none arrived, it sends
@@ -112,7 +113,15 @@ public final class EmomcKernel {
             public Set<Entry<Object, Object>> entrySet() { return Set.of(); }
         };
         handlers.set(channels, gate);
-        channels.connect(MainApp.kernel);
+        try {
+            channels.connect(MainApp.kernel);
+        } catch (RuntimeException | Error e) {
+            // Nothing reached this kernel yet (e.g. a port still held by a kernel that is ending): the
+            // supervisor starts it again on the same ports a second later, as for a dead shell channel.
+            System.err.println("EmomcKernel: the kernel could not open its channels (" + e + "); starting it again");
+            Thread.sleep(1000);
+            Runtime.getRuntime().halt(RESTART);
+        }
         table.set((Map<?, ?>) handlers.get(channels));
         handlers.set(channels, gate);
         ready.countDown();
