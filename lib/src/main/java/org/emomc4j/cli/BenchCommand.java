@@ -27,8 +27,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final List<BenchSection> SECTIONS = List.of(
             new org.emomc4j.data.DataBench(),
             // bf16/int8 inference is measured on a plan as search scores it: r 0.5, 6 bits everywhere
-            new org.emomc4j.nn.EngineBench(org.emomc4j.compress.prune.DynamicPruning.uniform(0.5)
-                    .andThen(org.emomc4j.compress.quant.FakeQuantization.symmetric(l -> 6))),
+            new org.emomc4j.nn.EngineBench(org.emomc4j.nn.EngineBench.typicalPlan()),
             new org.emomc4j.hw.CostBench(),
             new org.emomc4j.compress.coding.CodingBench()
     );

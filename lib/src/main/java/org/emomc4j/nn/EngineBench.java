@@ -87,6 +87,57 @@ public final class EngineBench implements BenchSection {
         return f;
     }
 
+    /**
+     * The plan {@code bench} scores in bf16 and int8, and the plan a reproduction's time estimate probes: remaining
+     * fraction 0.5 in every layer, 6-bit weights everywhere (a mid-range search candidate).
+     */
+    public static WeightTransform typicalPlan() {
+        return org.emomc4j.compress.prune.DynamicPruning.uniform(0.5).andThen(org.emomc4j.compress.quant.FakeQuantization.symmetric(l -> 6));
+    }
+
+    /** Images/s of the kernels a reproduction spends its time in ({@link #probe}). */
+    public record Probe(double train, double score, double fp32Infer, double seconds) { }
+
+    /**
+     * A short measurement of this machine for a time estimate, on random data: a training step at
+     * batch 128 in {@code train} precision, inference of {@link #typicalPlan} at batch 256 in
+     * {@code score} precision (int8 calibrated once, beforehand), and fp32 inference at batch 256;
+     * each the faster of two timed runs after one warm-up (about 15 s at VGG-16 width 1 on 2 cores).
+     */
+    public static Probe probe(NetworkSpec spec, Precision train, Precision score) {
+        long start = System.nanoTime();
+        Model m = Model.create(spec, 1);
+        Sgd sgd = new Sgd(m, 0.9, 5e-4);
+        Random r = new Random(0);
+        INDArray x = Nd4j.randn(r.nextLong(), new long[]{128, 32, 32, 3}).castTo(m.dtype());
+        int[] labels = new int[128];
+        for (int i = 0; i < labels.length; i++) labels[i] = r.nextInt(ImageSet.CLASSES);
+        m.setTrainingPrecision(train);
+        double tTrain = fastest(() -> { m.forwardBackward(x, labels); sgd.step(0.01); });
+        m.setTrainingPrecision(Precision.FP32);
+        INDArray xi = Nd4j.randn(r.nextLong(), new long[]{256, 32, 32, 3}).castTo(m.dtype());
+        double tFp32 = fastest(() -> m.logits(xi));
+        double tScore = tFp32;
+        if (score != Precision.FP32) {
+            for (int l = 0; l < spec.size(); l++) m.setWeightTransform(l, typicalPlan());
+            if (score == Precision.INT8) m.setCalibration(ImageSet.random(512, 3), 512);
+            tScore = fastest(() -> m.logits(xi, score));
+        }
+        m.releaseBuffers();
+        return new Probe(128 / tTrain, 256 / tScore, 256 / tFp32, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static double fastest(Runnable r) {
+        r.run();
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 2; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return best;
+    }
+
     private static double round(double v) { return Math.round(v * 10) / 10.0; }
 
     static double median(int warmup, int reps, Runnable r) {

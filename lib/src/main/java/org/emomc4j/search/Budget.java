@@ -3,6 +3,8 @@ package org.emomc4j.search;
 import org.emomc4j.compress.coding.Coding;
 import org.emomc4j.data.Splits;
 import org.emomc4j.hw.Dataflow;
+import org.emomc4j.nn.EngineBench;
+import org.emomc4j.nn.NetworkSpec;
 import org.emomc4j.nn.Precision;
 
 import java.util.ArrayList;
@@ -70,30 +72,36 @@ public record Budget(Profile profile, int trainImages, int scoringImages, int te
      * @param train training in the profile's training precision
      * @param score scoring candidates in the profile's scoring precision
      * @param test  scoring in fp32 (test re-scoring)
-     * @param source where they come from ("measured in the run", "planned from the README's bench")
+     * @param source where they come from ("measured in the run", "planned from a probe")
      */
     public record Throughput(double train, double score, double test, String source) {
 
         /**
-         * The README's bench of the engine on this 2-core machine (VGG-16 width 1 and 1/4,
-         * 2026-11-25), by precision; NaN for other widths (no estimate).
+         * Real runs' rates per rate of {@link EngineBench#probe}'s kernels, as measured on the 2-core development
+         * machines: a whole bf16 epoch (augmentation, cutout, validation) 0.885x the probed training step on the Xeon
+         * with AMX (301 / 340 img/s) and 0.95x on the AMD EPYC (159 / 167.5); a width-1 candidate scored on 5,120
+         * images in bf16, preparation included, 0.87x (1,950 / 2,243); fp32 test re-scoring 0.9x (300 / 335).
          */
-        public static Throughput planned(Profile p) {
-            boolean w1 = p.width() == 1.0, w4 = p.width() == 0.25;
-            if (!w1 && !w4) return new Throughput(Double.NaN, Double.NaN, Double.NaN, "no planned throughput at this width");
-            // Width 1 as measured here in the conditions of a run, not the kernels' bench: bf16 training on real
-            // epochs (augmentation, cutout, validation) 225 img/s over the baseline's whole epochs, 270 since its 4x4 and
-            // 2x2 layers train as matrix products (2026-11-26: 251 -> 301 img/s on 12,800-image epochs); a candidate scored on 5,120 images in 2.5-2.75 s
-            // (2026-11-26, its 2x2 and 4x4 layers as matrix products; 3.5-3.7 s before), about 1,950 img/s in all; int8 379 and
-            // fp32 304 img/s in eval --agreement (per-candidate calibration and fallback layers: int8 is slower than
-            // bf16 for search candidates). Width 1/4: the README's bench.
-            double train = p.trainPrecision() == Precision.BF16 ? (w1 ? 270 : 1700) : (w1 ? 97 : 717);
-            double score = switch (p.precision()) {
-                case BF16 -> w1 ? 1950 : 15_300;
-                case INT8 -> w1 ? 380 : 7100;
-                default -> w1 ? 300 : 3090;
-            };
-            return new Throughput(train, score, w1 ? 300 : 3090, "planned from throughputs measured on this machine");
+        static final double TRAIN_PER_PROBE = 0.9, SCORE_PER_PROBE = 0.87, TEST_PER_PROBE = 0.9;
+
+        /**
+         * Throughputs for a time estimate from a short probe of this machine ({@link EngineBench#probe}, about
+         * 15 s at width 1) scaled to real runs ({@link #TRAIN_PER_PROBE} and the others). In int8 each candidate
+         * also pays its calibration on 512 images in fp32; layers that fall back to fp32 (more than 8 bits) are not
+         * counted, so the int8 figure is optimistic.
+         */
+        public static Throughput probed(Profile p) {
+            EngineBench.Probe pr = EngineBench.probe(NetworkSpec.vgg("vgg16", p.width()), p.trainPrecision(), p.precision());
+            return fromProbe(pr, p.precision(), p.budget(0, 0).scoringImages());
+        }
+
+        /** {@link #probed}'s arithmetic: the probe's rates scaled to real runs, int8 candidates charged their calibration. */
+        static Throughput fromProbe(EngineBench.Probe pr, Precision scoring, int scoringImages) {
+            double score = SCORE_PER_PROBE * pr.score();
+            if (scoring == Precision.INT8)
+                score = scoringImages / (scoringImages / score + Precision.CALIBRATION_IMAGES / (TEST_PER_PROBE * pr.fp32Infer()));
+            return new Throughput(TRAIN_PER_PROBE * pr.train(), score, TEST_PER_PROBE * pr.fp32Infer(),
+                    String.format(Locale.ROOT, "planned from a %.0f-second probe of this machine's kernels", pr.seconds()));
         }
 
         /** These throughputs with measured values where given (NaN keeps the planned one). */

@@ -334,7 +334,7 @@ public final class Reproduce {
      * The profile's planned cost ({@link Budget}) as log lines: the worst case (no cache hit, no
      * racing), and, when searches of the run have measured some, with their cache-hit and raced
      * fractions; times at the throughputs measured in the run (baseline epochs, full-scored
-     * candidates) where there are any, else the README's bench.
+     * candidates) where there are any, else from a short probe of this machine ({@link Budget.Throughput#probed}).
      */
     public static List<String> plan(RunLayout layout, Profile p) throws IOException {
         Budget worst = p.budget(0, 0);
@@ -344,7 +344,7 @@ public final class Reproduce {
         // Training speed from the latest baseline run that has a log (the runs after the first ran on newer code).
         List<Path> logs = layout.baselineLogs(p);
         Path trainLog = logs.isEmpty() ? layout.baselineLog() : logs.get(logs.size() - 1);
-        Budget.Throughput t = Budget.Throughput.planned(p).measured(medianColumn(trainLog, "img_per_s"), seen.scoreRate());
+        Budget.Throughput t = Budget.Throughput.probed(p).measured(medianColumn(trainLog, "img_per_s"), seen.scoreRate());
         List<String> out = new ArrayList<>();
         out.add("plan (" + p.name() + ", worst case: no cache hit, no candidate raced):");
         out.addAll(worst.describe(t));
@@ -495,16 +495,25 @@ public final class Reproduce {
      * and returns the baseline network ({@link RunLayout#baselineResult}).
      */
     static Path train(Profile p, NetworkSpec spec, ImageSet train, ImageSet val, RunLayout layout, long seed, Consumer<String> log) {
-        int runs = p.baselineConfigs(seed).size();
+        List<TrainConfig> runs = p.baselineConfigs(seed);
         trainBaseline(p, spec, train, val, layout, seed, (i, c) -> new Trainer.Listener() {
             @Override
-            public void epoch(Trainer.EpochResult r) {
-                log.accept(String.format(Locale.ROOT, "%s epoch %d/%d: loss %.3f, val %.2f %%, %.0f img/s, ETA %s", runName(i, runs),
-                        r.epoch(), c.epochs(), r.trainLoss(), 100 * r.valAccuracy(), r.imagesPerSecond(),
-                        eta(r.seconds() * (c.epochs() - r.epoch()))));
-            }
+            public void epoch(Trainer.EpochResult r) { log.accept(baselineEpochLine(i, runs, r)); }
         }, log);
         return layout.baselineResult(p);
+    }
+
+    /**
+     * A baseline epoch's progress line. The time left is this epoch's time x the epochs left, of this run and, when
+     * the baseline has several runs, of all of them (the runs after the first are as costly per epoch; the first
+     * run's own ETA alone hid two thirds of the full baseline).
+     */
+    static String baselineEpochLine(int run, List<TrainConfig> runs, Trainer.EpochResult r) {
+        int left = runs.get(run).epochs() - r.epoch(), later = 0;
+        for (int j = run + 1; j < runs.size(); j++) later += runs.get(j).epochs();
+        String eta = "ETA " + eta(r.seconds() * left) + (later == 0 ? "" : " (all " + runs.size() + " runs: " + eta(r.seconds() * (left + later)) + ")");
+        return String.format(Locale.ROOT, "%s epoch %d/%d: loss %.3f, val %.2f %%, %.0f img/s, %s", runName(run, runs.size()),
+                r.epoch(), runs.get(run).epochs(), r.trainLoss(), 100 * r.valAccuracy(), r.imagesPerSecond(), eta);
     }
 
     private static String runName(int i, int runs) { return runs == 1 ? "baseline" : "baseline run " + (i + 1) + "/" + runs; }

@@ -195,4 +195,44 @@ class ProfileBudgetTest {
         assertEquals(22, Reproduce.wallTimes(l, restart.resolve("swa.ckpt")).get("baseline"), 1e-9,
                 "a checkpoint replaced since the restart started is not its origin");
     }
+
+    /**
+     * The plan's throughputs from a probe of the machine: each kernel rate scaled to what real runs reach, and an
+     * int8 candidate charged its calibration (512 images in fp32) on top of its scoring images.
+     */
+    @Test
+    void probedThroughputsScaleTheKernelsAndChargeInt8ItsCalibration() {
+        org.emomc4j.nn.EngineBench.Probe pr = new org.emomc4j.nn.EngineBench.Probe(100, 1000, 300, 12);
+        Budget.Throughput bf16 = Budget.Throughput.fromProbe(pr, Precision.BF16, 5000);
+        assertEquals(90, bf16.train(), 1e-9);
+        assertEquals(870, bf16.score(), 1e-9);
+        assertEquals(270, bf16.test(), 1e-9);
+        assertEquals("planned from a 12-second probe of this machine's kernels", bf16.source());
+        // 5,000 images at 870 img/s (5.747 s) + 512 at 270 img/s (1.896 s) per candidate: 654.2 img/s.
+        assertEquals(654.15, Budget.Throughput.fromProbe(pr, Precision.INT8, 5000).score(), 0.01);
+    }
+
+    /** The probe measures real kernels: on a small network every rate is a positive number, training slower than inference. */
+    @Test
+    void probeOfASmallNetworkGivesPositiveRates() {
+        org.emomc4j.nn.EngineBench.Probe pr = org.emomc4j.nn.EngineBench.probe(
+                org.emomc4j.nn.NetworkSpec.vgg("vgg16", 0.0625), Precision.FP32, Precision.BF16);
+        assertTrue(pr.train() > 0 && Double.isFinite(pr.train()), "train " + pr.train());
+        assertTrue(pr.score() > 0 && Double.isFinite(pr.score()), "score " + pr.score());
+        assertTrue(pr.fp32Infer() > pr.train(), "fp32 inference " + pr.fp32Infer() + " img/s, training " + pr.train());
+    }
+
+    /** The full baseline's progress counts the epochs of the runs still to come: 75 + 100 + 20 at 300 s each. */
+    @Test
+    void baselineEtaCoversEveryRunStillToCome() {
+        List<TrainConfig> runs = Profile.FULL.baselineConfigs(1);
+        org.emomc4j.nn.Trainer.EpochResult r = new org.emomc4j.nn.Trainer.EpochResult(5, 0.01, 1.3, 0.5, 1.2, 0.6532, 300, 150);
+        assertEquals("baseline run 1/3 epoch 5/80: loss 1.300, val 65.32 %, 150 img/s, ETA 6:15:00 (all 3 runs: 16:15:00)",
+                Reproduce.baselineEpochLine(0, runs, r));
+        assertEquals("baseline run 3/3 epoch 5/20: loss 1.300, val 65.32 %, 150 img/s, ETA 1:15:00",
+                Reproduce.baselineEpochLine(2, runs, r), "the last run has nothing after it");
+        org.emomc4j.nn.Trainer.EpochResult first = new org.emomc4j.nn.Trainer.EpochResult(1, 0.01, 1.3, 0.5, 1.2, 0.6532, 300, 150);
+        assertEquals("baseline epoch 1/2: loss 1.300, val 65.32 %, 150 img/s, ETA 0:05:00",
+                Reproduce.baselineEpochLine(0, Profile.SMOKE.baselineConfigs(1), first), "a one-run baseline names no runs");
+    }
 }
