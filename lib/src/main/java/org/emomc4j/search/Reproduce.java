@@ -311,7 +311,13 @@ public final class Reproduce {
             String[] f = line.split(",");
             if (col >= 0 && col < f.length && !f[col].isBlank() && Double.parseDouble(f[col]) > 0) v.add(Double.parseDouble(f[col]));
         }
-        if (v.isEmpty()) return Double.NaN;
+        return median(v);
+    }
+
+    /** The median of the values (the upper one of an even count; NaN when there are none). */
+    static double median(List<Double> values) {
+        if (values.isEmpty()) return Double.NaN;
+        List<Double> v = new ArrayList<>(values);
         java.util.Collections.sort(v);
         return v.get(v.size() / 2);
     }
@@ -390,12 +396,7 @@ public final class Reproduce {
             }
         }
 
-        double scoreRate() {
-            if (rates.isEmpty()) return Double.NaN;
-            List<Double> v = new ArrayList<>(rates);
-            java.util.Collections.sort(v);
-            return v.get(v.size() / 2);
-        }
+        double scoreRate() { return median(rates); }
     }
 
     private static Table table2(RunLayout layout, Profile p, Gains.Fronts energy) throws IOException {
@@ -496,22 +497,28 @@ public final class Reproduce {
      */
     static Path train(Profile p, NetworkSpec spec, ImageSet train, ImageSet val, RunLayout layout, long seed, Consumer<String> log) {
         List<TrainConfig> runs = p.baselineConfigs(seed);
+        List<Double> seconds = new ArrayList<>();
         trainBaseline(p, spec, train, val, layout, seed, (i, c) -> new Trainer.Listener() {
             @Override
-            public void epoch(Trainer.EpochResult r) { log.accept(baselineEpochLine(i, runs, r)); }
+            public void epoch(Trainer.EpochResult r) {
+                seconds.add(r.seconds());
+                log.accept(baselineEpochLine(i, runs, r, median(seconds)));
+            }
         }, log);
         return layout.baselineResult(p);
     }
 
     /**
-     * A baseline epoch's progress line. The time left is this epoch's time x the epochs left, of this run and, when
-     * the baseline has several runs, of all of them (the runs after the first are as costly per epoch; the first
-     * run's own ETA alone hid two thirds of the full baseline).
+     * A baseline epoch's progress line. The time left is {@code secondsPerEpoch} (the median of the epochs this call
+     * trained: one epoch slowed by a pause or a job beside it no longer doubles the estimate) x the epochs left, of
+     * this run and, when the baseline has several runs, of all of them (the runs after the first are as costly per
+     * epoch; the first run's own ETA alone hid two thirds of the full baseline).
      */
-    static String baselineEpochLine(int run, List<TrainConfig> runs, Trainer.EpochResult r) {
+    static String baselineEpochLine(int run, List<TrainConfig> runs, Trainer.EpochResult r, double secondsPerEpoch) {
         int left = runs.get(run).epochs() - r.epoch(), later = 0;
         for (int j = run + 1; j < runs.size(); j++) later += runs.get(j).epochs();
-        String eta = "ETA " + eta(r.seconds() * left) + (later == 0 ? "" : " (all " + runs.size() + " runs: " + eta(r.seconds() * (left + later)) + ")");
+        String eta = "ETA " + eta(secondsPerEpoch * left)
+                + (later == 0 ? "" : " (all " + runs.size() + " runs: " + eta(secondsPerEpoch * (left + later)) + ")");
         return String.format(Locale.ROOT, "%s epoch %d/%d: loss %.3f, val %.2f %%, %.0f img/s, %s", runName(run, runs.size()),
                 r.epoch(), runs.get(run).epochs(), r.trainLoss(), 100 * r.valAccuracy(), r.imagesPerSecond(), eta);
     }
