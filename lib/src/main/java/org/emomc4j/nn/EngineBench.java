@@ -47,18 +47,14 @@ public final class EngineBench implements BenchSection {
 
     /** Median training and inference images/s of a network on random data. */
     public static LinkedHashMap<String, Object> measure(NetworkSpec spec, int trainBatch, int inferBatch, boolean quick) {
-        Model m = Model.create(spec, 1);
-        Sgd sgd = new Sgd(m, 0.9, 5e-4);
-        Random r = new Random(0);
-        INDArray x = Nd4j.randn(r.nextLong(), new long[]{trainBatch, 32, 32, 3}).castTo(m.dtype());
-        int[] labels = new int[trainBatch];
-        for (int i = 0; i < trainBatch; i++) labels[i] = r.nextInt(ImageSet.CLASSES);
+        Rig rig = new Rig(spec, trainBatch);
+        Model m = rig.model;
         int reps = quick ? 3 : 6;
-        double tTrain = median(2, reps, () -> { m.forwardBackward(x, labels); sgd.step(0.01); });
+        double tTrain = median(2, reps, rig::step);
         m.setTrainingPrecision(Precision.BF16);
-        double tTrainBf16 = median(2, reps, () -> { m.forwardBackward(x, labels); sgd.step(0.01); });
+        double tTrainBf16 = median(2, reps, rig::step);
         m.setTrainingPrecision(Precision.FP32);
-        INDArray xi = Nd4j.randn(r.nextLong(), new long[]{inferBatch, 32, 32, 3}).castTo(m.dtype());
+        INDArray xi = rig.input(inferBatch);
         double tInfer = median(1, quick ? 3 : 5, () -> m.logits(xi));
         m.releaseBuffers();
         LinkedHashMap<String, Object> f = new LinkedHashMap<>();
@@ -106,16 +102,12 @@ public final class EngineBench implements BenchSection {
      */
     public static Probe probe(NetworkSpec spec, Precision train, Precision score) {
         long start = System.nanoTime();
-        Model m = Model.create(spec, 1);
-        Sgd sgd = new Sgd(m, 0.9, 5e-4);
-        Random r = new Random(0);
-        INDArray x = Nd4j.randn(r.nextLong(), new long[]{128, 32, 32, 3}).castTo(m.dtype());
-        int[] labels = new int[128];
-        for (int i = 0; i < labels.length; i++) labels[i] = r.nextInt(ImageSet.CLASSES);
+        Rig rig = new Rig(spec, 128);
+        Model m = rig.model;
         m.setTrainingPrecision(train);
-        double tTrain = fastest(() -> { m.forwardBackward(x, labels); sgd.step(0.01); });
+        double tTrain = fastest(rig::step);
         m.setTrainingPrecision(Precision.FP32);
-        INDArray xi = Nd4j.randn(r.nextLong(), new long[]{256, 32, 32, 3}).castTo(m.dtype());
+        INDArray xi = rig.input(256);
         double tFp32 = fastest(() -> m.logits(xi));
         double tScore = tFp32;
         if (score != Precision.FP32) {
@@ -125,6 +117,32 @@ public final class EngineBench implements BenchSection {
         }
         m.releaseBuffers();
         return new Probe(128 / tTrain, 256 / tScore, 256 / tFp32, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** A fresh network with SGD (the reference momentum and weight decay) and one random training batch, seeded. */
+    private static final class Rig {
+        final Model model;
+        private final Sgd sgd;
+        private final Random random = new Random(0);
+        private final INDArray x;
+        private final int[] labels;
+
+        Rig(NetworkSpec spec, int batch) {
+            model = Model.create(spec, 1);
+            sgd = new Sgd(model, 0.9, 5e-4);
+            x = input(batch);
+            labels = new int[batch];
+            for (int i = 0; i < batch; i++) labels[i] = random.nextInt(ImageSet.CLASSES);
+        }
+
+        /** A random NHWC batch in the network's dtype (the next seed of the rig's generator). */
+        INDArray input(int batch) { return Nd4j.randn(random.nextLong(), new long[]{batch, 32, 32, 3}).castTo(model.dtype()); }
+
+        /** One training step at the model's training precision. */
+        void step() {
+            model.forwardBackward(x, labels);
+            sgd.step(0.01);
+        }
     }
 
     private static double fastest(Runnable r) {

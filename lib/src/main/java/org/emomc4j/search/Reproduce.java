@@ -153,8 +153,7 @@ public final class Reproduce {
         } else {
             baseCk = train(p, spec, train, val, layout, o.seed(), log);
         }
-        double baseTest = Model.load(baseCk).accuracy(test, 256);
-        log.accept(String.format(Locale.ROOT, "baseline test accuracy %.2f %%", 100 * baseTest));
+        double baseTest = baselineTestAccuracy(layout, baseCk, test, log);
 
         // 2. Stage 1.
         Path s1 = layout.stage1Dir();
@@ -327,6 +326,43 @@ public final class Reproduce {
      * {@code <run>/stage2-cache/}, keyed by the stage-1 networks, the scoring precision, the
      * validation images and int8's calibration images.
      */
+    /**
+     * The baseline's test accuracy, measured once per checkpoint and test set: {@code
+     * report/baseline-test.json} keeps it with the checkpoint's SHA-256 and the test set's
+     * fingerprint, so a run resumed in every session does not spend a minute (width 1, fp32) on it
+     * again. A record that does not match both, or cannot be read, is measured again.
+     */
+    static double baselineTestAccuracy(RunLayout layout, Path ck, ImageSet test, Consumer<String> log) throws IOException {
+        Path f = layout.baselineTestJson();
+        String sha = Hashes.sha256(ck);
+        ObjectMapper json = new ObjectMapper();
+        if (Files.exists(f)) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode n = json.readTree(f.toFile());
+                double a = n.path("accuracy").asDouble(Double.NaN);
+                if (sha.equals(n.path("checkpoint_sha256").asText()) && test.fingerprint().equals(n.path("test_fingerprint").asText())
+                        && n.path("images").asInt() == test.size() && a >= 0 && a <= 1) {
+                    log.accept(String.format(Locale.ROOT, "baseline test accuracy %.2f %% (measured earlier, %s)", 100 * a,
+                            layout.root().relativize(f)));
+                    return a;
+                }
+                log.accept("baseline test accuracy: " + f + " is for another checkpoint or test set; measuring again");
+            } catch (IOException e) {
+                log.accept("baseline test accuracy: " + f + " is unreadable (" + e.getMessage() + "); measuring again");
+            }
+        }
+        double a = Model.load(ck).accuracy(test, 256);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("checkpoint_sha256", sha);
+        m.put("test_fingerprint", test.fingerprint());
+        m.put("images", test.size());
+        m.put("accuracy", a);
+        Files.createDirectories(f.getParent());
+        AtomicFiles.writeString(f, json.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+        log.accept(String.format(Locale.ROOT, "baseline test accuracy %.2f %%", 100 * a));
+        return a;
+    }
+
     public static EvaluationCache sharedCache(RunLayout layout, Profile p, ImageSet val, ImageSet train) throws IOException {
         org.emomc4j.nn.Precision prec = p.precision();
         int calib = org.emomc4j.nn.Precision.CALIBRATION_IMAGES;

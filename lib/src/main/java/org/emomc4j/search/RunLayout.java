@@ -153,6 +153,9 @@ public final class RunLayout {
 
     public Path reproduceJson() { return reportDir().resolve(REPRODUCE); }
 
+    /** The baseline's test accuracy with the identities it was measured on ({@link Reproduce}). */
+    public Path baselineTestJson() { return reportDir().resolve("baseline-test.json"); }
+
     public Path ablationDir() { return root.resolve(ABLATION); }
 
     /** The one-stage ablation against the energy search of a dataflow. */

@@ -70,6 +70,19 @@ class ReproduceTest {
         assertEquals(0, generations(third), String.join("\n", third));
         assertEquals(7, third.stream().filter(l -> l.contains("finished earlier (")).count(), String.join("\n", third));
         assertEquals(r1.energyFronts(), r3.energyFronts());
+        // The baseline's test accuracy is read back, not measured again; a record for another checkpoint is not used.
+        assertEquals(1, third.stream().filter(l -> l.startsWith("baseline test accuracy") && l.contains("(measured earlier")).count(),
+                String.join("\n", third));
+        assertEquals(r1.baselineTestAccuracy(), r3.baselineTestAccuracy());
+        String record = Files.readString(layout.baselineTestJson());
+        Files.writeString(layout.baselineTestJson(), record.replaceAll("\"checkpoint_sha256\" : \"[0-9a-f]+\"", "\"checkpoint_sha256\" : \"00\"")
+                .replaceAll("\"accuracy\" : [0-9.E-]+", "\"accuracy\" : 0.123"));
+        Files.delete(layout.reproduceJson());
+        List<String> fourth = new ArrayList<>();
+        Reproduce.Report r4 = Reproduce.run(o, fourth::add);
+        assertEquals(1, fourth.stream().filter(l -> l.contains("is for another checkpoint or test set")).count(), String.join("\n", fourth));
+        assertEquals(r1.baselineTestAccuracy(), r4.baselineTestAccuracy());
+        assertEquals(record, Files.readString(layout.baselineTestJson()));
 
         // The same directory under another seed is another reproduction: refused, naming what differs.
         UserError e = assertThrows(UserError.class, () -> Reproduce.run(new Reproduce.Options(ExperimentTest.TINY, out, data, 2), l -> { }));
