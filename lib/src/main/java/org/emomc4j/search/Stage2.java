@@ -64,9 +64,10 @@ public final class Stage2 {
      * The time a search still needs after generation {@code p}: its evaluations left at the mean
      * time per evaluation so far. The search's own recorded time (summed over the sessions it ran
      * in) and evaluations, not the time since this process started: a search resumed at generation
-     * 60 would otherwise divide one generation's time by 61.
+     * 60 would otherwise divide one generation's time by 61. {@code evaluations}: the search's
+     * planned total ({@link SearchConfig#plannedEvaluations}).
      */
-    static double secondsLeft(SearchRun.Progress p, int evaluations) {
+    public static double secondsLeft(SearchRun.Progress p, int evaluations) {
         return p.evaluations() <= 0 ? Double.NaN : p.elapsedSeconds() / p.evaluations() * Math.max(0, evaluations - p.evaluations());
     }
 
