@@ -322,11 +322,6 @@ public final class Reproduce {
     }
 
     /**
-     * The shared evaluation cache of a run's searches ({@link EvaluationCache}) in
-     * {@code <run>/stage2-cache/}, keyed by the stage-1 networks, the scoring precision, the
-     * validation images and int8's calibration images.
-     */
-    /**
      * The baseline's test accuracy, measured once per checkpoint and test set: {@code
      * report/baseline-test.json} keeps it with the checkpoint's SHA-256 and the test set's
      * fingerprint, so a run resumed in every session does not spend a minute (width 1, fp32) on it
@@ -363,6 +358,11 @@ public final class Reproduce {
         return a;
     }
 
+    /**
+     * The shared evaluation cache of a run's searches ({@link EvaluationCache}) in
+     * {@code <run>/stage2-cache/}, keyed by the stage-1 networks, the scoring precision, the
+     * validation images and int8's calibration images.
+     */
     public static EvaluationCache sharedCache(RunLayout layout, Profile p, ImageSet val, ImageSet train) throws IOException {
         org.emomc4j.nn.Precision prec = p.precision();
         int calib = org.emomc4j.nn.Precision.CALIBRATION_IMAGES;
