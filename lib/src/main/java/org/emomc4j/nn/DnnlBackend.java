@@ -24,6 +24,9 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * {@link Model#setCalibration}'s count) training images in fp32 with the same weights; the
  * input is coded as s8 (scale max|x|/127), activations as u8 (scale max/255). It is redone for
  * every new weight version (each candidate plan).
+ *
+ * <p>Each batch chunk's pooling outputs are kept in the process's {@link PrefixCache}, and a chunk
+ * whose first layers and input were seen before starts from the deepest one held (exact).
  */
 final class DnnlBackend implements Backend {
 
@@ -58,6 +61,15 @@ final class DnnlBackend implements Backend {
     private double fcStep;
     private boolean fcInt;
     private final Map<Integer, Batch> batches = new LinkedHashMap<>();
+    /**
+     * Per conv layer, the {@link PrefixCache} digest of everything layer l adds to its output
+     * given its input: index, path, weights or codes, folded scales and bias, activation ranges
+     * (after {@link #prepare}; null when reuse is off).
+     */
+    private PrefixCache.Key[] layerDigest;
+    /** Conv MACs of one image per layer, and of all conv layers. */
+    private final long[] macs;
+    private final long convMacs;
 
     DnnlBackend(Model model, Precision p) {
         if (p == Precision.FP32) throw new IllegalArgumentException("fp32 runs on ND4J");
@@ -71,6 +83,10 @@ final class DnnlBackend implements Backend {
         fallback = new boolean[nConv];
         gridBits = new int[nConv];
         actScale = new float[nConv];
+        macs = new long[nConv];
+        long all = 0;
+        for (int l = 0; l < nConv; l++) all += macs[l] = spec.layer(l).macs();
+        convMacs = all;
         for (int l = 0; l < nConv; l++) {
             LayerSpec s = spec.layer(l);
             fast[l] = int8 ? new DnnlConv(s, l == 0 ? S8 : U8, S8, U8, true, true)
@@ -99,6 +115,8 @@ final class DnnlBackend implements Backend {
         model.hooks.refresh();
         if (int8) calibrate();
         float[] rm = ps.runMean.toFloatVector(), rv = ps.runVar.toFloatVector();
+        boolean reuse = PrefixCache.shared().enabled();
+        layerDigest = reuse ? new PrefixCache.Key[nConv] : null;
         for (int l = 0; l < nConv; l++) {
             LayerSpec s = spec.layer(l);
             float[] w = model.hooks.forwardArray(l);
@@ -121,12 +139,18 @@ final class DnnlBackend implements Backend {
                 scale[k] = (float) os;
                 bias[k] = (float) (sh / out / os);
             }
+            float[] packedWeights = fallback[l] || g == null ? w : g.codes();
             if (fallback[l]) {
                 if (fallbackConv[l] == null) fallbackConv[l] = new DnnlConv(s, F32, F32, F32, true, true);
-                fallbackConv[l].setWeights(w, bias, scale);
+                fallbackConv[l].setWeights(packedWeights, bias, scale);
             } else {
-                fast[l].setWeights(g == null ? w : g.codes(), bias, scale);
+                fast[l].setWeights(packedWeights, bias, scale);
             }
+            // The layer's shape and path, the code steps the fallback's reorders use, and its parameters.
+            if (reuse) layerDigest[l] = new PrefixCache.Digest().add((long) l).add((long) s.inH()).add((long) s.inW())
+                    .add((long) s.inChannels()).add((long) s.outChannels()).add((long) s.kernel()).add(s.poolAfter() ? 1L : 0L)
+                    .add(fallback[l] ? 1L : 0L).add(l == 0 ? inScale : actScale[l - 1]).add(actScale[l])
+                    .add(packedWeights).add(bias).add(scale).key();
         }
         float[] w = model.hooks.forwardArray(nConv);
         QuantGrid g = int8 ? QuantGrid.detect(w, 8) : null;
@@ -165,6 +189,8 @@ final class DnnlBackend implements Backend {
     private final class Batch {
         final memory xF32, x0;
         final memory[] out, pooled, srcF32, dstF32;
+        /** Bytes of each pooling output (plain NHWC: what {@link PrefixCache} copies). */
+        final long[] pooledBytes;
         final pooling_forward[] pool;
         final IntMemoryMap[] poolArgs;
         /** The input reorder (its scale is int8's input code step, fixed per weight version). */
@@ -182,12 +208,14 @@ final class DnnlBackend implements Backend {
             poolArgs = new IntMemoryMap[nConv];
             toF32 = new Dnnl.Reorder[nConv]; fromF32 = new Dnnl.Reorder[nConv];
             toF32For = new float[nConv]; fromF32For = new float[nConv];
+            pooledBytes = new long[nConv];
             for (int l = 0; l < nConv; l++) {
                 LayerSpec s = spec.layer(l);
                 out[l] = Dnnl.alloc(Dnnl.nhwc(n, s.outChannels(), s.outH(), s.outW(), act));
                 if (s.poolAfter()) {
                     memory.desc pd = Dnnl.nhwc(n, s.outChannels(), s.outH() / 2, s.outW() / 2, act);
                     pooled[l] = Dnnl.alloc(pd);
+                    pooledBytes[l] = pd.get_size();
                     long[] two = {2, 2}, zero = {0, 0};
                     pool[l] = new pooling_forward(new pooling_forward.primitive_desc(new pooling_forward.desc(
                             prop_kind.forward_inference, algorithm.pooling_max, out[l].get_desc(), pd, two, two, zero, zero),
@@ -224,6 +252,23 @@ final class DnnlBackend implements Backend {
         return out;
     }
 
+    /**
+     * The {@link PrefixCache} key of each pooling layer's output for the chunk now in
+     * {@code B.xF32} (null for layers without pooling): the arithmetic, the input's exact values,
+     * then the digests of the layers up to it.
+     */
+    private PrefixCache.Key[] prefixKeys(Batch B, int len) {
+        float[] in = new float[len];
+        Dnnl.read(B.xF32, in, len);
+        PrefixCache.Key at = new PrefixCache.Digest().add(int8 ? 8L : 16L).add(inScale).add(in).key();
+        PrefixCache.Key[] keys = new PrefixCache.Key[nConv];
+        for (int l = 0; l < nConv; l++) {
+            at = new PrefixCache.Digest().add(at).add(layerDigest[l]).key();
+            if (B.pool[l] != null) keys[l] = at;
+        }
+        return keys;
+    }
+
     /** The logits of m images at {@code x} (NHWC floats). */
     private double[] chunk(org.bytedeco.javacpp.Pointer x, int n) {
         Batch B = batches.get(n);
@@ -234,11 +279,26 @@ final class DnnlBackend implements Backend {
         }
         int len = n * spec.inputSize() * spec.inputSize() * spec.inputChannels();
         org.bytedeco.javacpp.Pointer.memcpy(B.xF32.get_data_handle(), x, 4L * len);
-        float inS = int8 ? 1f / inScale : 1f;
-        if (B.in == null || B.inFor != inS) { B.in = new Dnnl.Reorder(B.xF32, B.x0, inS); B.inFor = inS; }
-        B.in.run();
-        memory cur = B.x0;
-        for (int l = 0; l < nConv; l++) {
+        // Activation reuse: the deepest pooling output already computed for this chunk and these
+        // layers ({@link PrefixCache}), or none (start = 0).
+        PrefixCache cache = PrefixCache.shared();
+        PrefixCache.Key[] keys = layerDigest != null && cache.enabled() ? prefixKeys(B, len) : null;
+        int start = 0;
+        for (int l = nConv - 1; keys != null && l >= 0 && start == 0; l--)
+            if (keys[l] != null && cache.restore(keys[l], B.pooled[l].get_data_handle(), B.pooledBytes[l])) start = l + 1;
+        long skipped = 0;
+        for (int l = 0; l < start; l++) skipped += macs[l] * n;
+        if (keys != null) cache.count(convMacs * n, skipped);
+        memory cur;
+        if (start == 0) {
+            float inS = int8 ? 1f / inScale : 1f;
+            if (B.in == null || B.inFor != inS) { B.in = new Dnnl.Reorder(B.xF32, B.x0, inS); B.inFor = inS; }
+            B.in.run();
+            cur = B.x0;
+        } else {
+            cur = B.pooled[start - 1];
+        }
+        for (int l = start; l < nConv; l++) {
             if (fallback[l]) {
                 memory sf = B.srcF32(l, n);
                 float a = l == 0 ? inScale : actScale[l - 1], b = 1f / actScale[l];
@@ -253,6 +313,7 @@ final class DnnlBackend implements Backend {
             if (B.pool[l] != null) {
                 Dnnl.run(B.pool[l], B.poolArgs[l]);
                 cur = B.pooled[l];
+                if (keys != null) cache.store(keys[l], cur.get_data_handle(), B.pooledBytes[l]);
             } else {
                 cur = B.out[l];
             }

@@ -186,11 +186,13 @@ public final class Reproduce {
             ReferenceCosts costs = new ReferenceCosts(spec, d, Coding.DENSE);
             energy.put(d.name(), search(layout, p, Objective.ENERGY, costs, grid, valAcc, testAcc, baseTest, hv, log));
             valAcc.save();
+            logReuse(log);
         }
         for (Coding c : Coding.PAPER) {
             ReferenceCosts costs = new ReferenceCosts(spec, Dataflow.XY, c);
             size.put(c.cliName(), search(layout, p, Objective.SIZE, costs, grid, valAcc, testAcc, baseTest, hv, log));
             valAcc.save();
+            logReuse(log);
         }
         log.accept(String.format(Locale.ROOT, "stage 2: shared evaluation cache %s: %d genomes, %d of %d requests answered from it "
                 + "this session, %d images scored", layout.root().relativize(valAcc.file()), valAcc.size(), valAcc.hits(), valAcc.requests(),
@@ -557,6 +559,12 @@ public final class Reproduce {
                 + (later == 0 ? "" : " (all " + runs.size() + " runs: " + eta(secondsPerEpoch * (left + later)) + ")");
         return String.format(Locale.ROOT, "%s epoch %d/%d: loss %.3f, val %.2f %%, %.0f img/s, %s", runName(run, runs.size()),
                 r.epoch(), runs.get(run).epochs(), r.trainLoss(), 100 * r.valAccuracy(), r.imagesPerSecond(), eta);
+    }
+
+    /** What {@link org.emomc4j.nn.PrefixCache} saved in this process so far (nothing when no candidate was scored here). */
+    private static void logReuse(Consumer<String> log) {
+        org.emomc4j.nn.PrefixCache.Stats s = org.emomc4j.nn.PrefixCache.stats();
+        if (s.chunks() > 0) log.accept("stage 2 this session: " + s.describe());
     }
 
     private static String runName(int i, int runs) { return runs == 1 ? "baseline" : "baseline run " + (i + 1) + "/" + runs; }

@@ -215,9 +215,40 @@ class PipelineTest {
                         && (a.accuracy() > b.accuracy() || a.energyMilliJoules() < b.energyMilliJoules()), "front dominated");
     }
 
-    private static EmomcProblem problem() throws Exception {
+    /**
+     * A bf16 search whose candidates reuse earlier candidates' first layers ({@link org.emomc4j.nn.PrefixCache})
+     * scores every candidate exactly as the same search without reuse: the same evaluations, in order, and front.
+     */
+    @Test
+    void aBf16SearchReusingEarlyActivationsScoresAsWithoutReuse() throws Exception {
+        SearchConfig cfg = SearchConfig.builder(Objective.ENERGY).budget(8, 4, 4).seed(1).build();
+        try {
+            org.emomc4j.nn.PrefixCache.reset(64L << 20);
+            SearchRun.Result on = new SearchRun(cfg, problem(org.emomc4j.nn.Precision.BF16), tmp.resolve("reuse-on")).run(false, null);
+            org.emomc4j.nn.PrefixCache.Stats s = org.emomc4j.nn.PrefixCache.stats();
+            assertTrue(s.chunksReused() > 0 && s.macsSkipped() > 0, "some candidate started from stored activations: " + s.describe());
+            org.emomc4j.nn.PrefixCache.reset(0);
+            SearchRun.Result off = new SearchRun(cfg, problem(org.emomc4j.nn.Precision.BF16), tmp.resolve("reuse-off")).run(false, null);
+            assertEquals(0, org.emomc4j.nn.PrefixCache.stats().chunks());
+            assertEquals(off.evaluations().size(), on.evaluations().size());
+            for (int i = 0; i < off.evaluations().size(); i++) {
+                Evaluation a = off.evaluations().get(i), b = on.evaluations().get(i);
+                assertEquals(a.genome(), b.genome(), "evaluation " + i);
+                assertEquals(a.accuracy(), b.accuracy(), 0.0, "evaluation " + i + " " + a.genome());
+                assertEquals(a.correct(), b.correct(), "evaluation " + i + ": the same images right");
+            }
+            assertEquals(Files.readString(tmp.resolve("reuse-off").resolve(SearchRun.FRONT)),
+                    Files.readString(tmp.resolve("reuse-on").resolve(SearchRun.FRONT)));
+        } finally {
+            org.emomc4j.nn.PrefixCache.reset(org.emomc4j.nn.PrefixCache.configuredBudget());
+        }
+    }
+
+    private static EmomcProblem problem() throws Exception { return problem(org.emomc4j.nn.Precision.FP32); }
+
+    private static EmomcProblem problem(org.emomc4j.nn.Precision p) throws Exception {
         return new EmomcProblem(Stage1.available(stage1), spec.size(), 2, 12, Objective.ENERGY, Double.POSITIVE_INFINITY,
-                Double.POSITIVE_INFINITY, new CheckpointAccuracy(stage1, val, 32, 2), new ReferenceCosts(spec, Dataflow.XY, Coding.DENSE));
+                Double.POSITIVE_INFINITY, new CheckpointAccuracy(stage1, val, 32, 2, p, null, 0), new ReferenceCosts(spec, Dataflow.XY, Coding.DENSE));
     }
 
     private static int[] bits(int b) {
