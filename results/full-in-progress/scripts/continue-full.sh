@@ -16,5 +16,10 @@ if [ -e "$HOME/runs/hold-reproduce" ]; then
   echo "=== $(date -u +%FT%TZ) held by ~/runs/hold-reproduce" >> "$HOME/runs/full.log"
   exit 0
 fi
+# Stage 2 keeps candidates' early activations for reuse (org.emomc4j.nn.PrefixCache, exact): 6 GB here (24 GB
+# machine; the default would be 4). javacpp refuses allocations once the process's resident memory passes
+# maxphysicalbytes (16G in ./emomc): heap (up to 8G) + this cache + native buffers need more.
+export EMOMC_PREFIX_CACHE_MB=${EMOMC_PREFIX_CACHE_MB:-6144}
+export EMOMC_JAVA_OPTS="${EMOMC_JAVA_OPTS:-} -Dorg.bytedeco.javacpp.maxphysicalbytes=21G"
 echo "=== $(date -u +%FT%TZ) reproduce --profile full from $(git -C /work/run-full rev-parse --short HEAD)" >> "$HOME/runs/full.log"
 cd /work/run-full && exec ./emomc reproduce --profile full --out "$run" >> "$HOME/runs/full.log" 2>&1
