@@ -110,12 +110,14 @@ final class DnnlBackend implements Backend {
     public void prepare() {
         ImageSet cal = int8 ? model.calibrationSet() : null;
         int calCount = int8 ? model.calibrationCount() : 0;
-        if (packed == model.hooks.version() && cal == packedCalibration && calCount == packedCalibrationCount) return;
+        boolean reuse = PrefixCache.shared().enabled();
+        // (A version prepared while reuse was off has no digests: prepared again once it is on.)
+        if (packed == model.hooks.version() && cal == packedCalibration && calCount == packedCalibrationCount
+                && (layerDigest != null || !reuse)) return;
         // Transforms are deterministic in (layer, weights): rerun only for a new weight version.
         model.hooks.refresh();
         if (int8) calibrate();
         float[] rm = ps.runMean.toFloatVector(), rv = ps.runVar.toFloatVector();
-        boolean reuse = PrefixCache.shared().enabled();
         layerDigest = reuse ? new PrefixCache.Key[nConv] : null;
         for (int l = 0; l < nConv; l++) {
             LayerSpec s = spec.layer(l);

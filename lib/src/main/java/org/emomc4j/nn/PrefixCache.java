@@ -58,6 +58,8 @@ public final class PrefixCache {
      */
     private final Map<Long, java.util.ArrayDeque<Pointer>> spare = new java.util.HashMap<>();
     private long budget, bytes, spareBytes, chunks, chunksReused, macs, macsSkipped;
+    /** Open {@link #withoutReuse} calls. */
+    private int suspended;
 
     private PrefixCache(long budget) { this.budget = budget; }
 
@@ -95,7 +97,20 @@ public final class PrefixCache {
         throw new UserError("EMOMC_PREFIX_CACHE_MB must be a whole number of megabytes >= 0 (0 turns activation reuse off), got '" + v + "'");
     }
 
-    synchronized boolean enabled() { return budget > 0; }
+    synchronized boolean enabled() { return budget > 0 && suspended == 0; }
+
+    /**
+     * Runs {@code work} with reuse off (nothing looked up or stored), as benchmarks must: timing the
+     * same batch on the same weights again would otherwise time a lookup.
+     */
+    public static <T> T withoutReuse(java.util.function.Supplier<T> work) {
+        synchronized (SHARED) { SHARED.suspended++; }
+        try {
+            return work.get();
+        } finally {
+            synchronized (SHARED) { SHARED.suspended--; }
+        }
+    }
 
     /** A 128-bit content key. */
     record Key(long a, long b) { }

@@ -197,6 +197,8 @@ public final class Reproduce {
         log.accept(String.format(Locale.ROOT, "stage 2: shared evaluation cache %s: %d genomes, %d of %d requests answered from it "
                 + "this session, %d images scored", layout.root().relativize(valAcc.file()), valAcc.size(), valAcc.hits(), valAcc.requests(),
                 valAcc.imagesMeasured()));
+        // The stored activations serve stage 2's candidates only: give their memory (up to the budget) back to what follows.
+        org.emomc4j.nn.PrefixCache.reset(org.emomc4j.nn.PrefixCache.configuredBudget());
 
         // 4. Tables (figures are drawn from the report by the caller: report.Figures#saveReproduction).
         Gains.Fronts eg = gainFronts(layout, spec, Objective.ENERGY, baseTest), sg = gainFronts(layout, spec, Objective.SIZE, baseTest);

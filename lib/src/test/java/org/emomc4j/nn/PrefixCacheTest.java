@@ -118,6 +118,22 @@ class PrefixCacheTest {
         assertSameBits(network(p, bits(6, 4, 13)).logits(x, p), second, "plan b under a small budget");
     }
 
+    /** Benchmarks time the same batch on the same weights again: inside withoutReuse nothing is looked up or stored. */
+    @org.junit.jupiter.api.Test
+    void withoutReuseNothingIsLookedUpOrStored() {
+        INDArray x = LowPrecisionTest.batch(ImageSet.random(N, 3), N);
+        PrefixCache.reset(64L << 20);
+        Model m = network(Precision.BF16, bits(6, 6, 7));
+        float[][] a = PrefixCache.withoutReuse(() -> m.logits(x, Precision.BF16));
+        float[][] b = PrefixCache.withoutReuse(() -> m.logits(x, Precision.BF16));
+        PrefixCache.Stats s = PrefixCache.stats();
+        assertEquals(0, s.chunks(), s.describe());
+        assertEquals(0, s.entries(), s.describe());
+        assertSameBits(a, b, "two passes without reuse");
+        m.logits(x, Precision.BF16);
+        assertEquals(3, PrefixCache.stats().chunks(), "reuse is back on after it");
+    }
+
     @org.junit.jupiter.api.Test
     void aBadBudgetIsRefusedNamingTheVariable() {
         System.setProperty("emomc.prefixCacheMB", "lots");
