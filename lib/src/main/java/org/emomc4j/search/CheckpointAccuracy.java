@@ -152,7 +152,8 @@ public final class CheckpointAccuracy implements AccuracyOracle {
             lastGenome = g;
             lastTransform = t;
         }
-        return correctness(m, part, batchSize, precision);
+        // Candidates often share r and their first bit-widths with an earlier one: their first layers' activations are reused (exact).
+        return org.emomc4j.nn.PrefixCache.reusing(() -> correctness(m, part, batchSize, precision));
     }
 
     private ImageSet range(int from, int to) {
