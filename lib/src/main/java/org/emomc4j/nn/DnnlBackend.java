@@ -25,8 +25,9 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * input is coded as s8 (scale max|x|/127), activations as u8 (scale max/255). It is redone for
  * every new weight version (each candidate plan).
  *
- * <p>Each batch chunk's pooling outputs are kept in the process's {@link PrefixCache}, and a chunk
- * whose first layers and input were seen before starts from the deepest one held (exact).
+ * <p>When a search scores a candidate ({@link PrefixCache#reusing}), each batch chunk's pooling outputs
+ * are kept in the process's {@link PrefixCache}, and a chunk whose first layers and input were seen
+ * before starts from the deepest one held (exact).
  */
 final class DnnlBackend implements Backend {
 

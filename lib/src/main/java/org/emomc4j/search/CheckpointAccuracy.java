@@ -152,7 +152,8 @@ public final class CheckpointAccuracy implements AccuracyOracle {
             lastGenome = g;
             lastTransform = t;
         }
-        // Candidates often share r and their first bit-widths with an earlier one: their first layers' activations are reused (exact).
+        // Candidates often share r and their first bit-widths with an earlier one: the activations of
+        // those first layers are reused (exact, org.emomc4j.nn.PrefixCache).
         return org.emomc4j.nn.PrefixCache.reusing(() -> correctness(m, part, batchSize, precision));
     }
 
