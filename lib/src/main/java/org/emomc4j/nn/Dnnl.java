@@ -123,6 +123,40 @@ final class Dnnl {
         void run() { Dnnl.run(prim, args); }
     }
 
+    /**
+     * A strided copy (a reorder, which may also convert the type) between a region of a buffer
+     * that can move from call to call (a batch's activations) and a fixed memory. The region's
+     * memory object is re-pointed only when the buffer moves: a batch's buffers are usually the
+     * same call after call.
+     */
+    static final class RegionCopy {
+        private final memory region;
+        private final long offset;
+        private final Reorder copy;
+        private long at;
+
+        /**
+         * @param region      the region's descriptor (dims and strides within the buffer)
+         * @param offsetBytes where the region starts in the buffer
+         * @param fixed       the other side
+         * @param fromRegion  whether the region is the source (else the destination)
+         */
+        RegionCopy(memory.desc region, long offsetBytes, memory fixed, boolean fromRegion) {
+            this.region = new memory(region, engine(), (org.bytedeco.javacpp.Pointer) null);
+            this.offset = offsetBytes;
+            this.copy = fromRegion ? new Reorder(this.region, fixed, 1f) : new Reorder(fixed, this.region, 1f);
+        }
+
+        void run(org.bytedeco.javacpp.Pointer buffer) {
+            long a = buffer.address() + buffer.position();
+            if (a != at) {
+                region.set_data_handle(new BytePointer(buffer).position(buffer.position() + offset));
+                at = a;
+            }
+            copy.run();
+        }
+    }
+
     /** Writes floats into an f32 memory. */
     static void write(memory m, float[] v, int len) {
         new FloatPointer(m.get_data_handle()).capacity(len).put(v, 0, len);

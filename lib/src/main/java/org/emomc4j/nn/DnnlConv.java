@@ -48,9 +48,11 @@ final class DnnlConv {
          */
         DENSE,
         /**
-         * Maps of at most 16 pixels (4x4): the input's k x k patches copied into a
-         * [n h w, k k ic] matrix (nine strided oneDNN copies; padding stays zero) times the HWIO
-         * weights read as a [k k ic, oc] matrix.
+         * Maps of at most 16 pixels (4x4): per part of the map whose pixels keep the same taps
+         * inside it ({@link DnnlPatchClasses}; inner pixels, each edge, each corner), the part's
+         * patches [n pixels, taps ic] (strided oneDNN copies) times its taps' rows of the HWIO
+         * weights, copied into the part's pixels. No product multiplies padding: on 4x4 a third
+         * fewer than one zero-padded [n h w, k k ic] patch matrix (which training still uses).
          */
         PATCHES
     }
@@ -61,51 +63,42 @@ final class DnnlConv {
     /** The largest map (pixels) that runs as matrix products ({@link #smallMapProducts}). */
     static final int PRODUCT_PIXELS = 16;
     private final Map<Integer, Prim> prims = new HashMap<>();
+    private final Map<Integer, Parts> parts = new HashMap<>();
+    private final java.util.List<PartWeights> partWeights = new java.util.ArrayList<>();
     private float[] weights, bias, scales;
     private long version;
 
     /** A primitive for one batch size and weight version (oneDNN 2.x bakes output scales into the primitive). */
     private final class Prim {
+        /** The convolution or the dense product (PATCHES runs {@link Parts}). */
         final org.bytedeco.dnnl.primitive conv;
         final memory wMem, bMem, sMem;
-        /** A product's [rows, c] views of the NHWC source and destination (same bytes); null for a convolution. */
+        /** DENSE: the [rows, c] views of the NHWC source and destination (same bytes); null otherwise. */
         final Dnnl.View srcRows, dstRows;
         final long wVersion;
 
-        /** PATCHES: the patch matrix, filled from the source before each product. */
-        final DnnlPatches patches;
-
         Prim(int n) {
-            if (mode != Mode.CONV) {
-                boolean dense = mode == Mode.DENSE;
-                int rows = dense ? n : n * h * w, kIn = dense ? h * w * ic : k * k * ic, kOut = dense ? h * w * oc : oc;
-                srcRows = new Dnnl.View(Dnnl.rowMajor(rows, kIn, src));
-                dstRows = new Dnnl.View(Dnnl.rowMajor(rows, kOut, dst));
+            wVersion = version;
+            if (mode == Mode.DENSE) {
+                int kIn = h * w * ic, kOut = h * w * oc;
+                srcRows = new Dnnl.View(Dnnl.rowMajor(n, kIn, src));
+                dstRows = new Dnnl.View(Dnnl.rowMajor(n, kOut, dst));
                 memory.desc wd = new memory.desc(new long[]{kIn, kOut}, wei, memory.format_tag.any);
                 memory.desc row = Dnnl.rowMajor(1, kOut, memory.data_type.f32);
-                primitive_attr attr = new primitive_attr();
-                post_ops po = new post_ops();
-                if (scaled) po.append_binary(algorithm.binary_mul, row);
-                if (relu) po.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
-                if (po.len() > 0) attr.set_post_ops(po);
-                org.bytedeco.dnnl.matmul.primitive_desc pd = Dnnl.matmul(srcRows.desc(), wd, row, dstRows.desc(), attr);
+                org.bytedeco.dnnl.matmul.primitive_desc pd = Dnnl.matmul(srcRows.desc(), wd, row, dstRows.desc(), productAttr(row));
                 conv = new org.bytedeco.dnnl.matmul(pd);
                 wMem = Dnnl.alloc(pd.weights_desc());
                 memory user = Dnnl.alloc(Dnnl.rowMajor(kIn, kOut, memory.data_type.f32));
-                // HWIO weights are already the [k k ic, oc] matrix the patches multiply.
-                Dnnl.write(user, dense ? denseWeights(weights, h, w, ic, oc, k) : weights, kIn * kOut);
+                Dnnl.write(user, denseWeights(weights, h, w, ic, oc, k), kIn * kOut);
                 Dnnl.reorder(user, wMem, 1f);
                 user.close();
-                // Dense: output column (oy, ox, co) takes channel co's bias and scale.
+                // Output column (oy, ox, co) takes channel co's bias and scale.
                 bMem = Dnnl.alloc(row);
-                Dnnl.write(bMem, dense ? tile(bias, h * w) : bias, kOut);
+                Dnnl.write(bMem, tile(bias, h * w), kOut);
                 sMem = scaled ? Dnnl.alloc(row) : null;
-                if (sMem != null) Dnnl.write(sMem, dense ? tile(scales, h * w) : scales, kOut);
-                patches = dense ? null : new DnnlPatches(n, h, w, ic, k, src, src);
-                wVersion = version;
+                if (sMem != null) Dnnl.write(sMem, tile(scales, h * w), kOut);
                 return;
             }
-            patches = null;
             srcRows = null;
             dstRows = null;
             memory.desc wd = new memory.desc(new long[]{oc, ic, k, k}, wei, memory.format_tag.any);
@@ -138,8 +131,103 @@ final class DnnlConv {
             Dnnl.write(bMem, bias, oc);
             sMem = scaled && !integer ? Dnnl.alloc(Dnnl.nhwc(1, oc, 1, 1, memory.data_type.f32)) : null;
             if (sMem != null) Dnnl.write(sMem, scales, oc);
-            wVersion = version;
         }
+    }
+
+    /**
+     * PATCHES for one batch size: the parts' patch matrices, copies and products
+     * ({@link DnnlPatchClasses}), built once. The products take the scales as a post-op tensor, not
+     * baked in, so a new weight version creates no primitive: it only packs each part's weights
+     * again ({@link PartWeights}).
+     */
+    private final class Parts {
+        final DnnlPatchClasses patches;
+        final org.bytedeco.dnnl.primitive[] products;
+        final IntMemoryMap[] args;
+        final PartWeights weights;
+
+        Parts(int n) {
+            patches = new DnnlPatchClasses(n, h, w, ic, oc, k, src, dst);
+            int count = patches.parts.size();
+            products = new org.bytedeco.dnnl.primitive[count];
+            args = new IntMemoryMap[count];
+            memory.desc row = Dnnl.rowMajor(1, oc, memory.data_type.f32);
+            memory.desc[] layouts = new memory.desc[count];
+            for (int i = 0; i < count; i++) {
+                DnnlPatchClasses.Part part = patches.parts.get(i);
+                long rows = (long) n * part.pixels(), kIn = (long) part.taps() * ic;
+                memory.desc wd = new memory.desc(new long[]{kIn, oc}, wei, memory.format_tag.any);
+                org.bytedeco.dnnl.matmul.primitive_desc pd = Dnnl.matmul(Dnnl.rowMajor(rows, kIn, src), wd, row,
+                        Dnnl.rowMajor(rows, oc, dst), productAttr(row));
+                products[i] = new org.bytedeco.dnnl.matmul(pd);
+                layouts[i] = pd.weights_desc();
+            }
+            weights = partWeights.stream().filter(p -> p.fits(layouts)).findFirst().orElseGet(() -> {
+                PartWeights p = new PartWeights(layouts);
+                partWeights.add(p);
+                return p;
+            });
+            for (int i = 0; i < count; i++) {
+                args[i] = new IntMemoryMap();
+                args[i].put(DNNL_ARG_SRC, patches.patches[i]);
+                args[i].put(DNNL_ARG_WEIGHTS, weights.packed[i]);
+                args[i].put(DNNL_ARG_BIAS, weights.bias);
+                args[i].put(DNNL_ARG_DST, patches.products[i]);
+                if (weights.scales != null) args[i].put(DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE | DNNL_ARG_SRC_1, weights.scales);
+            }
+        }
+
+        void forward(memory srcMem, memory dstMem) {
+            weights.load(patches);
+            // Each part's patches times its taps' weights into its own buffer, then into its pixels.
+            patches.fill(srcMem.get_data_handle());
+            for (int i = 0; i < products.length; i++) Dnnl.run(products[i], args[i]);
+            patches.scatter(dstMem.get_data_handle());
+        }
+    }
+
+    /**
+     * The parts' weights packed in their products' layouts, with the bias and scales, at one weight
+     * version; shared by the batch sizes whose products chose the same layouts (a candidate's
+     * full batches and its last one), so each new version is packed once.
+     */
+    private final class PartWeights {
+        final memory[] packed;
+        final memory user, bias, scales;
+        long loaded = -1;
+
+        PartWeights(memory.desc[] layouts) {
+            packed = new memory[layouts.length];
+            for (int i = 0; i < layouts.length; i++) packed[i] = Dnnl.alloc(layouts[i]);
+            user = Dnnl.alloc(Dnnl.rowMajor((long) k * k * ic, oc, memory.data_type.f32));
+            memory.desc row = Dnnl.rowMajor(1, oc, memory.data_type.f32);
+            bias = Dnnl.alloc(row);
+            scales = scaled ? Dnnl.alloc(row) : null;
+        }
+
+        boolean fits(memory.desc[] layouts) {
+            for (int i = 0; i < layouts.length; i++) if (!packed[i].get_desc().equals(layouts[i])) return false;
+            return true;
+        }
+
+        void load(DnnlPatchClasses patches) {
+            if (loaded == version) return;
+            Dnnl.write(user, weights, weights.length);
+            for (int i = 0; i < packed.length; i++) patches.weights(user, i, packed[i]);
+            Dnnl.write(bias, DnnlConv.this.bias, oc);
+            if (scales != null) Dnnl.write(scales, DnnlConv.this.scales, oc);
+            loaded = version;
+        }
+    }
+
+    /** A product's post-ops: per-column scales (a binary multiply by {@code row}) if scaled, then ReLU if any. */
+    private primitive_attr productAttr(memory.desc row) {
+        primitive_attr attr = new primitive_attr();
+        post_ops po = new post_ops();
+        if (scaled) po.append_binary(algorithm.binary_mul, row);
+        if (relu) po.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
+        if (po.len() > 0) attr.set_post_ops(po);
+        return attr;
     }
 
     /**
@@ -222,16 +310,18 @@ final class DnnlConv {
     /** dst = conv(src) for a batch of n (memories of {@link #srcDesc}/{@link #dstDesc}). */
     void forward(int n, memory srcMem, memory dstMem) {
         if (weights == null) throw new IllegalStateException("setWeights first");
+        if (mode == Mode.PATCHES) {
+            parts.computeIfAbsent(n, Parts::new).forward(srcMem, dstMem);
+            return;
+        }
         Prim p = prims.get(n);
         if (p == null || p.wVersion != version) {
             p = new Prim(n);
             prims.put(n, p);
         }
         IntMemoryMap a = new IntMemoryMap();
-        // The products write the NHWC bytes through an [rows, c] view; the dense one reads its source
-        // the same way, the patch one its patch matrix, filled first.
-        if (mode == Mode.PATCHES) p.patches.fill(srcMem.get_data_handle());
-        a.put(DNNL_ARG_SRC, mode == Mode.CONV ? srcMem : mode == Mode.PATCHES ? p.patches.matrix : p.srcRows.over(srcMem));
+        // The dense product reads and writes the NHWC bytes through [rows, c] views.
+        a.put(DNNL_ARG_SRC, p.srcRows == null ? srcMem : p.srcRows.over(srcMem));
         a.put(DNNL_ARG_WEIGHTS, p.wMem);
         a.put(DNNL_ARG_BIAS, p.bMem);
         a.put(DNNL_ARG_DST, p.dstRows == null ? dstMem : p.dstRows.over(dstMem));

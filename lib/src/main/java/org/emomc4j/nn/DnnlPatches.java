@@ -17,10 +17,7 @@ final class DnnlPatches {
     final int rows, cols;
     /** The [n h w, k k c] matrix (row-major). */
     final memory matrix;
-    private final memory[] tapSrc;
-    private final long[] tapSrcOffset;
-    private final Dnnl.Reorder[] copy;
-    private long at;
+    private final Dnnl.RegionCopy[] copy;
 
     DnnlPatches(int n, int h, int w, int c, int k, memory.data_type from, memory.data_type to) {
         rows = n * h * w;
@@ -29,9 +26,7 @@ final class DnnlPatches {
         matrix = Dnnl.alloc(new memory.desc(new long[]{rows, cols}, to, memory.format_tag.ab));
         Pointer.memset(matrix.get_data_handle(), 0, (long) toBytes * rows * cols);
         int p = k / 2;
-        tapSrc = new memory[k * k];
-        tapSrcOffset = new long[k * k];
-        copy = new Dnnl.Reorder[k * k];
+        copy = new Dnnl.RegionCopy[k * k];
         for (int ky = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++) {
                 int t = ky * k + kx, dy = ky - p, dx = kx - p;
@@ -42,11 +37,9 @@ final class DnnlPatches {
                         new long[]{(long) h * w * c, 1, (long) w * c, c});
                 memory.desc dst = new memory.desc(new long[]{n, c, hv, wv}, to,
                         new long[]{(long) h * w * cols, 1, (long) w * cols, cols});
-                tapSrcOffset[t] = (long) fromBytes * (((long) (oy0 + dy) * w + (ox0 + dx)) * c);
-                tapSrc[t] = new memory(src, Dnnl.engine(), (Pointer) null);
                 memory into = new memory(dst, Dnnl.engine(),
                         new BytePointer(matrix.get_data_handle()).position((long) toBytes * (((long) oy0 * w + ox0) * cols + (long) t * c)));
-                copy[t] = new Dnnl.Reorder(tapSrc[t], into, 1f);
+                copy[t] = new Dnnl.RegionCopy(src, (long) fromBytes * (((long) (oy0 + dy) * w + (ox0 + dx)) * c), into, true);
             }
     }
 
@@ -58,12 +51,6 @@ final class DnnlPatches {
 
     /** Fills the matrix from the NHWC map at {@code src} (a batch's buffer is usually the same call after call). */
     void fill(Pointer src) {
-        long a = src.address() + src.position();
-        if (a != at) {
-            for (int t = 0; t < copy.length; t++)
-                if (copy[t] != null) tapSrc[t].set_data_handle(new BytePointer(src).position(src.position() + tapSrcOffset[t]));
-            at = a;
-        }
-        for (Dnnl.Reorder r : copy) if (r != null) r.run();
+        for (Dnnl.RegionCopy r : copy) if (r != null) r.run(src);
     }
 }

@@ -154,7 +154,8 @@ class DnnlConvTest {
      * product, 3x3 and 4x4 as patches times weights; the same scaled, biased, ReLU'd convolution.
      * bf16-exact data and an f32 destination leave only fp32 summation error, so a tap or a padding
      * entry in the wrong place would show by whole products. Two batch sizes and two source buffers
-     * per size exercise the per-size primitives and the re-pointed patch copies.
+     * per size exercise the per-size primitives and the re-pointed copies; a second weight version
+     * after both sizes ran, that nothing keeps the first one's weights.
      */
     @Test
     void smallMapsRunAsMatrixProducts() {
@@ -165,28 +166,31 @@ class DnnlConvTest {
         Random r = new Random(4);
         for (int h : new int[]{1, 2, 3, 4}) {
             int ic = DnnlConv.WIDE, oc = DnnlConv.WIDE + 8;
-            float[] w = randn(9 * ic * oc, r), bias = randn(oc, r), scale = new float[oc];
-            for (int i = 0; i < w.length; i++) w[i] = Dnnl.toBf16(w[i]);
-            for (int o = 0; o < oc; o++) scale[o] = (float) (0.5 + r.nextDouble());
             DnnlConv c = new DnnlConv(layer(h, ic, oc), BF16, BF16, F32, true, true);
             assertEquals(h <= 2 ? DnnlConv.Mode.DENSE : DnnlConv.Mode.PATCHES, c.mode(), h + "x" + h);
-            c.setWeights(w, bias, scale);
-            for (int n : new int[]{3, 2, 3}) {
-                float[] x = randn(n * h * h * ic, r);
-                for (int i = 0; i < x.length; i++) x[i] = Dnnl.toBf16(x[i]);
-                memory src = filled(c.srcDesc(n), x, Dnnl.nhwc(n, ic, h, h, F32)), dst = Dnnl.alloc(c.dstDesc(n));
-                c.forward(n, src, dst);
-                float[] y = new float[n * h * h * oc];
-                Dnnl.read(dst, y, y.length);
-                double[][] ref = reference(x, w, n, h, ic, oc, 3);
-                int positive = 0;
-                for (int i = 0; i < y.length; i++) {
-                    int o = i % oc;
-                    double want = Math.max(0, scale[o] * (ref[0][i] + bias[o]));
-                    assertEquals(want, y[i], 1e-5 * scale[o] * (ref[1][i] + Math.abs(bias[o])) + 1e-6, h + "x" + h + ", n " + n + " at " + i);
-                    if (want > 0) positive++;
+            // A second weight version after both batch sizes ran (a search's next candidate).
+            for (int version = 0; version < 2; version++) {
+                float[] w = randn(9 * ic * oc, r), bias = randn(oc, r), scale = new float[oc];
+                for (int i = 0; i < w.length; i++) w[i] = Dnnl.toBf16(w[i]);
+                for (int o = 0; o < oc; o++) scale[o] = (float) (0.5 + r.nextDouble());
+                c.setWeights(w, bias, scale);
+                for (int n : new int[]{3, 2, 3}) {
+                    float[] x = randn(n * h * h * ic, r);
+                    for (int i = 0; i < x.length; i++) x[i] = Dnnl.toBf16(x[i]);
+                    memory src = filled(c.srcDesc(n), x, Dnnl.nhwc(n, ic, h, h, F32)), dst = Dnnl.alloc(c.dstDesc(n));
+                    c.forward(n, src, dst);
+                    float[] y = new float[n * h * h * oc];
+                    Dnnl.read(dst, y, y.length);
+                    double[][] ref = reference(x, w, n, h, ic, oc, 3);
+                    int positive = 0;
+                    for (int i = 0; i < y.length; i++) {
+                        int o = i % oc;
+                        double want = Math.max(0, scale[o] * (ref[0][i] + bias[o]));
+                        assertEquals(want, y[i], 1e-5 * scale[o] * (ref[1][i] + Math.abs(bias[o])) + 1e-6, h + "x" + h + ", weights " + version + ", n " + n + " at " + i);
+                        if (want > 0) positive++;
+                    }
+                    assertTrue(positive > 0 && positive < y.length, "the data must exercise the ReLU's both sides");
                 }
-                assertTrue(positive > 0 && positive < y.length, "the data must exercise the ReLU's both sides");
             }
         }
     }
