@@ -15,13 +15,14 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * One convolution layer (stride 1, "same" padding k/2, groups 1) on oneDNN at a fixed precision:
  * NHWC activations of type {@code src}/{@code dst}, weights of type {@code wei} in the layout
  * oneDNN picks ({@code format_tag.any}). The primitive is built once per batch size; the weights
- * are reordered into its layout once per {@link #setWeights} (the "weight version"), not per call.
+ * are reordered into its layout once per {@link #setWeights} (the "weight version") for all batch
+ * sizes whose primitives chose the same layout, not per call.
  *
  * <p>Optional per-output-channel scales and bias follow oneDNN 2.x semantics,
  * {@code dst = relu?(scale[c] * (acc + bias[c]))} with {@code acc} the exact integer (int8) or
  * fp32 (f32/bf16) sum of products. oneDNN 2.5's convolutions take output scales only at primitive
- * creation (runtime scales are matmul/reorder only), so a new weight version builds a new
- * primitive; oneDNN's kernel cache keeps that cheap. Types: f32 x f32 -> f32; bf16 x bf16 -> bf16 or f32 (fp32 accumulation);
+ * creation (runtime scales are matmul/reorder only), so a new weight version builds a new int8
+ * primitive (oneDNN's kernel cache keeps that cheap); bf16 and f32 take them as a post-op tensor. Types: f32 x f32 -> f32; bf16 x bf16 -> bf16 or f32 (fp32 accumulation);
  * u8 or s8 x s8 -> s32, f32 or u8 (int32 accumulation, dst rounded to nearest even and saturated).
  */
 final class DnnlConv {
@@ -63,159 +64,173 @@ final class DnnlConv {
     /** The largest map (pixels) that runs as matrix products ({@link #smallMapProducts}). */
     static final int PRODUCT_PIXELS = 16;
     private final Map<Integer, Prim> prims = new HashMap<>();
-    private final Map<Integer, Parts> parts = new HashMap<>();
-    private final java.util.List<PartWeights> partWeights = new java.util.ArrayList<>();
+    private final java.util.List<Packed> packed = new java.util.ArrayList<>();
     private float[] weights, bias, scales;
     private long version;
 
-    /** A primitive for one batch size and weight version (oneDNN 2.x bakes output scales into the primitive). */
+    /**
+     * The primitives for one batch size: oneDNN's convolution, the dense product, or the parts'
+     * products with their patch matrices and copies (PATCHES). Built once per batch size: the
+     * bf16 and f32 kernels take the scales as a post-op tensor, so a new weight version only
+     * packs the weights again ({@link Packed}); int8 convolutions, which oneDNN 2.5 gives output
+     * scales only at creation, are built again for each version.
+     */
     private final class Prim {
-        /** The convolution or the dense product (PATCHES runs {@link Parts}). */
-        final org.bytedeco.dnnl.primitive conv;
-        final memory wMem, bMem, sMem;
-        /** DENSE: the [rows, c] views of the NHWC source and destination (same bytes); null otherwise. */
+        final org.bytedeco.dnnl.primitive[] kernels;
+        /** The weight version the kernels were built for if they bake it in (int8 scales), else -1. */
+        final long bakedVersion;
+        final Packed weights;
+        /** DENSE: the [rows, c] views of the NHWC source and destination (same bytes). */
         final Dnnl.View srcRows, dstRows;
-        final long wVersion;
+        /** PATCHES: the parts' patch matrices, products and copies, and each part's arguments. */
+        final DnnlPatchClasses patches;
+        final IntMemoryMap[] partArgs;
 
         Prim(int n) {
-            wVersion = version;
-            if (mode == Mode.DENSE) {
+            memory.desc[] layouts;
+            if (mode == Mode.PATCHES) {
+                patches = new DnnlPatchClasses(n, h, w, ic, oc, k, src, dst);
+                int count = patches.parts.size();
+                kernels = new org.bytedeco.dnnl.primitive[count];
+                layouts = new memory.desc[count];
+                memory.desc row = Dnnl.rowMajor(1, oc, memory.data_type.f32);
+                for (int i = 0; i < count; i++) {
+                    DnnlPatchClasses.Part part = patches.parts.get(i);
+                    long rows = (long) n * part.pixels(), kIn = (long) part.taps() * ic;
+                    memory.desc wd = new memory.desc(new long[]{kIn, oc}, wei, memory.format_tag.any);
+                    org.bytedeco.dnnl.matmul.primitive_desc pd = Dnnl.matmul(Dnnl.rowMajor(rows, kIn, src), wd, row,
+                            Dnnl.rowMajor(rows, oc, dst), productAttr(row));
+                    kernels[i] = new org.bytedeco.dnnl.matmul(pd);
+                    layouts[i] = pd.weights_desc();
+                }
+                srcRows = null;
+                dstRows = null;
+                bakedVersion = -1;
+            } else if (mode == Mode.DENSE) {
                 int kIn = h * w * ic, kOut = h * w * oc;
                 srcRows = new Dnnl.View(Dnnl.rowMajor(n, kIn, src));
                 dstRows = new Dnnl.View(Dnnl.rowMajor(n, kOut, dst));
                 memory.desc wd = new memory.desc(new long[]{kIn, kOut}, wei, memory.format_tag.any);
-                memory.desc row = Dnnl.rowMajor(1, kOut, memory.data_type.f32);
-                org.bytedeco.dnnl.matmul.primitive_desc pd = Dnnl.matmul(srcRows.desc(), wd, row, dstRows.desc(), productAttr(row));
-                conv = new org.bytedeco.dnnl.matmul(pd);
-                wMem = Dnnl.alloc(pd.weights_desc());
-                memory user = Dnnl.alloc(Dnnl.rowMajor(kIn, kOut, memory.data_type.f32));
-                Dnnl.write(user, denseWeights(weights, h, w, ic, oc, k), kIn * kOut);
-                Dnnl.reorder(user, wMem, 1f);
-                user.close();
-                // Output column (oy, ox, co) takes channel co's bias and scale.
-                bMem = Dnnl.alloc(row);
-                Dnnl.write(bMem, tile(bias, h * w), kOut);
-                sMem = scaled ? Dnnl.alloc(row) : null;
-                if (sMem != null) Dnnl.write(sMem, tile(scales, h * w), kOut);
-                return;
+                org.bytedeco.dnnl.matmul.primitive_desc pd = Dnnl.matmul(srcRows.desc(), wd, Dnnl.rowMajor(1, kOut, memory.data_type.f32),
+                        dstRows.desc(), productAttr(Dnnl.rowMajor(1, kOut, memory.data_type.f32)));
+                kernels = new org.bytedeco.dnnl.primitive[]{new org.bytedeco.dnnl.matmul(pd)};
+                layouts = new memory.desc[]{pd.weights_desc()};
+                patches = null;
+                bakedVersion = -1;
+            } else {
+                convolution_forward.primitive_desc pd = convolution(n);
+                kernels = new org.bytedeco.dnnl.primitive[]{new convolution_forward(pd)};
+                layouts = new memory.desc[]{pd.weights_desc()};
+                srcRows = null;
+                dstRows = null;
+                patches = null;
+                bakedVersion = scaled && integer ? version : -1;
             }
-            srcRows = null;
-            dstRows = null;
-            memory.desc wd = new memory.desc(new long[]{oc, ic, k, k}, wei, memory.format_tag.any);
-            long[] stride = {1, 1}, pad = {k / 2, k / 2};
-            convolution_forward.desc d = new convolution_forward.desc(prop_kind.forward_inference, algorithm.convolution_direct,
-                    Dnnl.nhwc(n, ic, h, w, src), wd, Dnnl.vector(oc, memory.data_type.f32), Dnnl.nhwc(n, oc, h, w, dst),
-                    stride, pad, pad);
-            primitive_attr attr = new primitive_attr();
-            post_ops po = new post_ops();
-            // Per-channel output scales exist only for int8 convolutions in oneDNN 2.5; f32 and
-            // bf16 ones multiply by a per-channel tensor in a binary post-op instead (same formula).
-            if (scaled && integer) attr.set_output_scales(1 << 1, scales);
-            if (scaled && !integer) po.append_binary(algorithm.binary_mul, Dnnl.nhwc(1, oc, 1, 1, memory.data_type.f32));
-            if (relu) po.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
-            if (po.len() > 0) attr.set_post_ops(po);
-            convolution_forward.primitive_desc pd;
-            try {
-                pd = new convolution_forward.primitive_desc(d, attr, Dnnl.engine());
-            } catch (RuntimeException e) {
-                throw new UnsupportedOperationException("oneDNN has no " + src + " x " + wei + " -> " + dst
-                        + " convolution for " + ic + "->" + oc + " channels on " + h + "x" + w + " (" + e.getMessage() + ")", e);
-            }
-            conv = new convolution_forward(pd);
-            wMem = Dnnl.alloc(pd.weights_desc());
-            bMem = Dnnl.alloc(Dnnl.vector(oc, memory.data_type.f32));
-            memory user = Dnnl.alloc(new memory.desc(new long[]{oc, ic, k, k}, memory.data_type.f32, memory.format_tag.hwio));
-            Dnnl.write(user, weights, weights.length);
-            Dnnl.reorder(user, wMem, 1f);
-            user.close();
-            Dnnl.write(bMem, bias, oc);
-            sMem = scaled && !integer ? Dnnl.alloc(Dnnl.nhwc(1, oc, 1, 1, memory.data_type.f32)) : null;
-            if (sMem != null) Dnnl.write(sMem, scales, oc);
-        }
-    }
-
-    /**
-     * PATCHES for one batch size: the parts' patch matrices, copies and products
-     * ({@link DnnlPatchClasses}), built once. The products take the scales as a post-op tensor, not
-     * baked in, so a new weight version creates no primitive: it only packs each part's weights
-     * again ({@link PartWeights}).
-     */
-    private final class Parts {
-        final DnnlPatchClasses patches;
-        final org.bytedeco.dnnl.primitive[] products;
-        final IntMemoryMap[] args;
-        final PartWeights weights;
-
-        Parts(int n) {
-            patches = new DnnlPatchClasses(n, h, w, ic, oc, k, src, dst);
-            int count = patches.parts.size();
-            products = new org.bytedeco.dnnl.primitive[count];
-            args = new IntMemoryMap[count];
-            memory.desc row = Dnnl.rowMajor(1, oc, memory.data_type.f32);
-            memory.desc[] layouts = new memory.desc[count];
-            for (int i = 0; i < count; i++) {
-                DnnlPatchClasses.Part part = patches.parts.get(i);
-                long rows = (long) n * part.pixels(), kIn = (long) part.taps() * ic;
-                memory.desc wd = new memory.desc(new long[]{kIn, oc}, wei, memory.format_tag.any);
-                org.bytedeco.dnnl.matmul.primitive_desc pd = Dnnl.matmul(Dnnl.rowMajor(rows, kIn, src), wd, row,
-                        Dnnl.rowMajor(rows, oc, dst), productAttr(row));
-                products[i] = new org.bytedeco.dnnl.matmul(pd);
-                layouts[i] = pd.weights_desc();
-            }
-            weights = partWeights.stream().filter(p -> p.fits(layouts)).findFirst().orElseGet(() -> {
-                PartWeights p = new PartWeights(layouts);
-                partWeights.add(p);
+            weights = packed.stream().filter(p -> p.fits(layouts)).findFirst().orElseGet(() -> {
+                Packed p = new Packed(layouts);
+                packed.add(p);
                 return p;
             });
-            for (int i = 0; i < count; i++) {
-                args[i] = new IntMemoryMap();
-                args[i].put(DNNL_ARG_SRC, patches.patches[i]);
-                args[i].put(DNNL_ARG_WEIGHTS, weights.packed[i]);
-                args[i].put(DNNL_ARG_BIAS, weights.bias);
-                args[i].put(DNNL_ARG_DST, patches.products[i]);
-                if (weights.scales != null) args[i].put(DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE | DNNL_ARG_SRC_1, weights.scales);
+            partArgs = patches == null ? null : new IntMemoryMap[kernels.length];
+            for (int i = 0; partArgs != null && i < kernels.length; i++) {
+                partArgs[i] = weights.args(patches.patches[i], patches.products[i], i);
             }
         }
 
         void forward(memory srcMem, memory dstMem) {
             weights.load(patches);
-            // Each part's patches times its taps' weights into its own buffer, then into its pixels.
-            patches.fill(srcMem.get_data_handle());
-            for (int i = 0; i < products.length; i++) Dnnl.run(products[i], args[i]);
-            patches.scatter(dstMem.get_data_handle());
+            if (patches != null) {
+                // Each part's patches times its taps' weights into its own buffer, then into its pixels.
+                patches.fill(srcMem.get_data_handle());
+                for (int i = 0; i < kernels.length; i++) Dnnl.run(kernels[i], partArgs[i]);
+                patches.scatter(dstMem.get_data_handle());
+                return;
+            }
+            // The dense product reads and writes the NHWC bytes through [rows, c] views.
+            Dnnl.run(kernels[0], weights.args(srcRows == null ? srcMem : srcRows.over(srcMem),
+                    dstRows == null ? dstMem : dstRows.over(dstMem), 0));
+        }
+    }
+
+    /** oneDNN's convolution for a batch of n, with the scales (int8: baked in; else a post-op tensor) and ReLU. */
+    private convolution_forward.primitive_desc convolution(int n) {
+        memory.desc wd = new memory.desc(new long[]{oc, ic, k, k}, wei, memory.format_tag.any);
+        long[] stride = {1, 1}, pad = {k / 2, k / 2};
+        convolution_forward.desc d = new convolution_forward.desc(prop_kind.forward_inference, algorithm.convolution_direct,
+                Dnnl.nhwc(n, ic, h, w, src), wd, Dnnl.vector(oc, memory.data_type.f32), Dnnl.nhwc(n, oc, h, w, dst),
+                stride, pad, pad);
+        primitive_attr attr = new primitive_attr();
+        post_ops po = new post_ops();
+        // Per-channel output scales exist only for int8 convolutions in oneDNN 2.5; f32 and
+        // bf16 ones multiply by a per-channel tensor in a binary post-op instead (same formula).
+        if (scaled && integer) attr.set_output_scales(1 << 1, scales);
+        if (scaled && !integer) po.append_binary(algorithm.binary_mul, Dnnl.nhwc(1, oc, 1, 1, memory.data_type.f32));
+        if (relu) po.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
+        if (po.len() > 0) attr.set_post_ops(po);
+        try {
+            return new convolution_forward.primitive_desc(d, attr, Dnnl.engine());
+        } catch (RuntimeException e) {
+            throw new UnsupportedOperationException("oneDNN has no " + src + " x " + wei + " -> " + dst
+                    + " convolution for " + ic + "->" + oc + " channels on " + h + "x" + w + " (" + e.getMessage() + ")", e);
         }
     }
 
     /**
-     * The parts' weights packed in their products' layouts, with the bias and scales, at one weight
-     * version; shared by the batch sizes whose products chose the same layouts (a candidate's
-     * full batches and its last one), so each new version is packed once.
+     * The weights packed in the layouts a batch size's kernels chose, with the bias and the
+     * post-op scales, at one weight version; shared by the batch sizes whose kernels chose the
+     * same layouts (a candidate's full batches and its last one), so each version is packed once.
      */
-    private final class PartWeights {
+    private final class Packed {
         final memory[] packed;
-        final memory user, bias, scales;
+        final memory bias, scales;
+        /** The f32 weights as written from Java, before packing. */
+        private memory staging;
         long loaded = -1;
 
-        PartWeights(memory.desc[] layouts) {
+        Packed(memory.desc[] layouts) {
             packed = new memory[layouts.length];
             for (int i = 0; i < layouts.length; i++) packed[i] = Dnnl.alloc(layouts[i]);
-            user = Dnnl.alloc(Dnnl.rowMajor((long) k * k * ic, oc, memory.data_type.f32));
-            memory.desc row = Dnnl.rowMajor(1, oc, memory.data_type.f32);
+            // The dense product's output column (oy, ox, co) takes channel co's bias and scale.
+            int columns = mode == Mode.DENSE ? h * w * oc : oc;
+            memory.desc row = mode == Mode.CONV ? Dnnl.vector(oc, memory.data_type.f32) : Dnnl.rowMajor(1, columns, memory.data_type.f32);
             bias = Dnnl.alloc(row);
-            scales = scaled ? Dnnl.alloc(row) : null;
+            scales = !scaled || integer ? null
+                    : Dnnl.alloc(mode == Mode.CONV ? Dnnl.nhwc(1, oc, 1, 1, memory.data_type.f32) : Dnnl.rowMajor(1, columns, memory.data_type.f32));
         }
 
         boolean fits(memory.desc[] layouts) {
+            if (layouts.length != packed.length) return false;
             for (int i = 0; i < layouts.length; i++) if (!packed[i].get_desc().equals(layouts[i])) return false;
             return true;
         }
 
+        /** A kernel's arguments with kernel i's packed weights. */
+        IntMemoryMap args(memory srcMem, memory dstMem, int i) {
+            IntMemoryMap a = new IntMemoryMap();
+            a.put(DNNL_ARG_SRC, srcMem);
+            a.put(DNNL_ARG_WEIGHTS, packed[i]);
+            a.put(DNNL_ARG_BIAS, bias);
+            a.put(DNNL_ARG_DST, dstMem);
+            if (scales != null) a.put(DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE | DNNL_ARG_SRC_1, scales);
+            return a;
+        }
+
+        /** Packs the current weight version unless it is already packed. */
         void load(DnnlPatchClasses patches) {
             if (loaded == version) return;
-            Dnnl.write(user, weights, weights.length);
-            for (int i = 0; i < packed.length; i++) patches.weights(user, i, packed[i]);
-            Dnnl.write(bias, DnnlConv.this.bias, oc);
-            if (scales != null) Dnnl.write(scales, DnnlConv.this.scales, oc);
+            int times = mode == Mode.DENSE ? h * w : 1;
+            float[] matrix = mode == Mode.DENSE ? denseWeights(weights, h, w, ic, oc, k) : weights;
+            // HWIO f32, read as the convolution's (oc, ic, k, k) in hwio order or as the products' [k k ic, oc] rows.
+            memory.desc user = mode == Mode.CONV
+                    ? new memory.desc(new long[]{oc, ic, k, k}, memory.data_type.f32, memory.format_tag.hwio)
+                    : Dnnl.rowMajor(matrix.length / ((long) times * oc), (long) times * oc, memory.data_type.f32);
+            // Kept for the next version: a fresh buffer's first touch costs about as much as the copy.
+            if (staging == null) staging = Dnnl.alloc(user);
+            Dnnl.write(staging, matrix, matrix.length);
+            if (patches != null) for (int i = 0; i < packed.length; i++) patches.weights(staging, i, packed[i]);
+            else Dnnl.reorder(staging, packed[0], 1f);
+            Dnnl.write(bias, tile(DnnlConv.this.bias, times), times * oc);
+            if (scales != null) Dnnl.write(scales, tile(DnnlConv.this.scales, times), times * oc);
             loaded = version;
         }
     }
@@ -310,23 +325,12 @@ final class DnnlConv {
     /** dst = conv(src) for a batch of n (memories of {@link #srcDesc}/{@link #dstDesc}). */
     void forward(int n, memory srcMem, memory dstMem) {
         if (weights == null) throw new IllegalStateException("setWeights first");
-        if (mode == Mode.PATCHES) {
-            parts.computeIfAbsent(n, Parts::new).forward(srcMem, dstMem);
-            return;
-        }
         Prim p = prims.get(n);
-        if (p == null || p.wVersion != version) {
+        if (p == null || p.bakedVersion >= 0 && p.bakedVersion != version) {
             p = new Prim(n);
             prims.put(n, p);
         }
-        IntMemoryMap a = new IntMemoryMap();
-        // The dense product reads and writes the NHWC bytes through [rows, c] views.
-        a.put(DNNL_ARG_SRC, p.srcRows == null ? srcMem : p.srcRows.over(srcMem));
-        a.put(DNNL_ARG_WEIGHTS, p.wMem);
-        a.put(DNNL_ARG_BIAS, p.bMem);
-        a.put(DNNL_ARG_DST, p.dstRows == null ? dstMem : p.dstRows.over(dstMem));
-        if (p.sMem != null) a.put(DNNL_ARG_ATTR_MULTIPLE_POST_OP_BASE | DNNL_ARG_SRC_1, p.sMem);
-        Dnnl.run(p.conv, a);
+        p.forward(srcMem, dstMem);
     }
 
     /**
