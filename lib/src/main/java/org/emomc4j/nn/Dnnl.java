@@ -33,6 +33,12 @@ final class Dnnl {
 
     static stream stream() { return Holder.STREAM; }
 
+    /** Whether oneDNN runs on AMX tiles on this CPU (its effective ISA includes avx512_core_amx). */
+    static boolean amx() {
+        int amx = org.bytedeco.dnnl.global.dnnl.dnnl_cpu_isa_avx512_core_amx;
+        return (org.bytedeco.dnnl.global.dnnl.dnnl_get_effective_cpu_isa() & amx) == amx;
+    }
+
     /** Runs a primitive and waits for it. */
     static synchronized void run(primitive p, IntMemoryMap args) {
         p.execute(Holder.STREAM, args);

@@ -20,8 +20,9 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * buffers of the engine in place (activations NHWC, weights HWIO). Operands are converted to
  * {@code t} by oneDNN reorders; accumulation, outputs and the weight gradient stay fp32, so the
  * master weights, optimizer and BatchNorm never see bf16. The input converted for the forward
- * pass is kept for the weight gradient. Wide bf16 layers on maps of at most 16 pixels run as
- * matrix products instead ({@link Products}).
+ * pass is kept for the weight gradient. Wide bf16 layers on small maps run as matrix products
+ * instead ({@link Products}): on CPUs with AMX those of at most 16 pixels, without AMX 2x2 ones
+ * ({@link Kernels}).
  */
 final class DnnlTrainConv {
 
@@ -31,18 +32,48 @@ final class DnnlTrainConv {
     private final long tb;
     private final Map<Integer, P> prims = new HashMap<>();
     private final Map<Integer, Products> products = new HashMap<>();
-    /** Largest map side whose weight gradient is taken as per-tap matrix products (see {@link P}). */
+    /** Largest map side whose weight gradient is taken as per-tap matrix products with {@link Kernels#AMX} (see {@link P}). */
     static final int SMALL_MAP = 16;
     /** Whether this layer runs as matrix products over patch matrices ({@link Products}). */
     final boolean asProducts;
+    private final Kernels kernels;
 
-    DnnlTrainConv(LayerSpec s, memory.data_type t) {
+    /**
+     * Which kernels a bf16 layer on a small map trains with: the faster ones differ between CPUs
+     * with AMX and without, measured on each (batch 128, VGG-16 width 1's layers). The sums are
+     * the same in another order (fp32 accumulation everywhere).
+     */
+    enum Kernels {
+        /**
+         * With AMX (Intel Xeon): oneDNN 2.5's bf16 convolutions are slow on maps of at most 16
+         * pixels, and its weight gradient below 32x32 (28-114 GFLOP/s, 1-5 in the 2x2 and 4x4
+         * layers): wide layers on maps of at most 16 pixels train as {@link Products}, and on maps
+         * up to {@value #SMALL_MAP}x{@value #SMALL_MAP} the weight gradient is nine per-tap products.
+         */
+        AMX,
+        /**
+         * AVX-512 BF16 without AMX (AMD EPYC, 2026-11-27): oneDNN's own weight gradient is about
+         * twice the per-tap products on 8x8 and 16x16 maps (256 -> 256 on 8x8: 21.9 against 44.7
+         * ms), and its convolutions beat the zero-padded products on 4x4 (512 -> 512, forward and
+         * backward: 70 against 84 ms); products stay only where every window covers the map (2x2:
+         * 19 against 42 ms).
+         */
+        AVX512;
+
+        /** The kernels for this machine's CPU, as oneDNN sees it. */
+        static Kernels forThisCpu() { return Dnnl.amx() ? AMX : AVX512; }
+    }
+
+    DnnlTrainConv(LayerSpec s, memory.data_type t) { this(s, t, Kernels.forThisCpu()); }
+
+    DnnlTrainConv(LayerSpec s, memory.data_type t, Kernels kernels) {
         if (!s.isConv() || s.groups() != 1 || s.kernel() % 2 == 0 || s.inH() != s.outH() || s.inW() != s.outW())
             throw new IllegalArgumentException("oneDNN training convolution expects same-padded stride-1 groups-1, got " + s);
         this.h = s.inH(); this.w = s.inW(); this.ic = s.inChannels(); this.oc = s.outChannels(); this.k = s.kernel();
         this.t = t;
         this.tb = Dnnl.bytes(t);
-        this.asProducts = DnnlConv.smallMapProducts(s, t);
+        this.kernels = kernels;
+        this.asProducts = DnnlConv.smallMapProducts(s, t) && (kernels == Kernels.AMX || h <= k / 2 + 1 && w <= k / 2 + 1);
     }
 
     /** Primitives and oneDNN-owned buffers of one batch size; user memories get their handles per call. */
@@ -69,12 +100,13 @@ final class DnnlTrainConv {
                     prop_kind.forward_training, algorithm.convolution_direct, xd, wd, zd, st, pad, pad), Dnnl.engine());
             convolution_backward_data.primitive_desc dp = new convolution_backward_data.primitive_desc(
                     new convolution_backward_data.desc(algorithm.convolution_direct, gxd, wd, gzd, st, pad, pad), Dnnl.engine(), fp);
-            // Measured on this CPU (AMX): oneDNN 2.5's bf16 weight-gradient convolution beats fp32 only
+            // Measured on a Xeon with AMX: oneDNN 2.5's bf16 weight-gradient convolution beats fp32 only
             // on 32x32 maps (513 vs 173 GFLOP/s) and is slow below (28-114; 1-5 GFLOP/s in the engine's
-            // 2x2 and 4x4 layers; fp32 96-183). On maps up to 16x16 the weight gradient is instead
+            // 2x2 and 4x4 layers; fp32 96-183). There, on maps up to 16x16 the weight gradient is instead
             // nine bf16 matrix products (oneDNN matmul, AMX) over zero-bordered flat buffers, one per
             // kernel tap: gW[tap] = Xtap^T gZ, each Xtap an offset view (the fp32 engine's scheme).
-            taps = t != f32 && h <= SMALL_MAP;
+            // Without AMX oneDNN's own is the faster (Kernels).
+            taps = t != f32 && h <= SMALL_MAP && kernels == Kernels.AMX;
             convolution_backward_weights.primitive_desc wp = taps ? null : new convolution_backward_weights.primitive_desc(
                     new convolution_backward_weights.desc(algorithm.convolution_direct, xd, gwd, gzd, st, pad, pad), Dnnl.engine(), fp);
             fwd = new convolution_forward(fp);

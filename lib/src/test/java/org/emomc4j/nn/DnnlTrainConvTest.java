@@ -19,10 +19,11 @@ class DnnlTrainConvTest {
 
     /**
      * Wide bf16 layers on maps of at most 16 pixels run all three passes as matrix products over
-     * patch matrices. With bf16-exact operands the only difference from the double reference is
+     * patch matrices with AMX's kernels; without AMX, 2x2 maps do and 3x3 and 4x4 ones are
+     * convolutions. With bf16-exact operands the only difference from the double reference is
      * fp32 accumulation order, so forward, input gradient and weight gradient must agree to 1e-5
-     * of each output's sum of |products|, for 2x2, 3x3 and 4x4 maps, two batch sizes, and fresh
-     * buffers at a repeated batch size (the patch copies re-point).
+     * of each output's sum of |products|, for 2x2, 3x3 and 4x4 maps, either kernels, two batch
+     * sizes, and fresh buffers at a repeated batch size (the patch copies re-point).
      */
     @Test
     void smallMapsTrainAsMatrixProducts() {
@@ -30,21 +31,44 @@ class DnnlTrainConvTest {
         assertFalse(new DnnlTrainConv(layer(4, 128, 512), BF16).asProducts, "a narrow layer stays a convolution");
         assertFalse(new DnnlTrainConv(layer(2, 512, 512), F32).asProducts, "fp32 stays a convolution");
         Random r = new Random(7);
-        for (int h : new int[]{2, 3, 4}) {
-            int ic = DnnlConv.WIDE, oc = DnnlConv.WIDE + 8, k = 3;
-            DnnlTrainConv c = new DnnlTrainConv(layer(h, ic, oc), BF16);
-            assertTrue(c.asProducts, h + "x" + h);
-            for (int n : new int[]{2, 1, 2}) {
-                float[] x = bf16Randn(n * h * h * ic, r), w = bf16Randn(k * k * ic * oc, r), gz = bf16Randn(n * h * h * oc, r);
-                INDArray z = Nd4j.zeros(n, h, h, oc), gX = Nd4j.zeros(n, h, h, ic), gW = Nd4j.zeros(k, k, ic, oc),
-                        wA = Nd4j.createFromArray(w).reshape(k, k, ic, oc);
-                c.forward(n, Nd4j.createFromArray(x).reshape(n, h, h, ic), wA, z);
-                c.backward(n, null, Nd4j.createFromArray(gz).reshape(n, h, h, oc), wA, gX, gW);
-                String at = h + "x" + h + ", n " + n;
-                assertClose(reference(x, w, n, h, ic, oc, k), z, "forward, " + at);
-                assertClose(reference(gz, flippedTransposed(w, k, ic, oc), n, h, oc, ic, k), gX, "input gradient, " + at);
-                assertClose(weightGradient(x, gz, n, h, ic, oc, k), gW, "weight gradient, " + at);
+        for (DnnlTrainConv.Kernels kernels : DnnlTrainConv.Kernels.values())
+            for (int h : new int[]{2, 3, 4}) {
+                int ic = DnnlConv.WIDE, oc = DnnlConv.WIDE + 8;
+                DnnlTrainConv c = new DnnlTrainConv(layer(h, ic, oc), BF16, kernels);
+                // Without AMX only maps that every window covers (2x2) run as products; 3x3 and 4x4 are convolutions.
+                assertEquals(kernels == DnnlTrainConv.Kernels.AMX || h == 2, c.asProducts, kernels + ", " + h + "x" + h);
+                agreesWithReferences(c, h, ic, oc, r, kernels + ", " + h + "x" + h);
             }
+    }
+
+    /**
+     * Maps up to 16x16 take the weight gradient as nine per-tap products with AMX's kernels and as
+     * oneDNN's weight-gradient convolution without: the same sums either way, on an 8x8 and a 16x16 map.
+     */
+    @Test
+    void weightGradientOnMediumMapsWithEitherKernels() {
+        Random r = new Random(8);
+        for (DnnlTrainConv.Kernels kernels : DnnlTrainConv.Kernels.values())
+            for (int h : new int[]{8, 16}) {
+                DnnlTrainConv c = new DnnlTrainConv(layer(h, 16, 24), BF16, kernels);
+                assertFalse(c.asProducts);
+                agreesWithReferences(c, h, 16, 24, r, kernels + ", " + h + "x" + h);
+            }
+    }
+
+    /** Forward, input gradient and weight gradient of {@code c} against the double references, at batch sizes 2, 1, 2. */
+    private static void agreesWithReferences(DnnlTrainConv c, int h, int ic, int oc, Random r, String what) {
+        int k = 3;
+        for (int n : new int[]{2, 1, 2}) {
+            float[] x = bf16Randn(n * h * h * ic, r), w = bf16Randn(k * k * ic * oc, r), gz = bf16Randn(n * h * h * oc, r);
+            INDArray z = Nd4j.zeros(n, h, h, oc), gX = Nd4j.zeros(n, h, h, ic), gW = Nd4j.zeros(k, k, ic, oc),
+                    wA = Nd4j.createFromArray(w).reshape(k, k, ic, oc), xA = Nd4j.createFromArray(x).reshape(n, h, h, ic);
+            c.forward(n, xA, wA, z);
+            c.backward(n, xA, Nd4j.createFromArray(gz).reshape(n, h, h, oc), wA, gX, gW);
+            String at = what + ", n " + n;
+            assertClose(reference(x, w, n, h, ic, oc, k), z, "forward, " + at);
+            assertClose(reference(gz, flippedTransposed(w, k, ic, oc), n, h, oc, ic, k), gX, "input gradient, " + at);
+            assertClose(weightGradient(x, gz, n, h, ic, oc, k), gW, "weight gradient, " + at);
         }
     }
 
