@@ -53,7 +53,7 @@ final class DnnlConv {
          * inside it ({@link DnnlPatchClasses}; inner pixels, each edge, each corner), the part's
          * patches [n pixels, taps ic] (strided oneDNN copies) times its taps' rows of the HWIO
          * weights, copied into the part's pixels. No product multiplies padding: on 4x4 a third
-         * fewer than one zero-padded [n h w, k k ic] patch matrix (which training still uses).
+         * fewer than one zero-padded [n h w, k k ic] patch matrix (which training uses on CPUs with AMX).
          */
         PATCHES
     }
