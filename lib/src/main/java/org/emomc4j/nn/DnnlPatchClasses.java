@@ -85,7 +85,7 @@ final class DnnlPatchClasses {
     /** Per part: its patch matrix [n pixels, taps c] and its product's buffer [n pixels, oc]. */
     final memory[] patches, products;
     private final List<List<Dnnl.RegionCopy>> gather = new ArrayList<>();
-    private final Dnnl.RegionCopy[] scatter;
+    private final Dnnl.RegionCopy[] scatter, gatherOut;
 
     /**
      * @param from the source map's type (the patches take it too)
@@ -99,6 +99,7 @@ final class DnnlPatchClasses {
         patches = new memory[parts.size()];
         products = new memory[parts.size()];
         scatter = new Dnnl.RegionCopy[parts.size()];
+        gatherOut = new Dnnl.RegionCopy[parts.size()];
         long fromBytes = Dnnl.bytes(from), toBytes = Dnnl.bytes(to);
         int pad = k / 2;
         for (int i = 0; i < parts.size(); i++) {
@@ -124,6 +125,7 @@ final class DnnlPatchClasses {
             memory.desc dst = region(n, oc, p, (long) h * w * oc, (long) w * oc, oc, to);
             memory product = new memory(part, Dnnl.engine(), products[i].get_data_handle());
             scatter[i] = new Dnnl.RegionCopy(dst, toBytes * (((long) p.y0() * w + p.x0()) * oc), product, false);
+            gatherOut[i] = new Dnnl.RegionCopy(dst, toBytes * (((long) p.y0() * w + p.x0()) * oc), product, true);
         }
     }
 
@@ -135,6 +137,14 @@ final class DnnlPatchClasses {
     /** Fills every part's patch matrix from the NHWC map at {@code src}. */
     void fill(Pointer src) {
         for (List<Dnnl.RegionCopy> copies : gather) for (Dnnl.RegionCopy r : copies) r.run(src);
+    }
+
+    /**
+     * The reverse of {@link #scatter}: copies every part's pixels of an NHWC map of {@code oc}
+     * channels (e.g. the gradient at a layer's output) into the part's product buffer.
+     */
+    void gather(Pointer nhwc) {
+        for (Dnnl.RegionCopy r : gatherOut) r.run(nhwc);
     }
 
     /** Copies every part's product into its pixels of the NHWC map at {@code dst}. */

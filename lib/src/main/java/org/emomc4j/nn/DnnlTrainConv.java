@@ -5,11 +5,15 @@ import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
@@ -37,6 +41,8 @@ final class DnnlTrainConv {
     /** Whether this layer runs as matrix products over patch matrices ({@link Products}). */
     final boolean asProducts;
     private final Kernels kernels;
+    /** A wide bf16 layer on a map of at most 16 pixels ({@link DnnlConv#smallMapProducts}). */
+    private final boolean smallMap;
 
     /**
      * Which kernels a bf16 layer on a small map trains with: the faster ones differ between CPUs
@@ -56,7 +62,9 @@ final class DnnlTrainConv {
          * twice the per-tap products on 8x8 and 16x16 maps (256 -> 256 on 8x8: 21.9 against 44.7
          * ms), and its convolutions beat the zero-padded products on 4x4 (512 -> 512, forward and
          * backward: 70 against 84 ms); products stay only where every window covers the map (2x2:
-         * 19 against 42 ms).
+         * 19 against 42 ms). The 4x4 layers' weight gradient, where oneDNN's runs at half its speed
+         * on larger maps, is products over the map's parts instead ({@link PartsWgrad}; 512 -> 512:
+         * 21-23 against 30-40 ms, 256 -> 512: 11-13 against 14-16).
          */
         AVX512;
 
@@ -73,7 +81,8 @@ final class DnnlTrainConv {
         this.t = t;
         this.tb = Dnnl.bytes(t);
         this.kernels = kernels;
-        this.asProducts = DnnlConv.smallMapProducts(s, t) && (kernels == Kernels.AMX || h <= k / 2 + 1 && w <= k / 2 + 1);
+        this.smallMap = DnnlConv.smallMapProducts(s, t);
+        this.asProducts = smallMap && (kernels == Kernels.AMX || h <= k / 2 + 1 && w <= k / 2 + 1);
     }
 
     /** Primitives and oneDNN-owned buffers of one batch size; user memories get their handles per call. */
@@ -88,6 +97,8 @@ final class DnnlTrainConv {
         /** Weight gradient as nine per-tap matrix products (small maps). */
         final boolean taps;
         final Taps tg;
+        /** Weight gradient as products over the map's parts, without padding (small maps without AMX); else null. */
+        final PartsWgrad parts;
 
         P(int n) {
             memory.data_type f32 = memory.data_type.f32;
@@ -106,12 +117,16 @@ final class DnnlTrainConv {
             // nine bf16 matrix products (oneDNN matmul, AMX) over zero-bordered flat buffers, one per
             // kernel tap: gW[tap] = Xtap^T gZ, each Xtap an offset view (the fp32 engine's scheme).
             // Without AMX oneDNN's own is the faster (Kernels).
+            // Without AMX oneDNN's is about half as fast on the 4x4 maps as on larger ones: there the
+            // products over the map's parts (PartsWgrad) take it.
             taps = t != f32 && h <= SMALL_MAP && kernels == Kernels.AMX;
-            convolution_backward_weights.primitive_desc wp = taps ? null : new convolution_backward_weights.primitive_desc(
+            parts = smallMap && !asProducts ? new PartsWgrad(n) : null;
+            boolean own = taps || parts != null;
+            convolution_backward_weights.primitive_desc wp = own ? null : new convolution_backward_weights.primitive_desc(
                     new convolution_backward_weights.desc(algorithm.convolution_direct, xd, gwd, gzd, st, pad, pad), Dnnl.engine(), fp);
             fwd = new convolution_forward(fp);
             bd = new convolution_backward_data(dp);
-            bw = taps ? null : new convolution_backward_weights(wp);
+            bw = own ? null : new convolution_backward_weights(wp);
             memory.desc hwio = new memory.desc(new long[]{oc, ic, k, k}, f32, memory.format_tag.hwio);
             xU = user(Dnnl.nhwc(n, ic, h, w, f32));
             wU = user(hwio);
@@ -123,20 +138,90 @@ final class DnnlTrainConv {
             wF = Dnnl.alloc(fp.weights_desc());
             wB = Dnnl.alloc(dp.weights_desc());
             gzT = Dnnl.alloc(dp.diff_dst_desc());
-            gwA = taps ? null : Dnnl.alloc(wp.diff_weights_desc());
+            gwA = own ? null : Dnnl.alloc(wp.diff_weights_desc());
             xToT = new Dnnl.Reorder(xU, xT, 1f);
             wToF = new Dnnl.Reorder(wU, wF, 1f);
             wToB = new Dnnl.Reorder(wU, wB, 1f);
             gzToT = new Dnnl.Reorder(gzU, gzT, 1f);
-            gwToU = taps ? null : new Dnnl.Reorder(gwA, gwU, 1f);
+            gwToU = own ? null : new Dnnl.Reorder(gwA, gwU, 1f);
             fa.put(DNNL_ARG_SRC, xT); fa.put(DNNL_ARG_WEIGHTS, wF); fa.put(DNNL_ARG_DST, zU);
             da.put(DNNL_ARG_DIFF_SRC, gxU); da.put(DNNL_ARG_WEIGHTS, wB); da.put(DNNL_ARG_DIFF_DST, gzT);
-            if (!taps) { wa.put(DNNL_ARG_SRC, xT); wa.put(DNNL_ARG_DIFF_DST, gzT); wa.put(DNNL_ARG_DIFF_WEIGHTS, gwA); }
+            if (!own) { wa.put(DNNL_ARG_SRC, xT); wa.put(DNNL_ARG_DIFF_DST, gzT); wa.put(DNNL_ARG_DIFF_WEIGHTS, gwA); }
             tg = taps ? new Taps(n, xU, gzU) : null;
         }
 
         private memory user(memory.desc d) {
             return new memory(d, Dnnl.engine(), (Pointer) null);
+        }
+    }
+
+    /**
+     * The weight gradient of a small map (3x3, 4x4) without the padding's products, for one batch
+     * size, where oneDNN's weight-gradient convolution runs at about half its speed on larger maps
+     * (without AMX; 4x4, 512 -> 512 at batch 128: about 39 ms against 18 for the forward pass).
+     * Per part of the map ({@link DnnlPatchClasses}: pixels keeping the same taps inside it),
+     * gW[the part's taps] += P^T gZp, P the part's patches of x and gZp the output gradient at its
+     * pixels (both bf16, from the converted x and gZ), accumulated in fp32 straight into gW's HWIO
+     * rows: one product per part when its taps span whole kernel rows (consecutive HWIO rows),
+     * else one per kernel row. The part with all k x k taps writes first, the others add.
+     */
+    private final class PartsWgrad {
+        final DnnlPatchClasses cls;
+        final List<org.bytedeco.dnnl.matmul> products = new ArrayList<>();
+        final List<IntMemoryMap> args = new ArrayList<>();
+        /** Each product's destination, a block of gW's rows re-pointed per call, and its byte offset in gW. */
+        final List<memory> into = new ArrayList<>();
+        final List<Long> intoOffset = new ArrayList<>();
+        /** Whether no part keeps every tap, so gW is zeroed before the products add. */
+        final boolean zeroFirst;
+
+        PartsWgrad(int n) {
+            memory.data_type f32 = memory.data_type.f32;
+            cls = new DnnlPatchClasses(n, h, w, ic, oc, k, t, t);
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < cls.parts.size(); i++) order.add(i);
+            order.sort((a, b) -> Integer.compare(cls.parts.get(b).taps(), cls.parts.get(a).taps()));
+            zeroFirst = cls.parts.get(order.get(0)).taps() != k * k;
+            boolean first = !zeroFirst;
+            for (int i : order) {
+                DnnlPatchClasses.Part p = cls.parts.get(i);
+                int kxs = p.kx1() - p.kx0();
+                long rows = (long) n * p.pixels(), cols = (long) p.taps() * ic;
+                // Whole kernel rows are consecutive in HWIO: one product; else one per kernel row.
+                int step = kxs == k ? p.ky1() - p.ky0() : 1;
+                for (int ky = p.ky0(); ky < p.ky1(); ky += step) {
+                    long m = (long) step * kxs * ic;
+                    memory.desc a = new memory.desc(new long[]{m, rows}, t, new long[]{1, cols}),
+                            c = Dnnl.rowMajor(m, oc, f32);
+                    primitive_attr attr = new primitive_attr();
+                    if (!first) {
+                        post_ops po = new post_ops();
+                        po.append_sum();
+                        attr.set_post_ops(po);
+                    }
+                    first = false;
+                    products.add(new org.bytedeco.dnnl.matmul(Dnnl.matmul(a, Dnnl.rowMajor(rows, oc, t), null, c, attr)));
+                    memory c0 = new memory(c, Dnnl.engine(), (Pointer) null);
+                    IntMemoryMap arg = new IntMemoryMap();
+                    arg.put(DNNL_ARG_SRC, new memory(a, Dnnl.engine(), at(cls.patches[i], tb * (ky - p.ky0()) * kxs * ic)));
+                    arg.put(DNNL_ARG_WEIGHTS, cls.products[i]);
+                    arg.put(DNNL_ARG_DST, c0);
+                    args.add(arg);
+                    into.add(c0);
+                    intoOffset.add(4L * (ky * k + p.kx0()) * ic * oc);
+                }
+            }
+        }
+
+        /** gW (HWIO f32) from the bf16 NHWC x and gZ. */
+        void run(memory xT, memory gzT, Pointer gW) {
+            cls.fill(xT.get_data_handle());
+            cls.gather(gzT.get_data_handle());
+            if (zeroFirst) Pointer.memset(gW, 0, 4L * k * k * ic * oc);
+            for (int j = 0; j < products.size(); j++) {
+                into.get(j).set_data_handle(new BytePointer(gW).position(gW.position() + intoOffset.get(j)));
+                Dnnl.run(products.get(j), args.get(j));
+            }
         }
     }
 
@@ -320,6 +405,8 @@ final class DnnlTrainConv {
                 tg.c[k].set_data_handle(new BytePointer(gw).position(4L * k * ic * oc));
                 Dnnl.run(tg.mm, tg.args[k]);
             }
+        } else if (p.parts != null) {
+            p.parts.run(p.xT, p.gzT, address(gW));
         } else {
             Dnnl.run(p.bw, p.wa);
             p.gwToU.run();

@@ -56,12 +56,29 @@ class DnnlTrainConvTest {
             }
     }
 
+    /**
+     * A 5x5 kernel on a 4x4 map: no pixel keeps every tap, so without AMX the weight gradient over
+     * the map's parts starts from zeros and every part adds.
+     */
+    @Test
+    void aKernelWiderThanTheMapTrainsAsWell() {
+        int h = 4, k = 5, ic = DnnlConv.WIDE, oc = DnnlConv.WIDE + 8;
+        for (DnnlTrainConv.Kernels kernels : DnnlTrainConv.Kernels.values()) {
+            DnnlTrainConv c = new DnnlTrainConv(new LayerSpec(0, "t", LayerSpec.Kind.CONV, k, ic, oc, 1, h, h, h, h, false), BF16, kernels);
+            agreesWithReferences(c, h, k, ic, oc, new Random(9), kernels + ", 5x5 kernel on 4x4");
+        }
+    }
+
     /** Forward, input gradient and weight gradient of {@code c} against the double references, at batch sizes 2, 1, 2. */
     private static void agreesWithReferences(DnnlTrainConv c, int h, int ic, int oc, Random r, String what) {
-        int k = 3;
+        agreesWithReferences(c, h, 3, ic, oc, r, what);
+    }
+
+    private static void agreesWithReferences(DnnlTrainConv c, int h, int k, int ic, int oc, Random r, String what) {
         for (int n : new int[]{2, 1, 2}) {
             float[] x = bf16Randn(n * h * h * ic, r), w = bf16Randn(k * k * ic * oc, r), gz = bf16Randn(n * h * h * oc, r);
-            INDArray z = Nd4j.zeros(n, h, h, oc), gX = Nd4j.zeros(n, h, h, ic), gW = Nd4j.zeros(k, k, ic, oc),
+            // Outputs start as garbage: every pass must overwrite them, not add to them.
+            INDArray z = Nd4j.ones(n, h, h, oc).muli(7), gX = Nd4j.ones(n, h, h, ic).muli(7), gW = Nd4j.ones(k, k, ic, oc).muli(7),
                     wA = Nd4j.createFromArray(w).reshape(k, k, ic, oc), xA = Nd4j.createFromArray(x).reshape(n, h, h, ic);
             c.forward(n, xA, wA, z);
             c.backward(n, xA, Nd4j.createFromArray(gz).reshape(n, h, h, oc), wA, gX, gW);
