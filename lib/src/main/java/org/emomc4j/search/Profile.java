@@ -201,7 +201,7 @@ public record Profile(String name, double width, int trainImages, int valImages,
      *
      * <p>Stage 1 is chained over the paper's grid, r = 0.80 down to 0.20 in steps of 0.01 (61 points), 8
      * epochs into r = 0.80 and one epoch for each further point: 8 + 60 = 68 epochs, about 3.4 hours at
-     * bf16 speed on a 2-core Xeon with AMX, 5.8 on a 2-core AMD EPYC without it (about 4.7 with its own training
+     * bf16 speed on a 2-core Xeon with AMX, 5.8 on a 2-core AMD EPYC without it (about 4.6 with its own training
      * kernels, {@code DnnlTrainConv.Kernels}, 2026-11-27). A coarser grid was measured not to give the same fronts: at quick scale
      * ({@code ./emomc ablation grid}, {@code results/quick/grid-0.01}) the seven searches on the 0.01 chain
      * found a cheaper plan within the loss budget than on the 0.05 chain in 17 of the 21 (search, budget)
