@@ -43,8 +43,9 @@
  * <h2>Threads and determinism</h2>
  * A {@link org.emomc4j.nn.Model} instance is not thread-safe (it reuses buffers); separate
  * instances may evaluate concurrently but compete for the same cores (each op already uses
- * all of them), so sequential evaluation is usually as fast. Given the same thread count, training
- * is bit-reproducible: data order and augmentation are pure functions of (seed, epoch, batch),
+ * all of them), so sequential evaluation is usually as fast. Given the same thread count and the
+ * same kind of CPU (bf16 training picks different kernels with AMX and without,
+ * {@code DnnlTrainConv.Kernels}), training is bit-reproducible: data order and augmentation are pure functions of (seed, epoch, batch),
  * Java reductions use a fixed block order, and there is no dropout; this is what makes
  * {@code --resume} reach the uninterrupted run's weights.
  */
