@@ -303,14 +303,21 @@ public final class Reproduce {
         return s;
     }
 
-    /** The median of a CSV column's positive values (NaN when there are none). */
-    static double medianColumn(Path csv, String column) throws IOException {
+    /**
+     * Epochs whose speed the plan takes: the latest ones, so that new code or another machine shows
+     * within a few epochs, and their median, so that a few disturbed ones (a paused run, a build
+     * beside it) do not.
+     */
+    static final int PLAN_EPOCHS = 10;
+
+    /** The median of a CSV column's positive values in its last {@code last} rows (NaN when there are none). */
+    static double medianColumn(Path csv, String column, int last) throws IOException {
         if (!Files.isRegularFile(csv)) return Double.NaN;
         List<String> lines = Files.readAllLines(csv);
         if (lines.isEmpty()) return Double.NaN;
         int col = List.of(lines.get(0).split(",")).indexOf(column);
         List<Double> v = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
+        for (String line : lines.subList(Math.max(1, lines.size() - last), lines.size())) {
             String[] f = line.split(",");
             if (col >= 0 && col < f.length && !f[col].isBlank() && Double.parseDouble(f[col]) > 0) v.add(Double.parseDouble(f[col]));
         }
@@ -387,10 +394,10 @@ public final class Reproduce {
         Seen seen = new Seen(worst.scoringImages());
         for (Dataflow d : Dataflow.values()) seen.add(layout.energySearch(d));
         for (Coding c : Coding.PAPER) seen.add(layout.sizeSearch(c));
-        // Training speed from the latest baseline run that has a log (the runs after the first ran on newer code).
+        // Training speed from the latest epochs of the latest baseline run that has a log (the runs after the first ran on newer code).
         List<Path> logs = layout.baselineLogs(p);
         Path trainLog = logs.isEmpty() ? layout.baselineLog() : logs.get(logs.size() - 1);
-        Budget.Throughput t = Budget.Throughput.probed(p).measured(medianColumn(trainLog, "img_per_s"), seen.scoreRate());
+        Budget.Throughput t = Budget.Throughput.probed(p).measured(medianColumn(trainLog, "img_per_s", PLAN_EPOCHS), seen.scoreRate());
         List<String> out = new ArrayList<>();
         out.add("plan (" + p.name() + ", worst case: no cache hit, no candidate raced):");
         out.addAll(worst.describe(t));

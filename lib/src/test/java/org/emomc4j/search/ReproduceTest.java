@@ -25,6 +25,22 @@ class ReproduceTest {
     /** Generations searched, from the per-generation progress lines. */
     static long generations(List<String> log) { return log.stream().filter(l -> l.contains(": generation ")).count(); }
 
+    /**
+     * The plan's training speed is the median of the latest epochs: 20 slow epochs then 10 on faster
+     * code give the faster speed, and 3 paused epochs among the last 10 do not move it.
+     */
+    @Test
+    void thePlansTrainingSpeedIsTheMedianOfTheLatestEpochs() throws Exception {
+        Path log = tmp.resolve("train-log.csv");
+        List<String> rows = new ArrayList<>(List.of("epoch,img_per_s"));
+        for (int e = 1; e <= 20; e++) rows.add(e + ",150");
+        for (int e = 21; e <= 30; e++) rows.add(e + "," + (e == 22 || e == 25 || e == 28 ? 60 : 190));
+        java.nio.file.Files.write(log, rows);
+        assertEquals(190, Reproduce.medianColumn(log, "img_per_s", Reproduce.PLAN_EPOCHS), 1e-9);
+        assertEquals(150, Reproduce.medianColumn(log, "img_per_s", 1000), 1e-9, "over every epoch the slow ones win");
+        assertTrue(Double.isNaN(Reproduce.medianColumn(tmp.resolve("none.csv"), "img_per_s", 10)));
+    }
+
     @Test
     void aFinishedRunDoesNoWorkAndAResumedOneOnlyTheRest() throws Exception {
         Path data = ExperimentTest.smallCifar(tmp.resolve("cifar"));
