@@ -111,8 +111,8 @@ final class DnnlConv {
                 srcRows = new Dnnl.View(Dnnl.rowMajor(n, kIn, src));
                 dstRows = new Dnnl.View(Dnnl.rowMajor(n, kOut, dst));
                 memory.desc wd = new memory.desc(new long[]{kIn, kOut}, wei, memory.format_tag.any);
-                org.bytedeco.dnnl.matmul.primitive_desc pd = Dnnl.matmul(srcRows.desc(), wd, Dnnl.rowMajor(1, kOut, memory.data_type.f32),
-                        dstRows.desc(), productAttr(Dnnl.rowMajor(1, kOut, memory.data_type.f32)));
+                memory.desc row = Dnnl.rowMajor(1, kOut, memory.data_type.f32);
+                org.bytedeco.dnnl.matmul.primitive_desc pd = Dnnl.matmul(srcRows.desc(), wd, row, dstRows.desc(), productAttr(row));
                 kernels = new org.bytedeco.dnnl.primitive[]{new org.bytedeco.dnnl.matmul(pd)};
                 layouts = new memory.desc[]{pd.weights_desc()};
                 patches = null;

@@ -23,6 +23,15 @@ import java.util.List;
  */
 final class DnnlPatchClasses {
 
+    final List<Part> parts;
+    private final int c, oc, k;
+    /** The dense copy of one part's weight rows ({@link #weights}), as large as all k k taps'. */
+    private memory dense;
+    /** Per part: its patch matrix [n pixels, taps c] and its product's buffer [n pixels, oc]. */
+    final memory[] patches, products;
+    private final List<List<Dnnl.RegionCopy>> gather = new ArrayList<>();
+    private final Dnnl.RegionCopy[] scatter, gatherOut;
+
     /**
      * Output pixels [y0, y0 + ys) x [x0, x0 + xs) whose windows keep exactly the taps
      * [ky0, ky1) x [kx0, kx1) inside the map; the patch columns run over those taps row by row.
@@ -77,15 +86,6 @@ final class DnnlPatchClasses {
                 Dnnl.engine(), dense.get_data_handle()), 1f);
         Dnnl.reorder(new memory(Dnnl.rowMajor((long) p.taps() * c, oc, memory.data_type.f32), Dnnl.engine(), dense.get_data_handle()), into, 1f);
     }
-
-    final List<Part> parts;
-    private final int c, oc, k;
-    /** The dense copy of one part's weight rows ({@link #weights}), as large as all k k taps'. */
-    private memory dense;
-    /** Per part: its patch matrix [n pixels, taps c] and its product's buffer [n pixels, oc]. */
-    final memory[] patches, products;
-    private final List<List<Dnnl.RegionCopy>> gather = new ArrayList<>();
-    private final Dnnl.RegionCopy[] scatter, gatherOut;
 
     /**
      * @param from the source map's type (the patches take it too)

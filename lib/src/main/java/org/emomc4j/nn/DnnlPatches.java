@@ -22,9 +22,9 @@ final class DnnlPatches {
     DnnlPatches(int n, int h, int w, int c, int k, memory.data_type from, memory.data_type to) {
         rows = n * h * w;
         cols = k * k * c;
-        int fromBytes = bytes(from), toBytes = bytes(to);
+        long fromBytes = Dnnl.bytes(from), toBytes = Dnnl.bytes(to);
         matrix = Dnnl.alloc(new memory.desc(new long[]{rows, cols}, to, memory.format_tag.ab));
-        Pointer.memset(matrix.get_data_handle(), 0, (long) toBytes * rows * cols);
+        Pointer.memset(matrix.get_data_handle(), 0, toBytes * rows * cols);
         int p = k / 2;
         copy = new Dnnl.RegionCopy[k * k];
         for (int ky = 0; ky < k; ky++)
@@ -38,15 +38,9 @@ final class DnnlPatches {
                 memory.desc dst = new memory.desc(new long[]{n, c, hv, wv}, to,
                         new long[]{(long) h * w * cols, 1, (long) w * cols, cols});
                 memory into = new memory(dst, Dnnl.engine(),
-                        new BytePointer(matrix.get_data_handle()).position((long) toBytes * (((long) oy0 * w + ox0) * cols + (long) t * c)));
-                copy[t] = new Dnnl.RegionCopy(src, (long) fromBytes * (((long) (oy0 + dy) * w + (ox0 + dx)) * c), into, true);
+                        new BytePointer(matrix.get_data_handle()).position(toBytes * (((long) oy0 * w + ox0) * cols + (long) t * c)));
+                copy[t] = new Dnnl.RegionCopy(src, fromBytes * (((long) (oy0 + dy) * w + (ox0 + dx)) * c), into, true);
             }
-    }
-
-    static int bytes(memory.data_type t) {
-        if (t == memory.data_type.f32 || t == memory.data_type.s32) return 4;
-        if (t == memory.data_type.bf16 || t == memory.data_type.f16) return 2;
-        return 1;
     }
 
     /** Fills the matrix from the NHWC map at {@code src} (a batch's buffer is usually the same call after call). */
