@@ -90,7 +90,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--swa", defaultValue = "0", paramLabel = "N",
             description = "Stochastic weight averaging: the result (swa.ckpt beside last.ckpt) averages the weights after each of the "
                     + "last N epochs, with BatchNorm statistics recomputed on the training images; usually a warm restart "
-                    + "(--init) at a constant rate, e.g. --schedule step --step-epochs 1000 --lr 0.01 (default: ${DEFAULT-VALUE}, none).")
+                    + "(--init) at a constant rate, e.g. --schedule step --step-epochs 1000 --lr 0.01; with N equal to --epochs, "
+                    + "--resume may add epochs to the average (default: ${DEFAULT-VALUE}, none).")
     int swa;
 
     @Option(names = "--out", required = true, description = "Run directory (checkpoint, training log).")

@@ -137,8 +137,16 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
         }
     }
 
-    /** Whether the run may be resumed with more epochs: a STEP schedule without SWA. */
-    boolean extendable() { return schedule == Schedule.STEP && swaEpochs == 0; }
+    /** SWA over every epoch of the run: the average starts with the first epoch, wherever the run ends. */
+    boolean swaFromStart() { return swaEpochs > 0 && swaEpochs == epochs; }
+
+    /**
+     * Whether the run may be resumed with more epochs: a STEP schedule (its rate does not depend
+     * on the run's length) without SWA, or with SWA over every epoch (the added epochs join the
+     * average, as in a run that had the longer length from the start; a window of the last N
+     * epochs would move instead).
+     */
+    boolean extendable() { return schedule == Schedule.STEP && (swaEpochs == 0 || swaFromStart()); }
 
     /** Learning rate at a position of this run. */
     public double lrAt(int epoch, double fraction) {
@@ -146,13 +154,15 @@ public record TrainConfig(int epochs, int batchSize, double lr, double momentum,
     }
 
     /**
-     * Whether a resumed run continues this one: everything must match, except that a STEP run
-     * without SWA may be extended (the other schedules, and SWA's window, depend on the total epoch count).
+     * Whether a resumed run continues this one: everything must match, except the length of an
+     * {@link #extendable} run (with SWA over every epoch on both sides; the other schedules, and
+     * SWA's window of the last N epochs, depend on the total epoch count).
      */
     boolean sameRunAs(TrainConfig o) {
-        return (extendable() || epochs == o.epochs) && batchSize == o.batchSize && lr == o.lr && momentum == o.momentum && weightDecay == o.weightDecay
+        boolean length = extendable() && o.extendable() && swaFromStart() == o.swaFromStart()
+                || epochs == o.epochs && swaEpochs == o.swaEpochs;
+        return length && batchSize == o.batchSize && lr == o.lr && momentum == o.momentum && weightDecay == o.weightDecay
                 && schedule == o.schedule && stepEpochs == o.stepEpochs && seed == o.seed && precision == o.precision
-                && labelSmoothing == o.labelSmoothing && cutout == o.cutout && swaEpochs == o.swaEpochs
-                && cutmix == o.cutmix;
+                && labelSmoothing == o.labelSmoothing && cutout == o.cutout && cutmix == o.cutmix;
     }
 }

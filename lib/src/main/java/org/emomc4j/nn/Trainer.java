@@ -299,11 +299,13 @@ public final class Trainer {
     /**
      * SWA's end: the model takes the averaged weights and BatchNorm statistics recomputed for them on
      * one more epoch of training batches; with a run directory, written to {@value #SWA} and
-     * {@value #SWA_JSON} (a finished run resumed again reloads them).
+     * {@value #SWA_JSON} (a finished run resumed again reloads them; one extended since, see
+     * {@link TrainConfig#extendable}, averages again).
      */
     private void finishAveraging(ImageSet train, ImageSet val, Path outDir) {
         Path done = outDir == null ? null : outDir.resolve(SWA);
-        if (done != null && Files.exists(done)) {
+        boolean reuse = done != null && Files.exists(done) && Checkpoint.read(done).epoch() == completed;
+        if (reuse) {
             Checkpoint.readInto(done, model);
         } else {
             if (average == null) throw new IllegalStateException("SWA finished without an average");
@@ -312,7 +314,7 @@ public final class Trainer {
             model.recalibrateBatchNorm(new BatchLoader(train, config.batchSize(), true, config.seed(), config.cutout()), config.epochs());
         }
         swaValidation = val == null || val.size() == 0 ? null : model.evaluate(val, evalBatch);
-        if (done == null || Files.exists(done)) return;
+        if (done == null || reuse) return;
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("epochs_averaged", config.swaEpochs());
         j.put("first_epoch", swaStart() + 1);
@@ -334,7 +336,8 @@ public final class Trainer {
 
     /**
      * What makes a training run the same run: the network, the configuration (the epoch count
-     * only when the run depends on it; a step schedule without SWA may be extended) and the data.
+     * only when the run depends on it: a step schedule without SWA, or with SWA over every epoch,
+     * may be extended, {@link TrainConfig#extendable}) and the data.
      */
     public ResumeKey resumeKey(ImageSet train, ImageSet val) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -351,7 +354,7 @@ public final class Trainer {
         if (config.precision() != Precision.FP32) m.put("precision", config.precision());
         if (config.labelSmoothing() != 0) m.put("label_smoothing", config.labelSmoothing());
         if (config.cutout() != 0) m.put("cutout", config.cutout());
-        if (config.swaEpochs() != 0) m.put("swa_epochs", config.swaEpochs());
+        if (config.swaEpochs() != 0) m.put("swa_epochs", config.swaFromStart() ? "every epoch" : config.swaEpochs());
         if (config.cutmix() != 0) m.put("cutmix", config.cutmix());
         if (init != null) m.put("init", init);
         m.put("train_images", train.size() + " sha256 " + train.fingerprint());

@@ -127,6 +127,33 @@ class TrainerRunTest {
         assertTrue(e.getMessage().contains("epochs"), "an SWA run is not extended: its window moves: " + e.getMessage());
     }
 
+    /**
+     * SWA over every epoch of a step-schedule run may be extended (as the full profile's last
+     * baseline run, if its 20 epochs fall short): 2 epochs, then 2 more, give the 4-epoch run's
+     * average, averaged again rather than the 2-epoch result reloaded. A window of the last N
+     * epochs is still refused, since it would move.
+     */
+    @Test
+    void aRunAveragingEveryEpochExtendsToTheLongerRun() throws Exception {
+        Path direct = tmp.resolve("direct"), grown = tmp.resolve("grown");
+        fit(direct, swa(4, 4), false);
+        fit(grown, swa(2, 2), false);
+        float[] two = Model.load(grown.resolve(Trainer.SWA)).paramsArray();
+        assertEquals(2, fit(grown, swa(4, 4), true).size(), "the two added epochs are trained");
+        float[] want = Model.load(direct.resolve(Trainer.SWA)).paramsArray(), got = Model.load(grown.resolve(Trainer.SWA)).paramsArray();
+        assertArrayEquals(want, got, 1e-6f, "the extended run's average is the 4-epoch run's");
+        double d = 0;
+        for (int i = 0; i < got.length; i++) d = Math.max(d, Math.abs(two[i] - got[i]));
+        assertTrue(d > 1e-4, "averaged again, not the 2-epoch result reloaded: " + d);
+        assertTrue(Files.readString(grown.resolve(Trainer.SWA_JSON)).contains("\"epochs_averaged\" : 4"));
+        assertEquals(List.of("1", "2", "3", "4"), logEpochs(grown));
+        assertEquals(0, fit(grown, swa(4, 4), true).size(), "finished: nothing to train");
+        assertArrayEquals(got, Model.load(grown.resolve(Trainer.SWA)).paramsArray(), "and the result kept");
+
+        UserError e = assertThrows(UserError.class, () -> fit(grown, swa(5, 3), true));
+        assertTrue(e.getMessage().contains("swa_epochs"), e.getMessage());
+    }
+
     /** A run killed between an epoch's checkpoint and its average resumes to the uninterrupted result; a lost average is refused. */
     @Test
     void aResumedSwaRunAveragesAsAnUninterruptedOne() throws Exception {
