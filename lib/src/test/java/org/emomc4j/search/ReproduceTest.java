@@ -170,4 +170,38 @@ class ReproduceTest {
         assertEquals(r1.extras().stage3().size(), r2.extras().stage3().size());
         assertNull(Reproduce.run(new Reproduce.Options(ExperimentTest.TINY, out, data, 1), l -> { }).extras());
     }
+
+    /**
+     * The full profile's combination at toy size, which no other test runs together: a warm
+     * restart and an SWA run after the baseline, bf16 training and scoring, racing, the shared
+     * caches and every stage beyond the paper, end to end; the network searched is the SWA run's,
+     * and a second call reads everything back.
+     */
+    @Test
+    void theFullProfilesCombinationRunsEndToEnd() throws Exception {
+        Path data = ExperimentTest.smallCifar(tmp.resolve("cifar"));
+        Path out = tmp.resolve("full-like");
+        Profile p = ExperimentTest.TINY.toBuilder().restart(1, "onecycle", 0.01).swa(2, 0.005)
+                .precision(org.emomc4j.nn.Precision.BF16).trainPrecision(org.emomc4j.nn.Precision.BF16)
+                .racing(new Racing(16, 1e-3)).build();
+        Reproduce.Options o = new Reproduce.Options(p, out, data, 1, null, java.util.EnumSet.allOf(ExtraStages.Stage.class));
+        List<String> first = new ArrayList<>();
+        Reproduce.Report r1 = Reproduce.run(o, first::add);
+        String log = String.join("\n", first);
+        RunLayout layout = new RunLayout(out);
+        assertTrue(Files.readString(out.resolve("baseline-3").resolve(org.emomc4j.nn.Trainer.SWA_JSON)).contains("\"epochs_averaged\" : 2"), log);
+        assertTrue(Files.readString(layout.baselineTestJson()).contains(
+                org.emomc4j.util.Hashes.sha256(out.resolve("baseline-3").resolve(org.emomc4j.nn.Trainer.SWA))), "the SWA network is the baseline");
+        assertEquals(7 * 2, generations(first), log);
+        assertEquals(4 * 3, r1.tableII().rowCount());
+        assertFalse(r1.extras().stage3().isEmpty(), log);
+        assertTrue(Files.isRegularFile(layout.reproduceJson()));
+
+        List<String> second = new ArrayList<>();
+        Reproduce.Report r2 = Reproduce.run(o, second::add);
+        assertTrue(second.get(0).contains("has finished: nothing to compute"), second.get(0));
+        assertEquals(0, second.stream().filter(l -> l.contains(" epoch ")).count(), String.join("\n", second));
+        assertEquals(r1.energyFronts(), r2.energyFronts());
+        assertEquals(r1.tableIII().print(), r2.tableIII().print());
+    }
 }
