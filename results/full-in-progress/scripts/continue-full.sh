@@ -6,7 +6,12 @@
 # changes that keep results and keys). Start it as the one heavy job:   nohup ~/runs/continue-full.sh > /dev/null 2>&1 &
 set -euo pipefail
 data=/work/shared/datasets/cifar-10-batches-bin
-run=$HOME/runs/full
+# ~/runs/full.env, if present, may set EMOMC_RUN (run directory) and EMOMC_BASELINE (a trained checkpoint used instead of
+# the profile's baseline runs: see extend-swa.sh); it persists the choice across sessions.
+[ ! -f "$HOME/runs/full.env" ] || . "$HOME/runs/full.env"
+run=${EMOMC_RUN:-$HOME/runs/full}
+baseline=()
+[ -z "${EMOMC_BASELINE:-}" ] || baseline=(--baseline "$EMOMC_BASELINE")
 if [ ! -d /work/run-full ]; then
   git -C /work/main worktree add --detach /work/run-full "${EMOMC_RUN_COMMIT:-main}"
   ln -s "$data" /work/run-full/datasets/
@@ -21,5 +26,5 @@ fi
 # maxphysicalbytes (16G in ./emomc): heap (up to 8G) + this cache + native buffers need more.
 export EMOMC_PREFIX_CACHE_MB=${EMOMC_PREFIX_CACHE_MB:-6144}
 export EMOMC_JAVA_OPTS="${EMOMC_JAVA_OPTS:-} -Dorg.bytedeco.javacpp.maxphysicalbytes=21G"
-echo "=== $(date -u +%FT%TZ) reproduce --profile full from $(git -C /work/run-full rev-parse --short HEAD)" >> "$HOME/runs/full.log"
-cd /work/run-full && exec ./emomc reproduce --profile full --out "$run" >> "$HOME/runs/full.log" 2>&1
+echo "=== $(date -u +%FT%TZ) reproduce --profile full ${baseline[*]} --out $run from $(git -C /work/run-full rev-parse --short HEAD)" >> "$HOME/runs/full.log"
+cd /work/run-full && exec ./emomc reproduce --profile full "${baseline[@]}" --out "$run" >> "$HOME/runs/full.log" 2>&1

@@ -16,6 +16,8 @@ rsync -aL --prune-empty-dirs --exclude='stage2-cache/' --include='*/' --include=
 cp -p "$figs"/* "$repo/figures/$profile/"
 du -sh "$dst" "$repo/figures/$profile"
 cd "$repo"
+# The notebooks read the data (a fresh work tree has no link to it yet).
+[ -e datasets/cifar-10-batches-bin ] || ln -s /work/shared/datasets/cifar-10-batches-bin datasets/
 begin="<!-- results:$profile:begin (./emomc results-section $profile) -->"
 if ! grep -qF "$begin" README.md; then
   # The section goes after the Results heading's introduction, before the quick profile's own section.

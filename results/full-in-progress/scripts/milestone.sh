@@ -11,5 +11,5 @@ rsync -a --prune-empty-dirs --exclude='stage2-cache/' --include='*/' --include='
   --include='*.md' --exclude='*' ~/runs/full/ "$dst/run/"
 cp ~/runs/full.log "$dst/run/reproduce.log"
 cp ~/runs/continue-full.sh ~/runs/milestone.sh /root/renice-loop.sh "$dst/scripts/"
-[ ! -f ~/runs/finish-full.sh ] || cp ~/runs/finish-full.sh "$dst/scripts/"
+for f in finish-full.sh extend-swa.sh; do [ ! -f ~/runs/$f ] || cp ~/runs/$f "$dst/scripts/"; done
 du -sh "$dst/run"
