@@ -27,4 +27,17 @@ fi
 export EMOMC_PREFIX_CACHE_MB=${EMOMC_PREFIX_CACHE_MB:-6144}
 export EMOMC_JAVA_OPTS="${EMOMC_JAVA_OPTS:-} -Dorg.bytedeco.javacpp.maxphysicalbytes=21G"
 echo "=== $(date -u +%FT%TZ) reproduce --profile full ${baseline[*]} --out $run from $(git -C /work/run-full rev-parse --short HEAD)" >> "$HOME/runs/full.log"
-cd /work/run-full && exec ./emomc reproduce --profile full "${baseline[@]}" --out "$run" >> "$HOME/runs/full.log" 2>&1
+cd /work/run-full
+# Exit 1 (anything but a user error, 2, or a stop by a signal, > 128; e.g. running out of memory in stage 2) starts it
+# again, up to twice, halving the early-activation cache after a memory error (results are identical at any budget).
+log=$HOME/runs/full.log
+for attempt in 1 2 3; do
+  rc=0
+  ./emomc reproduce --profile full "${baseline[@]}" --out "$run" >> "$log" 2>&1 || rc=$?
+  if [ $rc -ne 1 ] || [ $attempt -eq 3 ] || [ -e "$HOME/runs/hold-reproduce" ]; then exit $rc; fi
+  if tail -200 "$log" | grep -q "OutOfMemoryError\|Physical memory usage is too high\|Cannot allocate memory"; then
+    EMOMC_PREFIX_CACHE_MB=$((EMOMC_PREFIX_CACHE_MB / 2))
+  fi
+  echo "=== $(date -u +%FT%TZ) reproduce exited with 1 (attempt $attempt of 3); again with EMOMC_PREFIX_CACHE_MB=$EMOMC_PREFIX_CACHE_MB" >> "$log"
+  sleep 30
+done
