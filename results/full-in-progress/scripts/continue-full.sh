@@ -16,6 +16,9 @@ if [ ! -d /work/run-full ]; then
   git -C /work/main worktree add --detach /work/run-full "${EMOMC_RUN_COMMIT:-main}"
   ln -s "$data" /work/run-full/datasets/
 fi
+# baseline-rule.sh applies issue 12's baseline rule (SWA-20 under 92.5 % test -> extend-swa.sh) as soon as the profile
+# baseline's test accuracy is written; started here so that it resumes with the run, it ends once the rule has decided.
+pgrep -f "runs/baseline-rule.sh" > /dev/null || nohup "$HOME/runs/baseline-rule.sh" > /dev/null 2>&1 &
 # A session that wants the machine to itself creates ~/runs/hold-reproduce; delete it and start the script again.
 if [ -e "$HOME/runs/hold-reproduce" ]; then
   echo "=== $(date -u +%FT%TZ) held by ~/runs/hold-reproduce" >> "$HOME/runs/full.log"

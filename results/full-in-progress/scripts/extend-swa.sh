@@ -1,10 +1,9 @@
 #!/bin/bash
-# Issue 12's fallback if the full profile's baseline (run 3: SWA over 20 epochs, Profile.FULL) lands under 92.5 % test:
+# Issue 12's fallback (baseline-rule.sh runs it) if the full profile's baseline (run 3: SWA over 20 epochs, Profile.FULL) lands under 92.5 % test:
 # extend that SWA run to 40 epochs in a copy of its directory (train --resume with more epochs; a run averaging every
-# epoch may be extended, TrainerRunTest), report its test accuracy, and leave the reproduction held. Then, by hand,
-# if the extended baseline clears 92.5 %: a new reproduction on it in a new run directory, e.g.
-#   printf 'EMOMC_BASELINE=$HOME/runs/full-swa40/swa.ckpt\nEMOMC_RUN=$HOME/runs/full-b\n' > ~/runs/full.env
-#   rm ~/runs/hold-reproduce; nohup ~/runs/continue-full.sh > /dev/null 2>&1 &
+# epoch may be extended, TrainerRunTest), write its test accuracy to eval-test.txt, and leave the reproduction held.
+# baseline-rule.sh then starts a new reproduction on it in ~/runs/full-b if it clears 92.5 % (~/runs/full.env):
+#   EMOMC_BASELINE=$HOME/runs/full-swa40/swa.ckpt, EMOMC_RUN=$HOME/runs/full-b
 # Run it as the one heavy job:   nohup ~/runs/extend-swa.sh > /dev/null 2>&1 &
 set -euo pipefail
 run=$HOME/runs/full; ext=$HOME/runs/full-swa40; log=$HOME/runs/full.log
@@ -24,5 +23,5 @@ cd /work/run-full
 # and names any setting that differs from the copied run's key.
 ./emomc train --width 1 --epochs 40 --swa 40 --schedule step --step-epochs 1000 --lr 0.01 --batch 128 --precision bf16 \
   --label-smoothing 0.1 --cutout 16 --seed 3 --init "$run/baseline-2/last.ckpt" --out "$ext" --resume --no-progress >> "$log" 2>&1
-./emomc eval --checkpoint "$ext/swa.ckpt" --split test >> "$log" 2>&1
+./emomc eval --checkpoint "$ext/swa.ckpt" --split test 2>> "$log" | tee "$ext/eval-test.txt" >> "$log"
 echo "=== $(date -u +%FT%TZ) extend-swa: done (the reproduction stays held by ~/runs/hold-reproduce)" >> "$log"

@@ -1,12 +1,14 @@
 #!/bin/bash
 # Publishes a finished reproduction into a checkout (issue 12's deliverables), as the one job on the machine:
-#   ~/runs/finish-full.sh [REPO [PROFILE RUN FIGURES]]   default: /work/main full ~/runs/full /work/run-full/figures/full
+#   ~/runs/finish-full.sh [REPO [PROFILE RUN FIGURES]]   default: /work/main full $EMOMC_RUN|~/runs/full /work/run-full/figures/full
 # 1. the run's small files (CSV, JSON, TXT, MD; never checkpoints, locks or the shared evaluation cache) -> results/P,
 #    its log -> results/P/reproduce.log; 2. the figures reproduce drew -> figures/P; 3. the README's results section
 #    (markers added once); 4. notebooks 07-09 executed under P from the committed results -> docs/notebooks/P/.
 # Then by hand: results/full-in-progress goes (its links in README.md point to results/full), note, commit, CI.
 set -euo pipefail
-repo=${1:-/work/main}; profile=${2:-full}; run=${3:-$HOME/runs/full}; figs=${4:-/work/run-full/figures/full}
+# The run directory defaults to the one ~/runs/full.env names (baseline-rule.sh), else ~/runs/full.
+[ ! -f "$HOME/runs/full.env" ] || . "$HOME/runs/full.env"
+repo=${1:-/work/main}; profile=${2:-full}; run=${3:-${EMOMC_RUN:-$HOME/runs/full}}; figs=${4:-/work/run-full/figures/full}
 [ -f "$run/report/reproduce.json" ] || { echo "finish: $run has not finished (no report/reproduce.json)" >&2; exit 1; }
 dst="$repo/results/$profile"
 mkdir -p "$dst" "$repo/figures/$profile"

@@ -9,7 +9,13 @@ dst="$repo/results/full-in-progress"
 mkdir -p "$dst/run" "$dst/scripts"
 rsync -a --prune-empty-dirs --exclude='stage2-cache/' --include='*/' --include='*.csv' --include='*.json' --include='*.txt' \
   --include='*.md' --exclude='*' ~/runs/full/ "$dst/run/"
+# Under the baseline rule's fallback (baseline-rule.sh): the extended SWA run and the reproduction on it, beside.
+for d in full-swa40:swa40 full-b:run-b; do
+  [ ! -d ~/runs/${d%%:*} ] || rsync -a --prune-empty-dirs --exclude='stage2-cache/' --include='*/' --include='*.csv' \
+    --include='*.json' --include='*.txt' --include='*.md' --exclude='*' ~/runs/${d%%:*}/ "$dst/${d##*:}/"
+done
+[ ! -f ~/runs/baseline-decision ] || cp ~/runs/baseline-decision "$dst/run/baseline-decision.txt"
 cp ~/runs/full.log "$dst/run/reproduce.log"
 cp ~/runs/continue-full.sh ~/runs/milestone.sh /root/renice-loop.sh "$dst/scripts/"
-for f in finish-full.sh extend-swa.sh; do [ ! -f ~/runs/$f ] || cp ~/runs/$f "$dst/scripts/"; done
+for f in finish-full.sh extend-swa.sh baseline-rule.sh; do [ ! -f ~/runs/$f ] || cp ~/runs/$f "$dst/scripts/"; done
 du -sh "$dst/run"
