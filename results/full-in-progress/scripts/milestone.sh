@@ -7,10 +7,8 @@ set -euo pipefail
 repo=${1:?usage: milestone.sh REPO}
 dst="$repo/results/full-in-progress"
 mkdir -p "$dst/run" "$dst/scripts"
-rsync -a --prune-empty-dirs --exclude='stage2-cache/' --include='*/' --include='*.csv' --include='*.json' --include='*.txt' \
-  --include='*.md' --exclude='*' ~/runs/full/ "$dst/run/"
-# Under the baseline rule's fallback (baseline-rule.sh): the extended SWA run and the reproduction on it, beside.
-for d in full-swa40:swa40 full-b:run-b; do
+# The run, and under the baseline rule's fallback (baseline-rule.sh) the extended SWA run and the reproduction on it.
+for d in full:run full-swa40:swa40 full-b:run-b; do
   [ ! -d ~/runs/${d%%:*} ] || rsync -a --prune-empty-dirs --exclude='stage2-cache/' --include='*/' --include='*.csv' \
     --include='*.json' --include='*.txt' --include='*.md' --exclude='*' ~/runs/${d%%:*}/ "$dst/${d##*:}/"
 done
