@@ -18,7 +18,7 @@ if [ ! -e "$ext" ]; then
 fi
 export EMOMC_JAVA_OPTS="${EMOMC_JAVA_OPTS:-} -Dorg.bytedeco.javacpp.maxphysicalbytes=21G"
 echo "=== $(date -u +%FT%TZ) extend-swa: baseline run 3 to 40 SWA epochs in $ext" >> "$log"
-cd /work/run-full
+cd "${EMOMC_CODE:-/work/run-full}"
 # The profile's run 3 (Profile.baselineConfig and its restarts: seed 1 + 2, label smoothing, cutout); --resume refuses
 # and names any setting that differs from the copied run's key.
 ./emomc train --width 1 --epochs 40 --swa 40 --schedule step --step-epochs 1000 --lr 0.01 --batch 128 --precision bf16 \

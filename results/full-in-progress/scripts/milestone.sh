@@ -7,13 +7,13 @@ set -euo pipefail
 repo=${1:?usage: milestone.sh REPO}
 dst="$repo/results/full-in-progress"
 mkdir -p "$dst/run" "$dst/scripts"
-# The run, and under the baseline rule's fallback (baseline-rule.sh) the extended SWA run and the reproduction on it.
-for d in full:run full-swa40:swa40 full-b:run-b; do
+# The run, and under the baseline rule's fallbacks (baseline-rule.sh) the further baseline runs and a reproduction on one.
+for d in full:run full-swa40:swa40 full-b:run-b full-cm:cm full-cm-swa:cm-swa full-c:run-c; do
   [ ! -d ~/runs/${d%%:*} ] || rsync -a --prune-empty-dirs --exclude='stage2-cache/' --include='*/' --include='*.csv' \
     --include='*.json' --include='*.txt' --include='*.md' --exclude='*' ~/runs/${d%%:*}/ "$dst/${d##*:}/"
 done
 [ ! -f ~/runs/baseline-decision ] || cp ~/runs/baseline-decision "$dst/run/baseline-decision.txt"
 cp ~/runs/full.log "$dst/run/reproduce.log"
 cp ~/runs/continue-full.sh ~/runs/milestone.sh /root/renice-loop.sh "$dst/scripts/"
-for f in finish-full.sh extend-swa.sh baseline-rule.sh; do [ ! -f ~/runs/$f ] || cp ~/runs/$f "$dst/scripts/"; done
+for f in finish-full.sh extend-swa.sh cutmix-runs.sh baseline-rule.sh; do [ ! -f ~/runs/$f ] || cp ~/runs/$f "$dst/scripts/"; done
 du -sh "$dst/run"
