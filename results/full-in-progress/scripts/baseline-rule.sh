@@ -25,6 +25,15 @@ switch() {
   rm -f "$runs/hold-reproduce"
   exec "$runs/continue-full.sh"
 }
+# if the SWA network of run $1 ($2 says what it is) clears 92.5 % test: decision $3 and a new reproduction on it in
+# ~/runs/$4 (no return); else returns with its test accuracy in $acc
+go_on_if_clears() {
+  acc=$(tested "$runs/$1")
+  clears "$acc" || return 0
+  echo "$3: $2 $acc test; reproduction in ~/runs/$4" > "$decision"
+  say "$2 $acc test >= 0.925: a new reproduction on it in ~/runs/$4"
+  switch "\$HOME/runs/$1/swa.ckpt" "\$HOME/runs/$4"
+}
 # waits for a copy of script $1 that a stopped rule left running, then runs it unless $2 (a run) has its test accuracy
 finish() {
   while pgrep -f "$runs/$1" > /dev/null; do sleep 60; done
@@ -47,30 +56,20 @@ if [ -z "$state" ]; then
 fi
 if [ "${state%%:*}" = extend ]; then
   finish extend-swa.sh "$runs/full-swa40"
-  acc40=$(tested "$runs/full-swa40")
-  if clears "$acc40"; then
-    echo "extended: SWA over 40 epochs $acc40 test; reproduction in ~/runs/full-b" > "$decision"
-    say "SWA over 40 epochs $acc40 test >= 0.925: a new reproduction on it in ~/runs/full-b"
-    switch '$HOME/runs/full-swa40/swa.ckpt' '$HOME/runs/full-b'
-  fi
-  echo "cutmix: SWA over 40 epochs $acc40 test" > "$decision"
-  say "SWA over 40 epochs $acc40 test < 0.925: runs 4 and 5 with CutMix (cutmix-runs.sh, ~8-9.5 hours)"
+  go_on_if_clears full-swa40 "SWA over 40 epochs" extended full-b
+  echo "cutmix: SWA over 40 epochs $acc test" > "$decision"
+  say "SWA over 40 epochs $acc test < 0.925: runs 4 and 5 with CutMix (cutmix-runs.sh, ~8-9.5 hours)"
 fi
 finish cutmix-runs.sh "$runs/full-cm-swa"
-acccm=$(tested "$runs/full-cm-swa")
-if clears "$acccm"; then
-  echo "cutmix-passed: CutMix then SWA $acccm test; reproduction in ~/runs/full-c" > "$decision"
-  say "CutMix then SWA $acccm test >= 0.925: a new reproduction on it in ~/runs/full-c"
-  switch '$HOME/runs/full-cm-swa/swa.ckpt' '$HOME/runs/full-c'
-fi
+go_on_if_clears full-cm-swa "CutMix then SWA" cutmix-passed full-c
 # The last resort, by validation accuracy (strictly higher to move away from the profile's own network).
 best=full/baseline-3
 for d in full-swa40 full-cm-swa; do
   awk -v a="$(jq -r .val_accuracy "$runs/$d/swa.json")" -v b="$(jq -r .val_accuracy "$runs/$best/swa.json")" \
     'BEGIN { exit !(a > b) }' && best=$d
 done
-echo "accepted-short: CutMix then SWA $acccm test, under 0.925; going on with $best (highest validation)" > "$decision"
-say "CutMix then SWA $acccm test < 0.925: no more baseline work; the reproduction goes on with $best (highest validation)"
+echo "accepted-short: CutMix then SWA $acc test, under 0.925; going on with $best (highest validation)" > "$decision"
+say "CutMix then SWA $acc test < 0.925: no more baseline work; the reproduction goes on with $best (highest validation)"
 case $best in
   full/baseline-3) rm -f "$runs/hold-reproduce"; exec "$runs/continue-full.sh" ;;
   full-swa40) switch '$HOME/runs/full-swa40/swa.ckpt' '$HOME/runs/full-b' ;;
