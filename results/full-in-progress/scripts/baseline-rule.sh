@@ -19,9 +19,9 @@ say() { echo "=== $(date -u +%FT%TZ) baseline rule: $*" | tee -a "$log"; }
 clears() { awk -v a="$1" 'BEGIN { exit !(a * 10000 >= 9249.5) }'; }
 # test accuracy (a fraction) that `emomc eval` wrote to $1/eval-test.txt, empty if none
 tested() { sed -n 's/.*top-1 \([0-9.]*\)%.*/\1/p' "$1/eval-test.txt" 2>/dev/null | tail -1 | awk '{ printf "%.4f", $1 / 100 }'; }
-# a new reproduction on the checkpoint $1 in the run directory $2
+# a new reproduction on the SWA network of run ~/runs/$1 in the run directory ~/runs/$2
 switch() {
-  printf 'EMOMC_BASELINE=%s\nEMOMC_RUN=%s\n' "$1" "$2" > "$runs/full.env"
+  printf 'EMOMC_BASELINE=$HOME/runs/%s/swa.ckpt\nEMOMC_RUN=$HOME/runs/%s\n' "$1" "$2" > "$runs/full.env"
   rm -f "$runs/hold-reproduce"
   exec "$runs/continue-full.sh"
 }
@@ -32,7 +32,7 @@ go_on_if_clears() {
   clears "$acc" || return 0
   echo "$3: $2 $acc test; reproduction in ~/runs/$4" > "$decision"
   say "$2 $acc test >= 0.925: a new reproduction on it in ~/runs/$4"
-  switch "\$HOME/runs/$1/swa.ckpt" "\$HOME/runs/$4"
+  switch "$1" "$4"
 }
 # waits for a copy of script $1 that a stopped rule left running, then runs it unless $2 (a run) has its test accuracy
 finish() {
@@ -72,6 +72,6 @@ echo "accepted-short: CutMix then SWA $acc test, under 0.925; going on with $bes
 say "CutMix then SWA $acc test < 0.925: no more baseline work; the reproduction goes on with $best (highest validation)"
 case $best in
   full/baseline-3) rm -f "$runs/hold-reproduce"; exec "$runs/continue-full.sh" ;;
-  full-swa40) switch '$HOME/runs/full-swa40/swa.ckpt' '$HOME/runs/full-b' ;;
-  full-cm-swa) switch '$HOME/runs/full-cm-swa/swa.ckpt' '$HOME/runs/full-c' ;;
+  full-swa40) switch full-swa40 full-b ;;
+  full-cm-swa) switch full-cm-swa full-c ;;
 esac
