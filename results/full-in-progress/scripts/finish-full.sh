@@ -16,6 +16,8 @@ rsync -aL --prune-empty-dirs --exclude='stage2-cache/' --include='*/' --include=
   --include='*.md' --exclude='*' "$run/" "$dst/"
 [ "$profile" != full ] || cp "$HOME/runs/full.log" "$dst/reproduce.log"
 cp -p "$figs"/* "$repo/figures/$profile/"
+# Every baseline run's validation accuracy per epoch (the profile's runs and the baseline rule's fallbacks).
+[ "$profile" != full ] || "$HOME/runs/baseline-figure.sh" "$repo" "$repo/figures/$profile/baseline-training"
 du -sh "$dst" "$repo/figures/$profile"
 cd "$repo"
 # The notebooks read the data (a fresh work tree has no link to it yet).

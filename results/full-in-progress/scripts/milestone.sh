@@ -14,6 +14,8 @@ for d in full:run full-swa40:swa40 full-b:run-b full-cm:cm full-cm-swa:cm-swa fu
 done
 [ ! -f ~/runs/baseline-decision ] || cp ~/runs/baseline-decision "$dst/run/baseline-decision.txt"
 cp ~/runs/full.log "$dst/run/reproduce.log"
+# The baseline runs' validation accuracy per epoch, as one chart (issue 12's accuracy-versus-epochs).
+~/runs/baseline-figure.sh "$repo" "$dst/baseline-training" > /dev/null
 cp ~/runs/continue-full.sh ~/runs/milestone.sh /root/renice-loop.sh "$dst/scripts/"
-for f in finish-full.sh extend-swa.sh cutmix-runs.sh baseline-rule.sh; do [ ! -f ~/runs/$f ] || cp ~/runs/$f "$dst/scripts/"; done
+for f in finish-full.sh baseline-figure.sh extend-swa.sh cutmix-runs.sh baseline-rule.sh; do [ ! -f ~/runs/$f ] || cp ~/runs/$f "$dst/scripts/"; done
 du -sh "$dst/run"

@@ -30,6 +30,7 @@ import java.io.PrintWriter;
                 FinetuneCommand.class,
                 RacingReplayCommand.class,
                 ResultsSectionCommand.class,
+                TrainingRunsCommand.class,
                 AblationCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class

@@ -277,4 +277,57 @@ public final class Charts {
         DATA.put(c, csv.text());
         return c;
     }
+
+    /**
+     * Validation accuracy per epoch of training runs that continue one another (a baseline made in
+     * several runs), on one axis of epochs counted on across the runs ({@link TrainingRun#startEpochs});
+     * an SWA run's averaged network is a marker at its run's end. Test accuracies, where measured, are
+     * in the legend and the data.
+     *
+     * @param yMin lowest accuracy (%) on the axis, NaN for the data's own range
+     */
+    public static XYChart trainingRuns(String title, String data, List<org.emomc4j.nn.TrainingRun> runs, double yMin) {
+        XYChart c = chart(title, data, 560 + 22 * runs.size(), "epoch (counted on across the runs)", "validation accuracy (%)");
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);   // inside, it would hide the runs' last epochs
+        Color[] palette = c.getStyler().getSeriesColors();
+        if (!Double.isNaN(yMin)) c.getStyler().setYAxisMin(yMin);
+        Csv.Builder csv = new Csv.Builder("run", "recipe", "kind", "epoch_in_run", "epoch", "lr", "val_acc_%", "test_acc_%");
+        int[] start = org.emomc4j.nn.TrainingRun.startEpochs(runs);
+        for (int i = 0; i < runs.size(); i++) {
+            org.emomc4j.nn.TrainingRun r = runs.get(i);
+            if (r.epochs().isEmpty()) continue;
+            boolean swa = r.swaValAccuracy().isPresent();
+            double[] x = new double[r.epochs().size()], y = new double[x.length];
+            for (int e = 0; e < x.length; e++) {
+                var row = r.epochs().get(e);
+                x[e] = start[i] + row.epoch();
+                y[e] = 100 * row.valAccuracy();
+                boolean tested = !swa && e == x.length - 1 && r.testAccuracy().isPresent();
+                csv.row(r.label(), r.recipe(), "epoch", row.epoch(), (int) x[e], row.lr(), hundredths(y[e]),
+                        tested ? hundredths(100 * r.testAccuracy().getAsDouble()) : "");
+            }
+            String name = r.label() + ": " + r.recipe();
+            if (!swa && r.testAccuracy().isPresent()) name += String.format(Locale.ROOT, " (test %.2f %%)", 100 * r.testAccuracy().getAsDouble());
+            Color color = palette[i % palette.length];   // a run's line and its SWA average share a colour
+            XYSeries line = c.addSeries(name, x, y);
+            line.setMarker(SeriesMarkers.NONE);
+            line.setLineColor(color);
+            if (swa) {
+                double v = 100 * r.swaValAccuracy().getAsDouble();
+                String t = r.testAccuracy().isPresent() ? String.format(Locale.ROOT, ", test %.2f %%", 100 * r.testAccuracy().getAsDouble()) : "";
+                csv.row(r.label(), r.recipe(), "swa_average", r.epochs().size(), (int) x[x.length - 1], "", hundredths(v),
+                        r.testAccuracy().isPresent() ? hundredths(100 * r.testAccuracy().getAsDouble()) : "");
+                XYSeries s = c.addSeries(String.format(Locale.ROOT, "%s's SWA average: val %.2f %%%s", r.label(), v, t),
+                        new double[]{x[x.length - 1]}, new double[]{v});
+                s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                s.setMarker(SeriesMarkers.DIAMOND);
+                s.setMarkerColor(color);
+            }
+        }
+        DATA.put(c, csv.text());
+        return c;
+    }
+
+    /** A percentage as the logs measure it (1 image in 10,000 is 0.01 points): 50.24, not 50.239999999999995. */
+    private static double hundredths(double percent) { return Math.round(percent * 100) / 100.0; }
 }
