@@ -124,7 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "train %s (%,d weights) on %,d images, validate on %,d; %s -> %s%n",
                 spec.id(), spec.weightCount(), train.size(), val.size(), cfg, out);
         if (resume) System.out.println("resuming from " + out.resolve(Trainer.CHECKPOINT));
-        Listener l = new Listener(noProgress);
+        Listener l = new Listener(noProgress, cfg.epochs());
         try {
             t.fit(train, val, out, resume, l);
         } finally {
@@ -151,13 +151,19 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Progress bar per epoch (batch, img/s, loss, ETA) and one summary line per epoch. */
-    private static final class Listener implements Trainer.Listener {
+    static final class Listener implements Trainer.Listener {
         private final boolean quiet;
         private ProgressBar bar;
         private int barEpoch = -1;
         private double emaLoss = Double.NaN;
+        private final int epochs;
+        private double seconds;   // of the epochs this process has run (a resumed run's earlier ones ran elsewhere, maybe slower)
+        private int ran;
 
-        Listener(boolean quiet) { this.quiet = quiet; }
+        Listener(boolean quiet, int epochs) {
+            this.quiet = quiet;
+            this.epochs = epochs;
+        }
 
         @Override
         public void batch(Trainer.BatchProgress p) {
@@ -178,10 +184,18 @@ public final class TrainCommand implements Callable<Integer> {
         @Override
         public void epoch(Trainer.EpochResult r) {
             close();
-            System.out.printf(Locale.ROOT, "epoch %d: lr %.4g train loss %.4f acc %.2f%% | val loss %.4f acc %.2f%% | %s, %.0f img/s%n",
-                    r.epoch(), r.lr(), r.trainLoss(), 100 * r.trainAccuracy(), r.valLoss(), 100 * r.valAccuracy(),
-                    fmt(Duration.ofMillis((long) (r.seconds() * 1000))), r.imagesPerSecond());
+            seconds += r.seconds();
+            ran++;
+            System.out.println(epochLine(r, epochs, seconds / ran));
             System.out.flush();
+        }
+
+        /** One finished epoch's line, with the time left at {@code meanSeconds} per remaining epoch. */
+        static String epochLine(Trainer.EpochResult r, int epochs, double meanSeconds) {
+            return String.format(Locale.ROOT, "epoch %d/%d: lr %.4g train loss %.4f acc %.2f%% | val loss %.4f acc %.2f%% | %s, %.0f img/s%s",
+                    r.epoch(), epochs, r.lr(), r.trainLoss(), 100 * r.trainAccuracy(), r.valLoss(), 100 * r.valAccuracy(),
+                    fmt(Duration.ofMillis((long) (r.seconds() * 1000))), r.imagesPerSecond(),
+                    r.epoch() >= epochs ? "" : ", ETA " + org.emomc4j.search.Reproduce.eta((epochs - r.epoch()) * meanSeconds));
         }
 
         void close() {

@@ -46,4 +46,13 @@ class TrainEvalCommandTest {
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }
+
+    @Test
+    void anEpochLineSaysWhenTheRunWillEnd() {
+        var r = new org.emomc4j.nn.Trainer.EpochResult(11, 0.0162318, 1.1181, 0.7517, 0.5927, 0.8544, 251, 184);
+        // 89 epochs left at 240 s each (the mean of the epochs this process ran): 5:56:00.
+        assertEquals("epoch 11/100: lr 0.01623 train loss 1.1181 acc 75.17% | val loss 0.5927 acc 85.44% | 4:11, 184 img/s, ETA 5:56:00",
+                TrainCommand.Listener.epochLine(r, 100, 240));
+        assertFalse(TrainCommand.Listener.epochLine(r, 11, 240).contains("ETA"), "the last epoch has nothing left");
+    }
 }
