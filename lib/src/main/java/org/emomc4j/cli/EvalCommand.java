@@ -61,6 +61,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Score N random compression plans in fp32 and in each --precision and print the differences.")
     int agreement;
 
+    @Option(names = "--plans", paramLabel = "FILE",
+            description = {"Instead of random plans, --agreement scores these: one genome per line, r|b0,b1,... (a search's",
+                    "evaluations.csv genome column, with ';' between bits, is read too); N is the file's count."})
+    java.nio.file.Path plansFile;
+
     @Option(names = "--plan-seed", defaultValue = "1", description = "Seed of the random plans of --agreement (default: ${DEFAULT-VALUE}).")
     long planSeed;
 
@@ -74,8 +79,10 @@ public final class EvalCommand implements Callable<Integer> {
         if ((checkpoint == null) == (dl4j == null))
             throw new UserError("give exactly one of --checkpoint C or --dl4j ZIP");
         List<Precision> ps = precision.stream().map(Precision::parse).toList();
+        List<Genome> given = plansFile == null ? null : readPlans(plansFile);
+        if (given != null) agreement = given.size();
         if (agreement == 0 && ps.size() != 1)
-            throw new UserError("give one --precision (several only with --agreement N)");
+            throw new UserError("give one --precision (several only with --agreement N or --plans FILE)");
         if (dl4j != null) {
             if (ps.size() != 1 || ps.get(0) != Precision.FP32 || agreement > 0)
                 throw new UserError("--dl4j evaluates with DL4J in fp32: --precision and --agreement need --checkpoint");
@@ -93,7 +100,7 @@ public final class EvalCommand implements Callable<Integer> {
         ImageSet set = s.get(split);
         if (images > 0) set = set.balancedSample(images, data.splitSeed);
         if (ps.contains(Precision.INT8)) m.setCalibration(s.train(), calibrationImages);
-        if (agreement > 0) return agreement(m, set, s.train(), ps);
+        if (agreement > 0) return agreement(m, set, s.train(), ps, given);
         Precision prec = ps.get(0);
         long t0 = System.nanoTime();
         Model.Evaluation e = m.evaluate(set, batch, prec);
@@ -115,10 +122,37 @@ public final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int agreement(Model m, ImageSet set, ImageSet train, List<Precision> ps) {
-        List<Genome> plans = PrecisionAgreement.randomPlans(m.spec().size(), agreement, planSeed);
+    /** Genome keys, one per line (blank lines and # comments skipped); ';' between bits as in evaluations.csv. */
+    static List<Genome> readPlans(java.nio.file.Path file) {
+        List<Genome> out = new java.util.ArrayList<>();
+        try {
+            int no = 0;
+            for (String line : java.nio.file.Files.readAllLines(file)) {
+                no++;
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) continue;
+                try {
+                    out.add(Genome.parse(t.replace(';', ',')));
+                } catch (RuntimeException e) {
+                    throw new UserError(file + " line " + no + ": '" + t + "' is not a plan r|b0,b1,... (" + e.getMessage() + ")");
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot read --plans " + file + ": " + e.getMessage());
+        }
+        if (out.isEmpty()) throw new UserError("--plans " + file + " holds no plan");
+        return out;
+    }
+
+    private int agreement(Model m, ImageSet set, ImageSet train, List<Precision> ps, List<Genome> given) {
+        List<Genome> plans = given != null ? given : PrecisionAgreement.randomPlans(m.spec().size(), agreement, planSeed);
+        for (Genome g : plans)
+            if (g.layers() != m.spec().size())
+                throw new UserError("plan " + g.key() + " has " + g.layers() + " layers, but " + m.spec().id() + " has "
+                        + m.spec().size() + ": give one bit-width per compressible layer");
         List<Precision> others = ps.stream().filter(x -> x != Precision.FP32).toList();
-        System.out.printf(Locale.ROOT, "%s on %d %s images, %d random plans (seed %d)%n", m.spec().id(), set.size(), split, agreement, planSeed);
+        System.out.printf(Locale.ROOT, "%s on %d %s images, %d %s%n", m.spec().id(), set.size(), split, plans.size(),
+                given != null ? "plans from " + plansFile : "random plans (seed " + planSeed + ")");
         StringBuilder h = new StringBuilder(String.format(Locale.ROOT, "%-4s %-5s %-44s %8s", "plan", "r", "bits", "fp32 %"));
         for (Precision x : others) h.append(String.format(Locale.ROOT, " %8s %8s", x.id() + " %", "d pts"));
         System.out.println(h);

@@ -197,6 +197,25 @@ final class Dnnl {
         for (int i = 0; i < len; i++) v[i] = Float.intBitsToFloat((s[i] & 0xffff) << 16);
     }
 
+    /**
+     * The largest value of a bf16 memory of non-negative values (post-ReLU activations), 0 for none:
+     * read in blocks, compared as bit patterns (monotonic for non-negative floats; a -0 counts as 0).
+     */
+    static double maxBf16(memory m, long len) {
+        ShortPointer p = new ShortPointer(m.get_data_handle()).capacity(len);
+        short[] s = new short[(int) Math.min(len, 1 << 20)];
+        int best = 0;
+        for (long at = 0; at < len; at += s.length) {
+            int k = (int) Math.min(s.length, len - at);
+            p.position(at).get(s, 0, k);
+            for (int i = 0; i < k; i++) {
+                int b = s[i] & 0xffff;
+                if (b > best && b < 0x8000) best = b;
+            }
+        }
+        return Float.intBitsToFloat(best << 16);
+    }
+
     /** The fp32 value nearest to bf16 rounding (round to nearest even) of {@code x}: what oneDNN stores. */
     static float toBf16(float x) {
         int b = Float.floatToRawIntBits(x);

@@ -37,6 +37,13 @@ class TrainEvalCommandTest {
                 "--calibration-images", "64"));
         assertEquals(0, Main.execute("eval", "--checkpoint", ck, "--split", "val", "--images", "100", "--agreement", "2",
                 "--precision", "bf16,int8", "--calibration-images", "64"));
+        Path plans = tmp.resolve("plans.txt");
+        Files.writeString(plans, "0.5|8,8,8,8,8,8,8,8,8,8,8,8,8,8\n0.3|6;10;11;2;3;9;9;3;9;7;5;8;5;12\n");
+        assertEquals(0, Main.execute("eval", "--checkpoint", ck, "--split", "val", "--images", "100", "--plans", plans.toString(),
+                "--precision", "bf16,int8", "--calibration-images", "64"));
+        Files.writeString(plans, "0.5|8,8,8\n");
+        assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", "--checkpoint", ck, "--split", "val", "--images", "100", "--plans", plans.toString(),
+                "--precision", "bf16"), "a plan for another network is refused");
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", "--checkpoint", ck, "--precision", "fp16"));
         assertEquals(Main.EXIT_BAD_INPUT, Main.execute("eval", "--checkpoint", ck, "--precision", "bf16,int8"));
     }
@@ -54,5 +61,19 @@ class TrainEvalCommandTest {
         assertEquals("epoch 11/100: lr 0.01623 train loss 1.1181 acc 75.17% | val loss 0.5927 acc 85.44% | 4:11, 184 img/s, ETA 5:56:00",
                 TrainCommand.Listener.epochLine(r, 100, 240));
         assertFalse(TrainCommand.Listener.epochLine(r, 11, 240).contains("ETA"), "the last epoch has nothing left");
+    }
+
+    @Test
+    void plansFileTakesGenomeKeysInBothSpellingsAndNamesABadLine() throws Exception {
+        Path f = tmp.resolve("plans.txt");
+        Files.writeString(f, "# from a search\n0.8000|11;11;8;8\n\n0.5|6,7,8,9\n");
+        var plans = EvalCommand.readPlans(f);
+        assertEquals(2, plans.size());
+        assertEquals(0.8, plans.get(0).remaining(), 0);
+        assertArrayEquals(new int[]{11, 11, 8, 8}, plans.get(0).bits());
+        assertArrayEquals(new int[]{6, 7, 8, 9}, plans.get(1).bits());
+        Files.writeString(f, "0.5|6,7\nhalf|8,8\n");
+        var e = assertThrows(org.emomc4j.util.UserError.class, () -> EvalCommand.readPlans(f));
+        assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     }
 }

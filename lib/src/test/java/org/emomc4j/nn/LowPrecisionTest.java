@@ -145,8 +145,8 @@ class LowPrecisionTest {
     }
 
     /**
-     * A plan with a 12-bit layer: that layer runs in the documented fp32 fallback (on
-     * dequantized 8-bit activations, output requantized), every other layer on int8 codes.
+     * A plan with a 12-bit layer: that layer runs in the documented bf16 fallback (on its 8-bit
+     * input codes, output requantized), every other layer on int8 codes.
      */
     @Test
     void int8TwelveBitLayerFallsBack() {
@@ -173,15 +173,54 @@ class LowPrecisionTest {
      */
     @Test
     void int8EqualsPlainJavaIntegerReference() {
+        int[] bits = new int[TINY.size()];
+        java.util.Arrays.fill(bits, 5);
+        integerReference(bits);
+    }
+
+    /**
+     * A 9-bit layer runs in the bf16 fallback: 9-bit weight codes and 8-bit input codes are exact in
+     * bf16 and (on this small network) their sums in fp32, so it too equals the integer reference.
+     */
+    @Test
+    void int8NineBitFallbackEqualsPlainJavaIntegerReference() {
+        int[] bits = new int[TINY.size()];
+        java.util.Arrays.fill(bits, 5);
+        bits[1] = 9;
+        bits[4] = 9;
+        integerReference(bits);
+    }
+
+    /** int8's activation ranges are the maxima of the bf16 path's activations: within bf16's rounding of fp32's. */
+    @Test
+    void int8RangesAreTheBf16PathsMaxima() {
+        Model m = model(8);
+        ImageSet cal = ImageSet.random(40, 13);
+        m.setCalibration(cal, 40);
+        plan(m, 0.5, 6);
+        m.logits(batch(ImageSet.random(2, 1), 2), Precision.INT8);
+        float[] act = ((DnnlBackend) m.backendFor(Precision.INT8)).activationScales();
+        INDArray[] a = m.nd.activations(batch(cal, 40), 40);
+        for (int l = 0; l < act.length; l++) {
+            double fp32 = a[l].maxNumber().doubleValue();
+            assertTrue(fp32 > 0, "layer " + l + " has activations");
+            assertEquals(fp32, 255.0 * act[l], 0.03 * fp32, "layer " + l + "'s range");
+        }
+    }
+
+    private void integerReference(int[] bits) {
         Model m = model(5);
         m.setCalibration(ImageSet.random(32, 7), 32);
-        plan(m, 0.6, 5);
+        WeightTransform t = DynamicPruning.uniform(0.6).andThen(FakeQuantization.symmetric(l -> bits[l.index()]));
+        for (int l = 0; l < TINY.size(); l++) m.setWeightTransform(l, t);
         int n = 3;
         INDArray x = batch(ImageSet.random(n, 6), n);
         float[][] got = m.logits(x, Precision.INT8);
         DnnlBackend be = (DnnlBackend) m.backendFor(Precision.INT8);
         float inScale = be.inputScale();
         float[] act = be.activationScales();
+        boolean[] fallback = be.fallbackLayers();
+        for (int l = 0; l < fallback.length; l++) assertEquals(bits[l] > 8, fallback[l], "layer " + l + " in the fallback");
 
         // input codes: rint(x * (1 / inScale)), saturated to s8
         float[] xv = x.dup('c').data().asFloat();
@@ -193,7 +232,7 @@ class LowPrecisionTest {
         m.hooks.refresh();
         for (int l = 0; l < TINY.size() - 1; l++) {
             LayerSpec s = TINY.layer(l);
-            QuantGrid g = QuantGrid.detect(m.hooks.forward(l).dup('c').data().asFloat(), 8);
+            QuantGrid g = QuantGrid.detect(m.hooks.forward(l).dup('c').data().asFloat(), bits[l] > 8 ? DnnlBackend.BF16_EXACT_BITS : 8);
             int[] w = new int[g.codes().length];
             for (int i = 0; i < w.length; i++) w[i] = (int) g.codes()[i];
             long[] acc = DnnlConvTest.intReference(cur, w, n, h, s.inChannels(), s.outChannels(), 3);

@@ -41,20 +41,20 @@ class ProfileBudgetTest {
             assertFalse(p.toString().contains("stage1Parts"), p.toString());
             assertFalse(p.searchConfig(Objective.ENERGY, "XY", "dense").resumeKey().entries().containsKey("racing"));
         }
-        assertTrue(Profile.FULL.toString().endsWith(", precision=BF16, trainPrecision=BF16, racing=Racing[sliceImages=512, alpha=0.001], "
+        assertTrue(Profile.FULL.toString().endsWith(", precision=INT8, trainPrecision=BF16, racing=Racing[sliceImages=512, alpha=0.001], "
                 + "restarts=[Restart[epochs=100, schedule=onecycle, lr=0.05, stepEpochs=30, swaEpochs=0], "
                 + "Restart[epochs=20, schedule=step, lr=0.01, stepEpochs=1000, swaEpochs=20]]]"), Profile.FULL.toString());
     }
 
     @Test
-    void fullProfileIsThePaperAtWidthOneInBf16() {
+    void fullProfileIsThePaperAtWidthOneTrainedInBf16ScoredInInt8() {
         Profile f = Profile.parse("full");
         assertSame(Profile.FULL, f);
         assertEquals(1.0, f.width());
         assertEquals("profile full, VGG-16 width 1", f.label(), "the paper's name for the network, not 1.0");
         assertEquals("profile quick, VGG-16 width 0.25", Profile.QUICK.label());
         assertEquals(0, f.trainImages() + f.valImages() + f.testImages(), "all 45,000 / 5,000 / 10,000 images");
-        assertEquals(Precision.BF16, f.precision());
+        assertEquals(Precision.INT8, f.precision());
         assertEquals(Precision.BF16, f.baselineConfig(1).precision());
         assertEquals(0.1, f.baselineConfig(1).labelSmoothing());
         assertEquals(16, f.baselineConfig(1).cutout());
