@@ -1,6 +1,7 @@
 #!/bin/bash
 # Publishes a finished reproduction into a checkout (issue 12's deliverables), as the one job on the machine:
-#   ~/runs/finish-full.sh [REPO [PROFILE RUN FIGURES]]   default: /work/main full $EMOMC_RUN|~/runs/full /work/run-full/figures/full
+#   ~/runs/finish-full.sh [REPO [PROFILE RUN FIGURES]]   default: /work/main full $EMOMC_RUN|~/runs/full, the figures of
+#                                                        the checkout that ran it (/work/run-full or /work/run-full-2)
 # 1. the run's small files (CSV, JSON, TXT, MD; never checkpoints, locks or the shared evaluation cache) -> results/P,
 #    its log -> results/P/reproduce.log; 2. the figures reproduce drew -> figures/P; 3. the README's results section
 #    (markers added once); 4. notebooks 07-09 executed under P from the committed results -> docs/notebooks/P/.
@@ -8,7 +9,10 @@
 set -euo pipefail
 # The run directory defaults to the one ~/runs/full.env names (baseline-rule.sh), else ~/runs/full.
 [ ! -f "$HOME/runs/full.env" ] || . "$HOME/runs/full.env"
-repo=${1:-/work/main}; profile=${2:-full}; run=${3:-${EMOMC_RUN:-$HOME/runs/full}}; figs=${4:-/work/run-full/figures/full}
+repo=${1:-/work/main}; profile=${2:-full}; run=${3:-${EMOMC_RUN:-$HOME/runs/full}}
+# reproduce draws its figures in the checkout it runs from (continue-full.sh: /work/run-full-2 for a new reproduction)
+code=/work/run-full; [ "$run" = "$HOME/runs/full" ] || code=/work/run-full-2
+figs=${4:-$code/figures/full}
 [ -f "$run/report/reproduce.json" ] || { echo "finish: $run has not finished (no report/reproduce.json)" >&2; exit 1; }
 dst="$repo/results/$profile"
 mkdir -p "$dst" "$repo/figures/$profile"
