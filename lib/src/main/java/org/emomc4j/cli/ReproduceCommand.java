@@ -43,7 +43,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     Path baseline;
 
     @Option(names = "--precision", paramLabel = "P",
-            description = "Arithmetic stage 2 scores candidates in: fp32, bf16 or int8 (default: the profile's: bf16 under full, else fp32). Test re-scoring stays fp32.")
+            description = "Arithmetic stage 2 scores candidates in: fp32, bf16 or int8 (default: the profile's: int8 under full, else fp32). Test re-scoring stays fp32.")
     String precision;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data slices, initial weights and training (default: ${DEFAULT-VALUE}).")
