@@ -116,10 +116,13 @@ final class DnnlBackend implements Backend {
     float[] activationScales() { return actScale.clone(); }
 
     @Override
-    public void prepare() {
+    public void prepare() { prepare(true); }
+
+    /** @param digests whether to compute the {@link PrefixCache} digests when reuse is on (not for int8's calibration) */
+    private void prepare(boolean digests) {
         ImageSet cal = int8 ? model.calibrationSet() : null;
         int calCount = int8 ? model.calibrationCount() : 0;
-        boolean reuse = PrefixCache.shared().enabled();
+        boolean reuse = digests && PrefixCache.shared().enabled();
         // (A version prepared while reuse was off has no digests: prepared again once it is on.)
         if (packed == model.hooks.version() && cal == packedCalibration && calCount == packedCalibrationCount
                 && (layerDigest != null || !reuse)) return;
@@ -188,7 +191,6 @@ final class DnnlBackend implements Backend {
         double[] max = new double[nConv];
         // The ranges come from this model's bf16 path with the candidate's weights (prepared here once per version).
         DnnlBackend bf16 = (DnnlBackend) model.backendFor(Precision.BF16);
-        bf16.prepare();
         for (int b = 0; b < loader.batchesPerEpoch(); b++) {
             int n = loader.fill(0, b, f, labels);
             for (int i = 0; i < n * ImageSet.PIXELS; i++) inMax = Math.max(inMax, Math.abs(f[i]));
@@ -264,7 +266,7 @@ final class DnnlBackend implements Backend {
      */
     void layerMaxima(INDArray x, int n, double[] max) {
         if (int8) throw new IllegalStateException("layer maxima come from the bf16 path");
-        prepare();
+        prepare(false);   // its activations are not kept: no digests
         run(x, n, max);
     }
 
