@@ -13,11 +13,11 @@ run=${EMOMC_RUN:-$HOME/runs/full}
 baseline=()
 [ -z "${EMOMC_BASELINE:-}" ] || baseline=(--baseline "$EMOMC_BASELINE")
 # The code: ~/runs/full (profile baseline, stage 2 in bf16) runs from /work/run-full; a new reproduction on a fallback
-# baseline (~/runs/full-b, full-c) from /work/run-full-2 at 9afa5e2 or later, where the full profile scores stage 2 in
+# baseline (~/runs/full-b, full-c) from /work/run-full-2 at 917984d or later, where the full profile scores stage 2 in
 # int8 (1.21x bf16 on width-1 search candidates; README "int8 scoring"). Set 2026-11-27 (sixteenth session), before
 # any new reproduction started; a run directory keeps its code (its key names the profile and so the precision).
 code=/work/run-full; commit=${EMOMC_RUN_COMMIT:-main}
-[ "$run" = "$HOME/runs/full" ] || { code=/work/run-full-2; commit=${EMOMC_RUN2_COMMIT:-9afa5e2}; }
+[ "$run" = "$HOME/runs/full" ] || { code=/work/run-full-2; commit=${EMOMC_RUN2_COMMIT:-917984d}; }
 if [ ! -d "$code" ]; then
   git -C /work/main worktree add --detach "$code" "$commit"
   ln -s "$data" "$code/datasets/"
