@@ -19,8 +19,9 @@ import java.util.Locale;
  *       8-bit activations (unsigned after ReLU; the input signed) with per-tensor ranges
  *       calibrated on training images, int32 accumulation, requantization to 8 bits after
  *       BatchNorm and ReLU. Layers whose weights are not on a grid of at most 8 bits (more
- *       bits, per-channel or no quantization) run in the fp32 fallback: fp32 weights on the
- *       dequantized 8-bit activations, output requantized to 8 bits.</li>
+ *       bits, per-channel or no quantization) run in the bf16 fallback: a bf16 convolution on the
+ *       8-bit activation codes (exact in bf16) with the weights as {@link #BF16} takes them,
+ *       output requantized to 8 bits. The ranges are calibrated on the bf16 path.</li>
  * </ul>
  */
 public enum Precision {

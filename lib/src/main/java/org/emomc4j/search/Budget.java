@@ -87,8 +87,9 @@ public record Budget(Profile profile, int trainImages, int scoringImages, int te
         /**
          * Throughputs for a time estimate from a short probe of this machine ({@link EngineBench#probe}, about
          * 15 s at width 1) scaled to real runs ({@link #TRAIN_PER_PROBE} and the others). In int8 each candidate
-         * also pays its calibration on 512 images in fp32; layers that fall back to fp32 (more than 8 bits) are not
-         * counted, so the int8 figure is optimistic.
+         * also pays its calibration on 512 images, charged here at the fp32 rate (it runs on the bf16 path, about
+         * 2.5x faster: pessimistic), while its 9-12-bit layers, which run in bf16, are charged at the int8 rate
+         * (optimistic); the plan takes the searches' own rates once they have measured some.
          */
         public static Throughput probed(Profile p) {
             EngineBench.Probe pr = EngineBench.probe(NetworkSpec.vgg("vgg16", p.width()), p.trainPrecision(), p.precision());
