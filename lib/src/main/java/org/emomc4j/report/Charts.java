@@ -291,6 +291,8 @@ public final class Charts {
         c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);   // inside, it would hide the runs' last epochs
         Color[] palette = c.getStyler().getSeriesColors();
         if (!Double.isNaN(yMin)) c.getStyler().setYAxisMin(yMin);
+        c.getStyler().setXAxisMin(0.0);   // round ticks (from the first epoch, 1, XChart would count 1, 10, 19, ...)
+        c.getStyler().setXAxisDecimalPattern("#");
         Csv.Builder csv = new Csv.Builder("run", "recipe", "kind", "epoch_in_run", "epoch", "lr", "val_acc_%", "test_acc_%");
         int[] start = org.emomc4j.nn.TrainingRun.startEpochs(runs);
         for (int i = 0; i < runs.size(); i++) {
