@@ -299,27 +299,28 @@ public final class Charts {
             org.emomc4j.nn.TrainingRun r = runs.get(i);
             if (r.epochs().isEmpty()) continue;
             boolean swa = r.swaValAccuracy().isPresent();
+            // The test accuracy belongs to the run's network: the SWA average when it averaged, else its last epoch.
+            Object test = r.testAccuracy().isPresent() ? hundredths(100 * r.testAccuracy().getAsDouble()) : "";
+            String testText = r.testAccuracy().isPresent() ? String.format(Locale.ROOT, "test %.2f %%", 100 * r.testAccuracy().getAsDouble()) : "";
             double[] x = new double[r.epochs().size()], y = new double[x.length];
             for (int e = 0; e < x.length; e++) {
                 var row = r.epochs().get(e);
                 x[e] = start[i] + row.epoch();
                 y[e] = 100 * row.valAccuracy();
-                boolean tested = !swa && e == x.length - 1 && r.testAccuracy().isPresent();
                 csv.row(r.label(), r.recipe(), "epoch", row.epoch(), (int) x[e], row.lr(), hundredths(y[e]),
-                        tested ? hundredths(100 * r.testAccuracy().getAsDouble()) : "");
+                        !swa && e == x.length - 1 ? test : "");
             }
             String name = r.label() + ": " + r.recipe();
-            if (!swa && r.testAccuracy().isPresent()) name += String.format(Locale.ROOT, " (test %.2f %%)", 100 * r.testAccuracy().getAsDouble());
+            if (!swa && !testText.isEmpty()) name += " (" + testText + ")";
             Color color = palette[i % palette.length];   // a run's line and its SWA average share a colour
             XYSeries line = c.addSeries(name, x, y);
             line.setMarker(SeriesMarkers.NONE);
             line.setLineColor(color);
             if (swa) {
                 double v = 100 * r.swaValAccuracy().getAsDouble();
-                String t = r.testAccuracy().isPresent() ? String.format(Locale.ROOT, ", test %.2f %%", 100 * r.testAccuracy().getAsDouble()) : "";
-                csv.row(r.label(), r.recipe(), "swa_average", r.epochs().size(), (int) x[x.length - 1], "", hundredths(v),
-                        r.testAccuracy().isPresent() ? hundredths(100 * r.testAccuracy().getAsDouble()) : "");
-                XYSeries s = c.addSeries(String.format(Locale.ROOT, "%s's SWA average: val %.2f %%%s", r.label(), v, t),
+                csv.row(r.label(), r.recipe(), "swa_average", r.epochs().size(), (int) x[x.length - 1], "", hundredths(v), test);
+                XYSeries s = c.addSeries(String.format(Locale.ROOT, "%s's SWA average: val %.2f %%%s", r.label(), v,
+                                testText.isEmpty() ? "" : ", " + testText),
                         new double[]{x[x.length - 1]}, new double[]{v});
                 s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 s.setMarker(SeriesMarkers.DIAMOND);
